@@ -1,0 +1,433 @@
+"""The config file: one schema from which defaults, validation and docs come.
+
+``SCHEMA`` lists every section and key with its type, default and help text.
+``load_config`` reads a TOML file, reports every problem at once (file, section,
+key, what would be right) and returns an immutable :class:`Config`. Relative
+paths resolve against the config file's own directory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import Problem, ValidationError
+
+DEFAULT_CONFIG = "config/reminderd.toml"
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class Key:
+    type: str  # str, int, bool, list[str], list[date], path, list[path], time, enum:a|b; T? = optional
+    default: Any
+    help: str
+
+
+# One schema for validation, defaults and docs (docs/CONFIG.md is generated from it).
+SCHEMA: dict[str, dict[str, Key]] = {
+    "organization": {
+        "name": Key("str", "UBND tỉnh", "Tên cơ quan, hiện trên lịch, thư và trang web."),
+        "timezone": Key("tz", "Asia/Ho_Chi_Minh", "Múi giờ của tổ chức (IANA)."),
+        "language": Key("enum:vi|en", "vi", "Ngôn ngữ hiển thị: vi (mặc định) hoặc en."),
+    },
+    "catalog": {
+        "paths": Key("list[path]", ["../calendars"], "Thư mục (mọi *.toml bên trong) hoặc tệp."),
+        "all_countries": Key(
+            "bool", False,
+            "Hiện ngày lễ của mọi nước trong danh mục, kể cả nước không có trong [partners].",
+        ),
+    },
+    "workdays": {
+        "country": Key("str", "VN", "Mã quốc gia của gói holidays (mặc định VN)."),
+        "extra_days_off": Key("list[date]", [], "Ngày nghỉ Chính phủ quyết định thêm."),
+        "extra_working_days": Key("list[date]", [], "Ngày làm bù (thứ Bảy đi làm)."),
+        "confirmed_through": Key(
+            "int?", None, "Năm cuối cùng đã có lịch nghỉ chính thức; năm sau là tạm tính."
+        ),
+    },
+    "partners": {},  # tier name → list of ISO country codes; free-form, validated below
+    "database": {
+        "url": Key("str", "sqlite:///state/reminderd.db", "SQLAlchemy URL; sqlite:/// tương đối theo tệp cấu hình."),
+    },
+    "state": {
+        "directory": Key("path", "../state", "Thư mục trạng thái (CSDL SQLite, khóa bí mật)."),
+    },
+    "smtp": {
+        "host": Key("str", "localhost", "Máy chủ SMTP."),
+        "port": Key("int", 587, "Cổng SMTP."),
+        "tls": Key("enum:starttls|implicit|none", "starttls", "starttls (mặc định), implicit hoặc none."),
+        "user": Key("str", "", "Tên đăng nhập SMTP (để trống: không AUTH)."),
+        "password_file": Key("path?", None, "Tệp chứa mật khẩu SMTP."),
+        "password_env": Key("str", "", "Biến môi trường chứa mật khẩu SMTP."),
+        "sender": Key("str", "Nhắc việc đối ngoại <reminderd@example.gov.vn>", "Địa chỉ gửi."),
+        "timeout": Key("int", 30, "Thời gian chờ mỗi bước SMTP (giây)."),
+        "concurrency": Key("int", 2, "Số kết nối SMTP song song tối đa."),
+        "ca_file": Key("path?", None, "Tệp CA để xác thực máy chủ SMTP (mặc định: CA hệ thống)."),
+        "validate_certs": Key("bool", True, "Kiểm tra chứng chỉ TLS của máy chủ."),
+    },
+    "http": {
+        "bind": Key("str", "127.0.0.1:8080", "Địa chỉ:cổng máy chủ HTTP."),
+        "base_url": Key("str", "http://127.0.0.1:8080", "URL công khai dùng trong liên kết."),
+    },
+    "reminders": {
+        "send_at": Key("time", "08:00", "Giờ gửi nhắc việc (giờ của tổ chức)."),
+        "digest_day": Key("weekday", "monday", "Ngày gửi bản tổng hợp hằng tuần."),
+        "enabled": Key("bool", True, "Gửi thư nhắc việc."),
+        "ack_link_days": Key("int", 60, "Số ngày liên kết xác nhận hoàn thành còn hiệu lực."),
+        "secret_file": Key("path?", None, "Tệp khóa HMAC (mặc định: trong thư mục trạng thái)."),
+    },
+    "feeds": {
+        "public": Key("list[str]", [], "Các lịch công khai, không cần mã, ví dụ \"tag/ngay-le\"."),
+        "horizon_past_years": Key("int", 1, "Số năm quá khứ trong lịch."),
+        "horizon_future_years": Key("int", 2, "Số năm tương lai trong lịch."),
+        "refresh_hours": Key("int", 6, "Gợi ý chu kỳ làm mới cho ứng dụng lịch (giờ)."),
+    },
+    "logging": {
+        "format": Key("enum:keyvalue|json", "keyvalue", "Định dạng nhật ký: keyvalue hoặc json."),
+        "level": Key("enum:debug|info|warning|error", "info", "Mức nhật ký."),
+    },
+    "web": {
+        "admin_password_hash": Key("str", "", "Băm mật khẩu quản trị (reminderd admin set-password)."),
+    },
+}
+
+DEPARTMENT_KEYS = {
+    "id": Key("str", None, "Mã đơn vị: [a-z0-9][a-z0-9-]*"),
+    "name": Key("str", None, "Tên đơn vị (tiếng Việt)."),
+    "name_en": Key("str", "", "Tên tiếng Anh (tùy chọn)."),
+    "email": Key("list[str]", [], "Danh sách địa chỉ thư."),
+    "escalate_to": Key("str", "", "Đơn vị nhận thông báo quá hạn (tùy chọn)."),
+}
+
+
+@dataclass(frozen=True)
+class Department:
+    id: str
+    name: str
+    email: tuple[str, ...] = ()
+    escalate_to: str | None = None
+    name_en: str = ""
+
+    def display(self, language: str = "vi") -> str:
+        return self.name_en if language == "en" and self.name_en else self.name
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    sections: Mapping[str, Mapping[str, Any]]
+    departments: tuple[Department, ...]
+    partners: Mapping[str, tuple[str, ...]]
+    raw: Mapping[str, Any] = field(repr=False, default_factory=dict)
+
+    # Convenience accessors for the keys every module reads.
+    def get(self, section: str, key: str) -> Any:
+        return self.sections[section][key]
+
+    @property
+    def language(self) -> str:
+        return str(self.get("organization", "language"))
+
+    @property
+    def org_name(self) -> str:
+        return str(self.get("organization", "name"))
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.get("organization", "timezone"))
+
+    @property
+    def catalog_paths(self) -> tuple[Path, ...]:
+        return tuple(self.get("catalog", "paths"))
+
+    @property
+    def state_dir(self) -> Path:
+        return Path(self.get("state", "directory"))
+
+    @property
+    def database_url(self) -> str:
+        return str(self.get("database", "url"))
+
+    @property
+    def department_ids(self) -> frozenset[str]:
+        return frozenset(d.id for d in self.departments)
+
+    def department(self, dep_id: str) -> Department:
+        for d in self.departments:
+            if d.id == dep_id:
+                return d
+        raise KeyError(dep_id)
+
+    def tier_of(self, country: str | None) -> str | None:
+        """The partner tier a country belongs to, or None."""
+        if not country:
+            return None
+        for tier, countries in self.partners.items():
+            if country in countries:
+                return tier
+        return None
+
+
+def _resolve(base: Path, value: str) -> Path:
+    p = Path(os.path.expanduser(value))
+    return p if p.is_absolute() else (base / p).resolve()
+
+
+def _resolve_db_url(base: Path, url: str, state_dir: Path) -> str:
+    """A relative sqlite path resolves against the config file's directory."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith("sqlite:////"):
+        rest = url[len(prefix):]
+        if rest and rest != ":memory:":
+            return prefix + str(_resolve(base, rest))
+    return url
+
+
+Checker = Callable[[Any], tuple[Any, str | None]]
+
+
+def _check_value(typ: str, value: Any, base: Path) -> tuple[Any, str | None]:
+    """Return (normalised value, error message or None)."""
+    if typ.endswith("?"):
+        if value in (None, ""):
+            return None, None
+        typ = typ[:-1]
+    if typ == "str":
+        return (value, None) if isinstance(value, str) else (value, "cần một chuỗi")
+    if typ == "int":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return (value, None) if ok else (value, "cần một số nguyên")
+    if typ == "bool":
+        return (value, None) if isinstance(value, bool) else (value, "cần true hoặc false")
+    if typ == "path":
+        return (_resolve(base, value), None) if isinstance(value, str) else (value, "cần đường dẫn")
+    if typ.startswith("enum:"):
+        allowed = typ[5:].split("|")
+        ok = value in allowed
+        return (value, None) if ok else (value, f"cần một trong: {', '.join(allowed)}")
+    if typ == "tz":
+        try:
+            ZoneInfo(str(value))
+            return value, None
+        except (ZoneInfoNotFoundError, ValueError):
+            return value, "múi giờ IANA không hợp lệ, ví dụ \"Asia/Ho_Chi_Minh\""
+    if typ == "time":
+        if isinstance(value, dt.time):
+            return value, None
+        try:
+            return dt.time.fromisoformat(str(value)), None
+        except ValueError:
+            return value, "cần giờ dạng \"HH:MM\", ví dụ \"08:00\""
+    if typ == "weekday":
+        v = str(value).lower()
+        return (v, None) if v in WEEKDAYS else (value, f"cần một trong: {', '.join(WEEKDAYS)}")
+    if typ.startswith("list["):
+        if not isinstance(value, list):
+            return value, "cần một danh sách [...]"
+        inner = typ[5:-1]
+        out = []
+        for item in value:
+            if inner == "date":
+                if isinstance(item, dt.date):
+                    out.append(item)
+                    continue
+                try:
+                    out.append(dt.date.fromisoformat(str(item)))
+                except ValueError:
+                    return value, f"{item!r}: cần ngày dạng \"YYYY-MM-DD\""
+            else:
+                v, err = _check_value(inner, item, base)
+                if err:
+                    return value, f"{item!r}: {err}"
+                out.append(v)
+        return out, None
+    raise AssertionError(typ)
+
+
+def load_config(path: str | os.PathLike[str]) -> Config:
+    """Read and validate a config file; raise ValidationError listing every problem."""
+    path = Path(path)
+    fname = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValidationError([Problem(fname, "", "", "không tìm thấy tệp cấu hình")]) from None
+    except tomllib.TOMLDecodeError as e:
+        raise ValidationError([Problem(fname, "", "", f"TOML không hợp lệ: {e}")]) from None
+    except UnicodeDecodeError:
+        raise ValidationError([Problem(fname, "", "", "tệp không phải UTF-8")]) from None
+    return parse_config(raw, path)
+
+
+def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
+    fname = str(path)
+    base = path.resolve().parent
+    problems: list[Problem] = []
+    sections: dict[str, dict[str, Any]] = {}
+    known = set(SCHEMA) | {"department"}
+    for name in raw:
+        if name not in known:
+            problems.append(Problem(fname, f"[{name}]", "", "mục không được biết đến; các mục hợp lệ: "
+                                    + ", ".join(sorted(known))))
+    for sec, keys in SCHEMA.items():
+        given = raw.get(sec, {})
+        if not isinstance(given, dict):
+            problems.append(Problem(fname, f"[{sec}]", "", "cần một bảng [mục]"))
+            given = {}
+        values: dict[str, Any] = {}
+        if sec != "partners":
+            for k in given:
+                if k not in keys:
+                    problems.append(Problem(fname, f"[{sec}]", k, "khóa không được biết đến; "
+                                            "các khóa hợp lệ: " + ", ".join(keys)))
+        for k, spec in keys.items():
+            v = given.get(k, spec.default)
+            if k in given or spec.type in ("path", "list[path]"):
+                v, err = _check_value(spec.type, v, base)
+                if err:
+                    problems.append(Problem(fname, f"[{sec}]", k, err))
+            elif spec.type == "time":
+                v = dt.time.fromisoformat(v)
+            values[k] = v
+        sections[sec] = values
+
+    # [partners]: tier → countries
+    partners: dict[str, tuple[str, ...]] = {}
+    seen_country: dict[str, str] = {}
+    praw = raw.get("partners", {})
+    if isinstance(praw, dict):
+        for tier, countries in praw.items():
+            if not ID_RE.match(tier.replace("_", "-")):
+                problems.append(Problem(fname, "[partners]", tier, "tên hạng phải là chữ thường"))
+            if not isinstance(countries, list) or not all(isinstance(c, str) for c in countries):
+                problems.append(Problem(fname, "[partners]", tier, "cần danh sách mã nước, ví dụ [\"JP\", \"KR\"]"))
+                continue
+            for c in countries:
+                if not re.fullmatch(r"[A-Z]{2}", c):
+                    problems.append(Problem(fname, "[partners]", tier,
+                                            f"{c!r}: cần mã nước ISO 3166-1 alpha-2 viết hoa, ví dụ \"JP\""))
+                elif c in seen_country:
+                    problems.append(Problem(fname, "[partners]", tier,
+                                            f"{c} đã có trong hạng {seen_country[c]!r}; mỗi nước chỉ một hạng"))
+                else:
+                    seen_country[c] = tier
+            partners[tier] = tuple(countries)
+
+    # [[department]]
+    departments: list[Department] = []
+    draw = raw.get("department", [])
+    if not isinstance(draw, list):
+        problems.append(Problem(fname, "[[department]]", "", "cần một mảng bảng [[department]]"))
+        draw = []
+    ids: set[str] = set()
+    for i, d in enumerate(draw):
+        where = f"[[department]] #{i + 1}"
+        if not isinstance(d, dict):
+            problems.append(Problem(fname, where, "", "cần một bảng"))
+            continue
+        dep_id = d.get("id")
+        if isinstance(dep_id, str):
+            where = f"department {dep_id}"
+        for k in d:
+            if k not in DEPARTMENT_KEYS:
+                problems.append(Problem(fname, where, k, "khóa không được biết đến; các khóa hợp lệ: "
+                                        + ", ".join(DEPARTMENT_KEYS)))
+        if not isinstance(dep_id, str) or not ID_RE.match(dep_id):
+            problems.append(Problem(fname, where, "id", "cần mã dạng [a-z0-9][a-z0-9-]*, ví dụ \"so-ngoai-vu\""))
+            continue
+        if dep_id in ids:
+            problems.append(Problem(fname, where, "id", "mã đơn vị bị trùng"))
+        ids.add(dep_id)
+        name = d.get("name")
+        if not isinstance(name, str) or not name.strip():
+            problems.append(Problem(fname, where, "name", "cần tên đơn vị"))
+            name = dep_id
+        emails = d.get("email", [])
+        if isinstance(emails, str):
+            emails = [emails]
+        if not isinstance(emails, list):
+            problems.append(Problem(fname, where, "email", "cần danh sách địa chỉ thư"))
+            emails = []
+        for e in emails:
+            if not isinstance(e, str) or not EMAIL_RE.match(e):
+                problems.append(Problem(fname, where, "email", f"{e!r}: địa chỉ thư không hợp lệ"))
+        esc = d.get("escalate_to") or None
+        departments.append(Department(dep_id, name, tuple(e for e in emails if isinstance(e, str)),
+                                      esc if isinstance(esc, str) else None,
+                                      str(d.get("name_en", ""))))
+    for d in departments:
+        if d.escalate_to and d.escalate_to not in ids:
+            problems.append(Problem(fname, f"department {d.id}", "escalate_to",
+                                    f"{d.escalate_to!r} không phải mã đơn vị nào; có: {', '.join(sorted(ids))}"))
+
+    # Cross-key checks.
+    smtp = sections["smtp"]
+    if smtp["password_file"] and smtp["password_env"]:
+        problems.append(Problem(fname, "[smtp]", "password_file",
+                                "chỉ dùng một trong password_file và password_env"))
+    for k in ("horizon_past_years", "horizon_future_years", "refresh_hours"):
+        if isinstance(sections["feeds"][k], int) and sections["feeds"][k] < 0:
+            problems.append(Problem(fname, "[feeds]", k, "cần số không âm"))
+    if not re.fullmatch(r"[^\s:]+:\d{1,5}|\[[0-9a-fA-F:]+\]:\d{1,5}", str(sections["http"]["bind"])):
+        problems.append(Problem(fname, "[http]", "bind", "cần dạng \"địa-chỉ:cổng\", ví dụ \"127.0.0.1:8080\""))
+
+    if problems:
+        raise ValidationError(problems)
+    state_dir = sections["state"]["directory"]
+    sections["database"]["url"] = _resolve_db_url(base, sections["database"]["url"], state_dir)
+    sections["http"]["base_url"] = str(sections["http"]["base_url"]).rstrip("/")
+    return Config(path=path.resolve(), sections=sections, departments=tuple(departments),
+                  partners=partners, raw=raw)
+
+
+def config_path(cli_value: str | None) -> Path:
+    """--config, else $REMINDERD_CONFIG, else config/reminderd.toml."""
+    return Path(cli_value or os.environ.get("REMINDERD_CONFIG") or DEFAULT_CONFIG)
+
+
+def smtp_password(cfg: Config) -> str | None:
+    """The SMTP password from its file or environment variable; never logged."""
+    smtp = cfg.sections["smtp"]
+    if smtp["password_file"]:
+        return Path(smtp["password_file"]).read_text(encoding="utf-8").strip()
+    if smtp["password_env"]:
+        return os.environ.get(smtp["password_env"])
+    return None
+
+
+def schema_markdown() -> str:
+    """docs/CONFIG.md, generated from SCHEMA so the docs cannot drift."""
+    lines = ["# Cấu hình / Configuration reference", "",
+             "Generated from `reminderd/config.py` (`reminderd config-docs`). Unknown keys are errors.", ""]
+    for sec, keys in SCHEMA.items():
+        lines.append(f"## [{sec}]")
+        lines.append("")
+        if sec == "partners":
+            lines.append("Tier name → list of ISO 3166-1 alpha-2 codes, e.g. "
+                         "`regular = [\"JP\"]`, `local_cooperation = [\"LA\"]`. A task with "
+                         "`tier = \"regular\"` is planned only for countries in that tier.")
+            lines.append("")
+            continue
+        lines.append("| key | type | default | meaning |")
+        lines.append("| --- | --- | --- | --- |")
+        for k, spec in keys.items():
+            lines.append(f"| `{k}` | {spec.type} | `{spec.default!r}` | {spec.help} |")
+        lines.append("")
+    lines.append("## [[department]]")
+    lines.append("")
+    lines.append("| key | type | default | meaning |")
+    lines.append("| --- | --- | --- | --- |")
+    for k, spec in DEPARTMENT_KEYS.items():
+        lines.append(f"| `{k}` | {spec.type} | `{spec.default!r}` | {spec.help} |")
+    lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,132 @@
+"""The data that flows through reminderd: rules in, occurrences and tasks out.
+
+catalog (EventRule, TaskRule) → occurrences (Occurrence) → tasks (PlannedTask).
+Everything here is immutable plain data; the functions that make it live in
+``catalog``, ``occurrences`` and ``plan``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+LeadUnit = Literal["wd", "d"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a rule came from, for error messages and ``explain``."""
+
+    file: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass(frozen=True)
+class Lead:
+    """How long before the event a task is due.
+
+    ``"5-7wd"``: the window opens ``far`` = 7 working days before and is due
+    ``near`` = 5 working days before. ``"5wd"``: near = far = 5. ``"10d"``:
+    calendar days.
+    """
+
+    near: int
+    far: int
+    unit: LeadUnit
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class TaskRule:
+    id: str
+    action: str
+    lead: Lead
+    owner: str
+    support: tuple[str, ...] = ()
+    when: Literal["milestone"] | None = None
+    tier: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class EventRule:
+    id: str
+    title: str
+    date: str  # the date form as written, e.g. "lunar:01-01"
+    source: Source
+    country: str | None = None
+    tags: tuple[str, ...] = ()
+    since: dt.date | None = None
+    every: int = 1
+    start: int | None = None
+    until: int | None = None
+    description: str = ""
+    tasks: tuple[TaskRule, ...] = ()
+    adhoc: bool = False  # added from the web page / API rather than a catalog file
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One event on one date (at most one per event and year)."""
+
+    event: EventRule
+    date: dt.date
+    ordinal: int | None
+    milestone: bool
+    title: str  # placeholders filled in
+    how: str  # one line: how the date was found ("lunar 01-01 (vi) → 2024-02-10")
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    @property
+    def key(self) -> str:
+        """Stable identity: event id and the occurrence's date."""
+        return f"{self.event.id}@{self.date.isoformat()}"
+
+
+@dataclass(frozen=True)
+class SkippedDay:
+    date: dt.date
+    reason: str  # "Thứ Bảy", "Tết Nguyên Đán", "extra day off (config)" …
+
+
+@dataclass(frozen=True)
+class PlannedTask:
+    occurrence: Occurrence
+    rule: TaskRule
+    action: str  # placeholders filled in
+    window_start: dt.date
+    due: dt.date
+    provisional: bool
+    skipped: tuple[SkippedDay, ...] = field(default=(), compare=False)
+
+    @property
+    def event(self) -> EventRule:
+        return self.occurrence.event
+
+    @property
+    def owner(self) -> str:
+        return self.rule.owner
+
+    @property
+    def support(self) -> tuple[str, ...]:
+        return self.rule.support
+
+    @property
+    def key(self) -> str:
+        """Stable identity: ``event/task@occurrence-date``."""
+        return f"{self.event.id}/{self.rule.id}@{self.occurrence.date.isoformat()}"
+
+    @property
+    def ack_key(self) -> tuple[str, str, int]:
+        """What ``reminderd ack EVENT/TASK --year Y`` names."""
+        return (self.event.id, self.rule.id, self.occurrence.year)
