@@ -1,0 +1,251 @@
+"""Vietnamese public-sector working days, with O(log n) arithmetic.
+
+A working day (SPEC §2) is Monday–Friday, minus the public holidays of the
+``holidays`` package (the whole Tết break included), plus its make-up working
+Saturdays (``weekend_workdays``), plus the config's overrides.
+
+The package answers one date at a time and its ``get_nth_working_day`` walks day
+by day; the planner asks tens of thousands of questions, so we precompute, per
+year, the sorted ordinals of the working days into one contiguous array and
+answer every question with ``bisect``. The array is extended lazily, a year at a
+time, whenever a query leaves it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import holidays
+
+from reminderd.model import SkippedDay
+
+__all__ = ["WorkdayCalendar"]
+
+# The package's language codes; "en" is what our config says.
+_PACKAGE_LANGUAGE = {"vi": "vi", "en": "en_US"}
+
+_WEEKDAY_NAMES = {
+    "vi": ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+_CONFIG_DAY_OFF = {
+    "vi": "Ngày nghỉ bổ sung (cấu hình)",
+    "en": "Extra day off (config)",
+}
+
+# A year has at least 52 weeks × 5 days − ~15 holidays working days; a smaller
+# per-year estimate only means we extend by more years than strictly needed.
+_MIN_WORKING_DAYS_PER_YEAR = 200
+
+
+@dataclass(frozen=True)
+class _Span:
+    """Working-day ordinals for the years ``first..last`` (inclusive), sorted.
+
+    Immutable and swapped as a whole, so a reader never sees a half-extended span.
+    """
+
+    first: int
+    last: int
+    ords: list[int]
+
+
+class WorkdayCalendar:
+    """Working days of one country (Vietnam by default) with config overrides.
+
+    ``add`` and ``between`` are O(log n) after a one-off precomputation per year
+    (a few milliseconds) that happens on first use of that year.
+    """
+
+    def __init__(
+        self,
+        country: str = "VN",
+        extra_days_off: Iterable[dt.date] = (),
+        extra_working_days: Iterable[dt.date] = (),
+        confirmed_through: int | None = None,
+        language: str = "vi",
+    ) -> None:
+        if language not in _PACKAGE_LANGUAGE:
+            raise ValueError(f"unsupported language {language!r}; expected 'vi' or 'en'")
+        self.country = country
+        self.language = language
+        self.confirmed_through = confirmed_through
+        self.extra_days_off: frozenset[dt.date] = frozenset(extra_days_off)
+        self.extra_working_days: frozenset[dt.date] = frozenset(extra_working_days)
+        both = self.extra_days_off & self.extra_working_days
+        if both:
+            listed = ", ".join(sorted(d.isoformat() for d in both))
+            raise ValueError(f"dates both extra days off and extra working days: {listed}")
+        # expand=True so that lookups populate years on demand; we still load
+        # years explicitly (see _load_package_years) because make-up Saturdays
+        # are registered when a *neighbouring* year is populated.
+        self._hol: Any = holidays.country_holidays(
+            country, language=_PACKAGE_LANGUAGE[language], expand=True
+        )
+        self._package_years: set[int] = set()
+        self._lock = threading.Lock()
+        self._span: _Span | None = None
+
+    # -- precomputation ---------------------------------------------------
+
+    def _load_package_years(self, first: int, last: int) -> None:
+        """Populate the package for ``first..last``.
+
+        A substituted day off may be registered under the following year (e.g.
+        the 2015 data marks Sat 2014-12-27 as worked), and the package only
+        fills ``weekend_workdays`` when the registering year is populated, so
+        callers load one year either side of the years they precompute.
+        """
+        for year in range(max(first, dt.MINYEAR), min(last, dt.MAXYEAR) + 1):
+            if year not in self._package_years:
+                _ = dt.date(year, 1, 1) in self._hol  # expand=True populates the year
+                self._package_years.add(year)
+
+    def _year_ordinals(self, year: int) -> list[int]:
+        """Sorted ordinals of the working days of ``year`` (neighbours must be loaded)."""
+        start = dt.date(year, 1, 1).toordinal()
+        end = dt.date(year, 12, 31).toordinal()
+        out: list[int] = []
+        is_working = self._hol.is_working_day  # the package's own rule, then our overrides
+        for o in range(start, end + 1):
+            d = dt.date.fromordinal(o)
+            if d in self.extra_working_days or (d not in self.extra_days_off and is_working(d)):
+                out.append(o)
+        return out
+
+    def _ensure(self, first: int, last: int) -> _Span:
+        """Return a span covering at least the years ``first..last``."""
+        span = self._span
+        if span is not None and span.first <= first and last <= span.last:
+            return span
+        if first < dt.MINYEAR or last > dt.MAXYEAR:
+            raise OverflowError("date value out of range")
+        with self._lock:
+            span = self._span
+            if span is None:
+                self._load_package_years(first - 1, last + 1)
+                ords: list[int] = []
+                for y in range(first, last + 1):
+                    ords.extend(self._year_ordinals(y))
+                span = _Span(first, last, ords)
+            else:
+                # Keep the span contiguous so a single bisect answers any query.
+                new_first, new_last = min(first, span.first), max(last, span.last)
+                self._load_package_years(new_first - 1, new_last + 1)
+                before: list[int] = []
+                for y in range(new_first, span.first):
+                    before.extend(self._year_ordinals(y))
+                after: list[int] = []
+                for y in range(span.last + 1, new_last + 1):
+                    after.extend(self._year_ordinals(y))
+                span = _Span(new_first, new_last, before + span.ords + after)
+            self._span = span
+            return span
+
+    # -- queries ------------------------------------------------------------
+
+    def is_working_day(self, d: dt.date) -> bool:
+        span = self._ensure(d.year, d.year)
+        o = d.toordinal()
+        i = bisect_left(span.ords, o)
+        return i < len(span.ords) and span.ords[i] == o
+
+    def add(self, d: dt.date, n: int) -> dt.date:
+        """The n-th working day from ``d``, ``d`` itself not counted.
+
+        Same semantics as the package's ``get_nth_working_day(d, n)``: n > 0
+        moves forward, n < 0 backward; n == 0 gives ``d`` if it is a working day,
+        else the next working day. "N working days before D" (SPEC §2) is
+        ``add(D, -N)``.
+        """
+        o = d.toordinal()
+        span = self._ensure(d.year, d.year)
+        if n >= 0:
+            while True:
+                # n > 0: first working day after d is index i; n == 0: d or the next one.
+                i = bisect_right(span.ords, o) if n > 0 else bisect_left(span.ords, o)
+                target = i + max(n - 1, 0)
+                if target < len(span.ords):
+                    return dt.date.fromordinal(span.ords[target])
+                missing = target - len(span.ords) + 1
+                span = self._ensure(
+                    span.first, span.last + 1 + missing // _MIN_WORKING_DAYS_PER_YEAR
+                )
+        else:
+            while True:
+                # Working days strictly before d are indices < i.
+                target = bisect_left(span.ords, o) + n
+                if target >= 0:
+                    return dt.date.fromordinal(span.ords[target])
+                span = self._ensure(
+                    span.first - 1 - (-target) // _MIN_WORKING_DAYS_PER_YEAR, span.last
+                )
+
+    def between(self, d1: dt.date, d2: dt.date) -> int:
+        """Signed count of working days from ``d1`` to ``d2``, ``d1`` not counted.
+
+        If ``d2 >= d1``: the working days in ``(d1, d2]``. If ``d2 < d1``: minus
+        the working days in ``[d2, d1)``. Either way the start is excluded and
+        the end included, as in ``add``, which is what makes
+        ``between(d, add(d, n)) == n`` hold for every ``d`` and every n != 0,
+        including a non-working ``d``. (Counting ``(d2, d1]`` backwards instead
+        would make ``between`` antisymmetric but break that identity whenever
+        ``d`` is not a working day; antisymmetry still holds when both ends
+        are working days.) The count is non-decreasing in ``d2``.
+        """
+        lo, hi = (d1, d2) if d1 <= d2 else (d2, d1)
+        span = self._ensure(lo.year, hi.year)
+        o1, o2 = d1.toordinal(), d2.toordinal()
+        if o2 >= o1:
+            return bisect_right(span.ords, o2) - bisect_right(span.ords, o1)
+        return bisect_left(span.ords, o2) - bisect_left(span.ords, o1)
+
+    def non_working_days(self, d1: dt.date, d2: dt.date) -> list[SkippedDay]:
+        """Every non-working day in ``[d1, d2]`` with its reason (empty if d2 < d1)."""
+        if d2 < d1:
+            return []
+        span = self._ensure(d1.year, d2.year)
+        o1, o2 = d1.toordinal(), d2.toordinal()
+        # Walk the gaps between consecutive working days instead of every day.
+        i = bisect_left(span.ords, o1)
+        out: list[SkippedDay] = []
+        o = o1
+        while o <= o2:
+            next_working = span.ords[i] if i < len(span.ords) else o2 + 1
+            for gap in range(o, min(next_working, o2 + 1)):
+                d = dt.date.fromordinal(gap)
+                out.append(SkippedDay(d, self._reason_non_working(d)))
+            o = next_working + 1
+            i += 1
+        return out
+
+    def reason(self, d: dt.date) -> str | None:
+        """Why ``d`` is not a working day, in the calendar's language; None if it is one."""
+        if self.is_working_day(d):
+            return None
+        return self._reason_non_working(d)
+
+    def _reason_non_working(self, d: dt.date) -> str:
+        name = self.holiday_name(d)
+        if name:
+            return name
+        # A weekday, or a make-up Saturday the package says is worked, can only
+        # be off because the config says so; otherwise the weekend is the reason.
+        if self._hol.is_weekend(d) and d not in self._hol.weekend_workdays:
+            return _WEEKDAY_NAMES[self.language][d.weekday()]
+        return _CONFIG_DAY_OFF[self.language]
+
+    def is_provisional(self, d: dt.date) -> bool:
+        """True if ``d``'s year is later than the last year the config confirmed."""
+        return self.confirmed_through is not None and d.year > self.confirmed_through
+
+    def holiday_name(self, d: dt.date) -> str | None:
+        """The package's holiday name for ``d`` (names joined by "; "), or None."""
+        self._ensure(d.year, d.year)
+        name: str | None = self._hol.get(d)
+        return name
