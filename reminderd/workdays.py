@@ -58,6 +58,10 @@ class _Span:
 class WorkdayCalendar:
     """Working days of one country (Vietnam by default) with config overrides.
 
+    A date listed in both ``extra_days_off`` and ``extra_working_days`` is a
+    working day (config validation should flag the conflict; we do not raise,
+    so a typo cannot stop the daemon).
+
     ``add`` and ``between`` are O(log n) after a one-off precomputation per year
     (a few milliseconds) that happens on first use of that year.
     """
@@ -77,10 +81,6 @@ class WorkdayCalendar:
         self.confirmed_through = confirmed_through
         self.extra_days_off: frozenset[dt.date] = frozenset(extra_days_off)
         self.extra_working_days: frozenset[dt.date] = frozenset(extra_working_days)
-        both = self.extra_days_off & self.extra_working_days
-        if both:
-            listed = ", ".join(sorted(d.isoformat() for d in both))
-            raise ValueError(f"dates both extra days off and extra working days: {listed}")
         # expand=True so that lookups populate years on demand; we still load
         # years explicitly (see _load_package_years) because make-up Saturdays
         # are registered when a *neighbouring* year is populated.
