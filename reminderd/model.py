@@ -78,14 +78,11 @@ class Occurrence:
 
     event: EventRule
     date: dt.date
+    year: int  # the rule year (the lunar year for lunisolar forms; usually date.year)
     ordinal: int | None
     milestone: bool
     title: str  # placeholders filled in
     how: str  # one line: how the date was found ("lunar 01-01 (vi) → 2024-02-10")
-
-    @property
-    def year(self) -> int:
-        return self.date.year
 
     @property
     def key(self) -> str:

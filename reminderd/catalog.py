@@ -1,0 +1,322 @@
+"""Load and validate the rule catalog (SPEC §3).
+
+Every problem is collected and reported at once, each naming the file, the
+event id and the key, and saying what would be right. Unknown keys are errors.
+Ad-hoc items from the web page go through :func:`parse_event` too, so they are
+validated exactly like catalog entries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import dateforms
+from .config import ID_RE, Config
+from .errors import DateFormError, Problem, ValidationError
+from .model import EventRule, Lead, Source, TaskRule
+
+EVENT_KEYS = ("id", "title", "date", "country", "tags", "since", "every", "start", "until",
+              "description", "task")
+TASK_KEYS = ("id", "action", "lead", "owner", "support", "when", "tier", "note")
+PLACEHOLDERS = frozenset({"ordinal", "year", "since", "date"})
+_PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
+_LEAD_RE = re.compile(r"(\d{1,3})(?:-(\d{1,3}))?(wd|d)")
+
+
+@dataclass(frozen=True)
+class Catalog:
+    events: tuple[EventRule, ...]
+    files: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
+
+    def event(self, event_id: str) -> EventRule:
+        for e in self.events:
+            if e.id == event_id:
+                return e
+        raise KeyError(event_id)
+
+    def with_events(self, extra: Iterable[EventRule]) -> Catalog:
+        return Catalog(self.events + tuple(extra), self.files, self.warnings)
+
+
+def parse_lead(text: Any) -> Lead:
+    """``"5-7wd"``, ``"5wd"``, ``"10d"``, ``"3-10d"``; raises ValueError with a hint."""
+    if not isinstance(text, str) or not (m := _LEAD_RE.fullmatch(text.strip())):
+        raise ValueError(f"{text!r} không hợp lệ; cần \"N-Mwd\" (khoảng ngày làm việc), "
+                         "\"Nwd\" (ngày làm việc) hoặc \"Nd\" (ngày lịch), ví dụ \"5-7wd\"")
+    near = int(m[1])
+    far = int(m[2]) if m[2] is not None else near
+    if far < near:
+        raise ValueError(f"{text!r}: số đầu phải nhỏ hơn hoặc bằng số sau "
+                         f"(hạn {near}, mở {far}); ý bạn là \"{far}-{near}{m[3]}\"?")
+    return Lead(near=near, far=far, unit=m[3], text=text.strip())  # type: ignore[arg-type]
+
+
+def _as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise ValueError("cần ngày, không cần giờ")
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _line_of(text: str, event_id: str) -> int | None:
+    m = re.search(rf'^\s*id\s*=\s*["\']{re.escape(event_id)}["\']', text, re.M)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def _placeholders_ok(s: str) -> str | None:
+    bad = [p for p in _PLACEHOLDER_RE.findall(s) if p not in PLACEHOLDERS]
+    if bad:
+        return (f"chỗ trống không biết: {', '.join('{' + b + '}' for b in bad)}; "
+                "dùng được: {ordinal}, {year}, {since}, {date}")
+    return None
+
+
+def parse_event(raw: Any, source: Source, cfg: Config, index: int = 0,
+                adhoc: bool = False) -> tuple[EventRule | None, list[Problem]]:
+    """Validate one ``[[event]]`` table; return the rule (None if unusable) and its problems."""
+    f = source.file
+    problems: list[Problem] = []
+
+    def err(key: str, msg: str, warning: bool = False) -> None:
+        problems.append(Problem(f, where, key, msg, source.line, warning))
+
+    where = f"event #{index + 1}"
+    if not isinstance(raw, dict):
+        err("", "cần một bảng [[event]]")
+        return None, problems
+    eid = raw.get("id")
+    if isinstance(eid, str) and eid:
+        where = f"event {eid}"
+    for k in raw:
+        if k not in EVENT_KEYS:
+            err(k, f"khóa không được biết đến; các khóa hợp lệ: {', '.join(EVENT_KEYS)}")
+    if not isinstance(eid, str) or not ID_RE.match(eid):
+        err("id", "cần mã dạng [a-z0-9][a-z0-9-]*, ví dụ \"quoc-khanh-cn\"")
+    title = raw.get("title")
+    if not isinstance(title, str) or not title.strip():
+        err("title", "cần tiêu đề (chuỗi không rỗng)")
+        title = ""
+    elif msg := _placeholders_ok(title):
+        err("title", msg)
+
+    form: dateforms.DateForm | None = None
+    if "date" not in raw:
+        err("date", f"thiếu ngày; {dateforms.HINT}")
+    else:
+        try:
+            form = dateforms.parse(raw["date"])
+        except DateFormError as e:
+            err("date", str(e))
+
+    country = raw.get("country")
+    if country is not None and (not isinstance(country, str) or not re.fullmatch(r"[A-Z]{2}", country)):
+        err("country", f"{country!r}: cần mã nước ISO 3166-1 alpha-2 viết hoa, ví dụ \"CN\"")
+        country = None
+    tags = raw.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) and ID_RE.match(t) for t in tags):
+        err("tags", "cần danh sách nhãn dạng [a-z0-9][a-z0-9-]*, ví dụ [\"quoc-khanh\"]")
+        tags = []
+    since = None
+    if "since" in raw:
+        try:
+            since = _as_date(raw["since"])
+        except (ValueError, TypeError) as e:
+            err("since", f"{raw['since']!r}: cần ngày \"YYYY-MM-DD\" ({e})")
+    ints: dict[str, int | None] = {}
+    for k in ("every", "start", "until"):
+        v = raw.get(k)
+        if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < (1 if k == "every" else 1)):
+            err(k, f"{v!r}: cần số nguyên dương")
+            v = None
+        ints[k] = v
+    every = ints["every"] or 1
+    start, until = ints["start"], ints["until"]
+    if start is not None and until is not None and start > until:
+        err("until", f"{until} nhỏ hơn start = {start}")
+    if every > 1 and start is None and since is None:
+        err("every", "every > 1 cần start (năm đầu tiên) để biết đếm từ năm nào")
+    if form is not None and form.kind == "once" and (every > 1 or start or until):
+        err("date", "ngày cố định YYYY-MM-DD không dùng cùng every/start/until", warning=True)
+    if since is not None and form is not None and form.kind == "once" and since > dt.date(form.year, 12, 31):
+        err("since", "since sau ngày sự kiện")
+    if "{ordinal}" in (title or "") and since is None:
+        err("title", "dùng {ordinal} cần khóa since (ngày gốc để đếm số năm)")
+    description = raw.get("description", "")
+    if not isinstance(description, str):
+        err("description", "cần một chuỗi")
+        description = ""
+
+    tasks: list[TaskRule] = []
+    traw = raw.get("task", [])
+    if not isinstance(traw, list):
+        err("task", "cần mảng bảng [[event.task]]")
+        traw = []
+    seen: set[str] = set()
+    for j, t in enumerate(traw):
+        task, tprobs = _parse_task(t, f, f"{where}, task #{j + 1}", source.line, cfg,
+                                   since is not None, country)
+        problems.extend(tprobs)
+        if task is None:
+            continue
+        if task.id in seen:
+            problems.append(Problem(f, f"{where}/{task.id}", "id", "mã việc bị trùng trong sự kiện",
+                                    source.line))
+        seen.add(task.id)
+        tasks.append(task)
+        if "{ordinal}" in task.action and since is None:
+            problems.append(Problem(f, f"{where}/{task.id}", "action",
+                                    "dùng {ordinal} cần khóa since ở sự kiện", source.line))
+
+    if any(not p.warning for p in problems) or form is None or not isinstance(eid, str):
+        return None, problems
+    return EventRule(id=eid, title=title, date=form.text, source=source, country=country,
+                     tags=tuple(tags), since=since, every=every, start=start, until=until,
+                     description=description, tasks=tuple(tasks), adhoc=adhoc), problems
+
+
+def _parse_task(raw: Any, f: str, where: str, line: int | None, cfg: Config,
+                has_since: bool, country: str | None) -> tuple[TaskRule | None, list[Problem]]:
+    problems: list[Problem] = []
+
+    def err(key: str, msg: str, warning: bool = False) -> None:
+        problems.append(Problem(f, where, key, msg, line, warning))
+
+    if not isinstance(raw, dict):
+        err("", "cần một bảng [[event.task]]")
+        return None, problems
+    tid = raw.get("id")
+    if isinstance(tid, str) and tid:
+        where = where.split(", task #")[0] + f"/{tid}"
+    for k in raw:
+        if k not in TASK_KEYS:
+            err(k, f"khóa không được biết đến; các khóa hợp lệ: {', '.join(TASK_KEYS)}")
+    if not isinstance(tid, str) or not ID_RE.match(tid):
+        err("id", "cần mã dạng [a-z0-9][a-z0-9-]*, ví dụ \"thu-chuc-mung\"")
+    action = raw.get("action")
+    if not isinstance(action, str) or not action.strip():
+        err("action", "cần mô tả việc phải làm")
+        action = ""
+    elif msg := _placeholders_ok(action):
+        err("action", msg)
+    lead = None
+    if "lead" not in raw:
+        err("lead", "thiếu; cần ví dụ \"5-7wd\"")
+    else:
+        try:
+            lead = parse_lead(raw["lead"])
+        except ValueError as e:
+            err("lead", str(e))
+    known = sorted(cfg.department_ids)
+    owner = raw.get("owner")
+    if not isinstance(owner, str) or owner not in cfg.department_ids:
+        err("owner", f"{owner!r} không phải mã đơn vị trong cấu hình; có: {', '.join(known)}")
+    support = raw.get("support", [])
+    if isinstance(support, str):
+        support = [support]
+    if not isinstance(support, list):
+        err("support", "cần danh sách mã đơn vị")
+        support = []
+    for s in support:
+        if s not in cfg.department_ids:
+            err("support", f"{s!r} không phải mã đơn vị trong cấu hình; có: {', '.join(known)}")
+    when = raw.get("when")
+    if when is not None and when != "milestone":
+        err("when", f"{when!r}: chỉ nhận \"milestone\" (năm tròn: số năm chia hết cho 5)")
+    if when == "milestone" and not has_since:
+        err("when", "\"milestone\" cần khóa since ở sự kiện")
+    tier = raw.get("tier")
+    if tier is not None:
+        if not isinstance(tier, str):
+            err("tier", "cần tên hạng trong [partners]")
+            tier = None
+        elif country is None:
+            err("tier", "tier chỉ dùng được khi sự kiện có country")
+        elif tier not in cfg.partners:
+            err("tier", f"{tier!r} không có trong [partners] của cấu hình "
+                f"({', '.join(cfg.partners) or 'trống'}); việc này sẽ không bao giờ được lập",
+                warning=True)
+    note = raw.get("note", "")
+    if not isinstance(note, str):
+        err("note", "cần một chuỗi")
+        note = ""
+    if any(not p.warning for p in problems) or lead is None:
+        return None, problems
+    assert isinstance(tid, str) and isinstance(owner, str)
+    return TaskRule(id=tid, action=action, lead=lead, owner=owner,
+                    support=tuple(s for s in support if isinstance(s, str)),
+                    when=when, tier=tier, note=note), problems
+
+
+def catalog_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(sorted(p.rglob("*.toml")))
+        elif p.is_file():
+            files.append(p)
+        else:
+            problems.append(Problem(str(p), "", "", "không tìm thấy thư mục hoặc tệp danh mục "
+                                    "([catalog] paths trong cấu hình)"))
+    return files, problems
+
+
+def load_catalog(cfg: Config, paths: Iterable[Path] | None = None) -> Catalog:
+    """Read every catalog file; raise ValidationError listing every problem."""
+    files, problems = catalog_files(cfg.catalog_paths if paths is None else paths)
+    events: list[EventRule] = []
+    first_seen: dict[str, Source] = {}
+    for path in files:
+        fname = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+            raw = tomllib.loads(text)
+        except UnicodeDecodeError:
+            problems.append(Problem(fname, "", "", "tệp không phải UTF-8"))
+            continue
+        except tomllib.TOMLDecodeError as e:
+            problems.append(Problem(fname, "", "", f"TOML không hợp lệ: {e}"))
+            continue
+        for k in raw:
+            if k != "event":
+                problems.append(Problem(fname, "", k, "khóa không được biết đến; tệp danh mục chỉ chứa [[event]]"))
+        revents = raw.get("event", [])
+        if not isinstance(revents, list):
+            problems.append(Problem(fname, "", "event", "cần mảng bảng [[event]]"))
+            continue
+        for i, r in enumerate(revents):
+            eid = r.get("id") if isinstance(r, dict) else None
+            source = Source(fname, _line_of(text, eid) if isinstance(eid, str) else None)
+            ev, probs = parse_event(r, source, cfg, i)
+            problems.extend(probs)
+            if isinstance(eid, str):
+                if eid in first_seen:
+                    problems.append(Problem(fname, f"event {eid}", "id",
+                                            f"mã sự kiện bị trùng; đã có ở {first_seen[eid]}",
+                                            source.line))
+                    continue
+                first_seen[eid] = source
+            if ev is not None:
+                events.append(ev)
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        raise ValidationError(problems)
+    return Catalog(tuple(events), tuple(str(f) for f in files), tuple(problems))
+
+
+def load_events_from_mapping(raw: Mapping[str, Any], source: Source, cfg: Config,
+                             existing_ids: Iterable[str] = ()) -> tuple[EventRule | None, list[Problem]]:
+    """Validate one ad-hoc event (web page / API) exactly like a catalog entry."""
+    ev, problems = parse_event(dict(raw), source, cfg, adhoc=True)
+    if ev is not None and ev.id in set(existing_ids):
+        problems.append(Problem(source.file, f"event {ev.id}", "id", "mã sự kiện đã có trong danh mục"))
+        return None, problems
+    return ev, problems

@@ -1,0 +1,61 @@
+"""The ``reminderd`` command line (SPEC §5).
+
+One module per command group; each exposes ``register(subparsers)`` and sets
+``func`` on its parsers. Domain errors become one-line messages and exit 1 here,
+at the boundary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from ..errors import ReminderdError, ValidationError
+
+# Command groups, in help order. Each entry is a module under reminderd.cli.
+GROUPS = ["core", "feeds", "mail", "daemon", "web"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="reminderd",
+        description="Lịch và nhắc việc đối ngoại cho UBND tỉnh (reminderd).",
+    )
+    p.add_argument("--config", metavar="PATH",
+                   help="tệp cấu hình (mặc định: $REMINDERD_CONFIG hoặc config/reminderd.toml)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in GROUPS:
+        try:
+            mod = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as e:
+            if e.name == f"{__name__}.{name}":
+                continue  # group not built yet
+            raise
+        mod.register(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        rc: int = args.func(args)
+        return rc
+    except ValidationError as e:
+        from ..i18n import t
+        print(t("vi", "errors", n=len(e.problems)), file=sys.stderr)
+        for p in e.problems:
+            print(f"  {p}", file=sys.stderr)
+        return 1
+    except ReminderdError as e:
+        print(f"reminderd: {e}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

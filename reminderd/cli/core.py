@@ -1,0 +1,310 @@
+"""check, upcoming, explain, workdays, lunar."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from .. import dateforms, lunar
+from ..config import Config, config_path, load_config
+from ..errors import ValidationError
+from ..i18n import fmt_date, t, weekday
+from ..model import Occurrence, PlannedTask
+from ..occurrences import occurrence_in_year, rule_years
+from ..plan import event_active, plan_task, task_applies, upcoming_rows
+from ..runtime import Runtime, load_runtime, workdays_for
+from ..workdays import WorkdayCalendar
+from .common import check_department, date_arg, dep_name, runtime, today
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("check", help="kiểm tra cấu hình và danh mục; mã thoát 0 hoặc 1")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("upcoming", help="các việc và sự kiện trong một khoảng ngày")
+    p.add_argument("--from", dest="start", type=date_arg, help="từ ngày (mặc định: hôm nay)")
+    p.add_argument("--to", dest="end", type=date_arg, help="đến ngày (mặc định: 30 ngày tới)")
+    p.add_argument("--department", help="chỉ việc của đơn vị này (chủ trì hoặc phối hợp)")
+    p.add_argument("--json", action="store_true", help="in một mảng JSON")
+    p.set_defaults(func=cmd_upcoming)
+
+    p = sub.add_parser("explain", help="ngày được tính thế nào, bỏ qua những ngày nào")
+    p.add_argument("target", metavar="EVENT_ID[/TASK_ID]")
+    p.add_argument("--year", type=int, help="năm (mặc định: năm nay)")
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("workdays", help="tính ngày làm việc")
+    wsub = p.add_subparsers(dest="workdays_cmd", metavar="add|between")
+    wsub.required = True
+    a = wsub.add_parser("add", help="DATE cộng N ngày làm việc (N âm: lùi lại)")
+    a.add_argument("date", type=date_arg)
+    a.add_argument("n", type=int)
+    a.set_defaults(func=cmd_workdays_add)
+    b = wsub.add_parser("between", help="số ngày làm việc sau D1 đến hết D2")
+    b.add_argument("d1", type=date_arg)
+    b.add_argument("d2", type=date_arg)
+    b.set_defaults(func=cmd_workdays_between)
+
+    p = sub.add_parser("lunar", help="đổi ngày âm lịch ↔ dương lịch")
+    lsub = p.add_subparsers(dest="lunar_cmd", metavar="to-solar|from-solar")
+    lsub.required = True
+    ts = lsub.add_parser("to-solar", help="âm lịch → dương lịch")
+    ts.add_argument("year", type=int)
+    ts.add_argument("month", type=int)
+    ts.add_argument("day", type=int)
+    ts.add_argument("--leap", action="store_true", help="tháng nhuận")
+    ts.add_argument("--calendar", choices=lunar.CALENDARS, default="vi")
+    ts.set_defaults(func=cmd_lunar_to_solar)
+    fs = lsub.add_parser("from-solar", help="dương lịch → âm lịch")
+    fs.add_argument("date", type=date_arg)
+    fs.add_argument("--calendar", choices=lunar.CALENDARS, default="vi")
+    fs.set_defaults(func=cmd_lunar_from_solar)
+
+
+# ---- check -------------------------------------------------------------------------------
+
+
+def leap_month_gaps(rt: Runtime, first: int, last: int) -> list[str]:
+    """Events on a leap lunar month: the years in [first, last] that have no such month."""
+    out = []
+    for ev in rt.catalog.events:
+        form = dateforms.parse(ev.date)
+        if form.kind != "lunar" or not form.leap:
+            continue
+        missing = [y for y in rule_years(ev, first, last) if occurrence_in_year(ev, y) is None]
+        if missing:
+            out.append(f"{ev.source}: event {ev.id}: date: {form.text} — không có tháng "
+                       f"{form.month} nhuận trong các năm {', '.join(map(str, missing))}; "
+                       "những năm đó không có lần nào")
+    return out
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    path = config_path(args.config)
+    try:
+        rt = load_runtime(path)
+    except ValidationError as e:
+        print(t("vi", "errors", n=len(e.problems)), file=sys.stderr)
+        for p in e.problems:
+            print(f"  {p}", file=sys.stderr)
+        if e.warnings:
+            print(t("vi", "warnings", n=len(e.warnings)), file=sys.stderr)
+            for p in e.warnings:
+                print(f"  {p}", file=sys.stderr)
+        return 1
+    lang = rt.config.language
+    year = today(rt.config).year
+    warnings = [str(w) for w in rt.catalog.warnings] + leap_month_gaps(rt, year - 1, year + 10)
+    if warnings:
+        print(t(lang, "warnings", n=len(warnings)))
+        for w in warnings:
+            print(f"  {w}")
+    ntasks = sum(len(e.tasks) for e in rt.catalog.events)
+    print(t(lang, "ok", events=len(rt.catalog.events), tasks=ntasks,
+            files=len(rt.catalog.files), departments=len(rt.config.departments)))
+    return 0
+
+
+# ---- upcoming ----------------------------------------------------------------------------
+
+
+def row_json(occ: Occurrence, task: PlannedTask | None) -> dict[str, Any]:
+    """SPEC §5's JSON row (plus a few extra fields; none renamed)."""
+    ev = occ.event
+    return {
+        "event_id": ev.id,
+        "task_id": task.rule.id if task else None,
+        "title": occ.title,
+        "action": task.action if task else None,
+        "event_date": occ.date.isoformat(),
+        "ordinal": occ.ordinal,
+        "milestone": occ.milestone,
+        "country": ev.country,
+        "tags": list(ev.tags),
+        "window_start": task.window_start.isoformat() if task else None,
+        "due": task.due.isoformat() if task else None,
+        "owner": task.owner if task else None,
+        "support": list(task.support) if task else [],
+        "provisional": task.provisional if task else False,
+        "lead": task.rule.lead.text if task else None,
+        "year": occ.year,
+        "date_rule": ev.date,
+    }
+
+
+def select_rows(rt: Runtime, start: dt.date, end: dt.date,
+                department: str | None) -> list[tuple[Occurrence, PlannedTask | None]]:
+    plan = rt.plan(start, end)
+    rows = upcoming_rows(plan)
+    if department is None:
+        return [(o, tk) for _, o, tk in rows]
+    mine = {tk.occurrence.key for _, _, tk in rows
+            if tk is not None and (tk.owner == department or department in tk.support)}
+    return [(o, tk) for _, o, tk in rows
+            if (tk is None and o.key in mine)
+            or (tk is not None and (tk.owner == department or department in tk.support))]
+
+
+def cmd_upcoming(args: argparse.Namespace) -> int:
+    rt = runtime(args)
+    cfg = rt.config
+    check_department(cfg, args.department)
+    start = args.start or today(cfg)
+    end = args.end or start + dt.timedelta(days=30)
+    rows = select_rows(rt, start, end, args.department)
+    if args.json:
+        json.dump([row_json(o, tk) for o, tk in rows], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    print_table(cfg, rows, start, end)
+    return 0
+
+
+def print_table(cfg: Config, rows: list[tuple[Occurrence, PlannedTask | None]],
+                start: dt.date, end: dt.date) -> None:
+    lang = cfg.language
+    if not rows:
+        print(t(lang, "none", start=start, end=end))
+        return
+    head = (t(lang, "col.date"), t(lang, "col.kind"), t(lang, "col.window"),
+            t(lang, "col.owner"), t(lang, "col.what"))
+    table: list[tuple[str, ...]] = []
+    for occ, tk in rows:
+        if tk is None:
+            what = occ.title + (f" ({occ.event.country})" if occ.event.country else "")
+            table.append((fmt_date(lang, occ.date), t(lang, "kind.event"), "", "", what))
+            continue
+        window = f"{tk.window_start:%d/%m} → {tk.due:%d/%m/%Y}"
+        if tk.provisional:
+            window += f" ({t(lang, 'provisional')})"
+        what = f"{tk.action} — {occ.title} ({fmt_date(lang, occ.date)})"
+        if tk.support:
+            names = ", ".join(dep_name(cfg, s) for s in tk.support)
+            what += f"; {t(lang, 'role.support')}: {names}"
+        key_date = tk.window_start if start <= tk.window_start <= end else tk.due
+        table.append((fmt_date(lang, key_date), t(lang, "kind.task"), window,
+                      dep_name(cfg, tk.owner), what))
+    widths = [max(len(r[i]) for r in [head, *table]) for i in range(4)]
+    for r in [head, *table]:
+        print("  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4])
+    nev = sum(1 for _, tk in rows if tk is None)
+    print()
+    print(t(lang, "count", events=nev, tasks=len(rows) - nev))
+
+
+# ---- explain -----------------------------------------------------------------------------
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    rt = runtime(args)
+    cfg, lang = rt.config, rt.config.language
+    event_id, _, task_id = args.target.partition("/")
+    try:
+        ev = rt.catalog.event(event_id)
+    except KeyError:
+        ids = sorted(e.id for e in rt.catalog.events)
+        close = [i for i in ids if event_id in i or i in event_id][:8]
+        hint = f"; gần giống: {', '.join(close)}" if close else ""
+        print(f"reminderd: không có sự kiện {event_id!r} trong danh mục{hint}", file=sys.stderr)
+        return 1
+    tasks = [tr for tr in ev.tasks if not task_id or tr.id == task_id]
+    if task_id and not tasks:
+        print(f"reminderd: sự kiện {event_id} không có việc {task_id!r}; có: "
+              + ", ".join(tr.id for tr in ev.tasks), file=sys.stderr)
+        return 1
+    year = args.year or today(cfg).year
+    print(t(lang, "explain.event", id=ev.id, title=ev.title))
+    print(t(lang, "explain.rule", date=ev.date, file=ev.source))
+    if not event_active(ev, cfg):
+        print(t(lang, "explain.none", year=year, why=t(lang, "why.inactive", country=ev.country)))
+        return 0
+    occ = occurrence_in_year(ev, year)
+    if occ is None:
+        print(t(lang, "explain.none", year=year, why=t(lang, "why.norule")))
+        return 0
+    print(t(lang, "explain.occ", year=year, how=occ.how))
+    print(f"  → {occ.title}: {fmt_date(lang, occ.date)}")
+    if occ.ordinal is not None:
+        ms = t(lang, "explain.milestone") if occ.milestone else ""
+        print(t(lang, "explain.ordinal", ordinal=occ.ordinal, milestone=ms))
+    wd = rt.workdays
+    for tr in tasks:
+        if not task_applies(tr, occ, cfg):
+            why = (t(lang, "why.milestone") if tr.when == "milestone" and not occ.milestone
+                   else t(lang, "why.tier", country=ev.country, tier=tr.tier))
+            print(t(lang, "explain.not_applicable", id=tr.id, year=year, why=why))
+            continue
+        tk = plan_task(tr, occ, wd, with_skipped=True)
+        print(t(lang, "explain.task", id=tr.id, action=tk.action))
+        rule = t(lang, "rule." + tr.lead.unit, near=tr.lead.near, far=tr.lead.far)
+        print(t(lang, "explain.lead", lead=tr.lead.text, rule=rule))
+        sup = ""
+        if tk.support:
+            sup = f"; {t(lang, 'role.support')}: " + ", ".join(dep_name(cfg, s) for s in tk.support)
+        print(t(lang, "explain.window", start=tk.window_start, start_wd=weekday(lang, tk.window_start),
+                due=tk.due, due_wd=weekday(lang, tk.due), owner=dep_name(cfg, tk.owner),
+                support=sup))
+        holidays_ = [s for s in tk.skipped if s.date.weekday() < 5 or wd.holiday_name(s.date)]
+        weekends = len(tk.skipped) - len(holidays_)
+        print(t(lang, "explain.skipped", n=len(tk.skipped), start=tk.window_start, date=occ.date))
+        for s in holidays_:
+            print(t(lang, "explain.skip", date=s.date, weekday=weekday(lang, s.date), reason=s.reason))
+        if weekends:
+            print(t(lang, "explain.skip.weekends", n=weekends))
+        if tk.provisional:
+            print("    " + t(lang, "provisional.note", year=occ.date.year,
+                             through=cfg.get("workdays", "confirmed_through")))
+    return 0
+
+
+# ---- workdays, lunar ---------------------------------------------------------------------
+
+
+def _wd(args: argparse.Namespace) -> tuple[WorkdayCalendar, str]:
+    """Working days honour the config's overrides when the config can be read."""
+    try:
+        cfg = load_config(config_path(args.config))
+    except ValidationError:
+        print("reminderd: không đọc được cấu hình; dùng lịch làm việc mặc định (VN, không ngoại lệ)",
+              file=sys.stderr)
+        return WorkdayCalendar(), "vi"
+    return workdays_for(cfg), cfg.language
+
+
+def cmd_workdays_add(args: argparse.Namespace) -> int:
+    wd, lang = _wd(args)
+    d = wd.add(args.date, args.n)
+    note = f" ({t(lang, 'provisional')})" if wd.is_provisional(d) or wd.is_provisional(args.date) else ""
+    print(f"{d.isoformat()}  {weekday(lang, d)}{note}")
+    return 0
+
+
+def cmd_workdays_between(args: argparse.Namespace) -> int:
+    wd, _ = _wd(args)
+    print(wd.between(args.d1, args.d2))
+    return 0
+
+
+def cmd_lunar_to_solar(args: argparse.Namespace) -> int:
+    try:
+        d = lunar.to_solar(args.year, args.month, args.day, args.leap, args.calendar)
+    except lunar.LunarError as e:
+        print(f"reminderd: {e}", file=sys.stderr)
+        return 1
+    print(f"{d.isoformat()}  {weekday('vi', d)}")
+    return 0
+
+
+def cmd_lunar_from_solar(args: argparse.Namespace) -> int:
+    try:
+        ld = lunar.from_solar(args.date, args.calendar)
+    except lunar.LunarError as e:
+        print(f"reminderd: {e}", file=sys.stderr)
+        return 1
+    leap = "L" if ld.leap else ""
+    print(f"{ld.year}-{ld.month:02d}{leap}-{ld.day:02d}"
+          + (" (tháng nhuận)" if ld.leap else ""))
+    return 0

@@ -1,0 +1,137 @@
+"""The CLI as a user types it: check, upcoming (table and --json), explain, workdays, lunar."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from reminderd.cli import main
+
+from .conftest import ROOT
+
+
+def run(capsys, *argv):
+    rc = main(list(argv))
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def test_check_ok(make_env, capsys):
+    rc, out, _ = run(capsys, "--config", str(make_env()), "check")
+    assert rc == 0
+    assert "Hợp lệ: 4 sự kiện" in out
+
+
+@pytest.mark.parametrize(
+    ("catalog", "needle"),
+    [
+        ("[[event]\n", "TOML không hợp lệ"),
+        ('[[event]]\nid="a"\ntitle="A"\ndate="05-01"\n[[event.task]]\nid="t"\naction="x"\n'
+         'lead="1wd"\nowner="so-khong-co"\n', "event a/t: owner: 'so-khong-co'"),
+        ('[[event]]\nid="a"\ntitle="A"\ndate="02-30"\n', "event a: date:"),
+        ('[[event]]\nid="a"\ntitle="A"\ndate="lunar:13-01"\n', "event a: date:"),
+        ('[[event]]\nid="a"\ntitle="A"\ndate="05-01"\n[[event]]\nid="a"\ntitle="B"\ndate="05-02"\n',
+         "mã sự kiện bị trùng"),
+        ('[[event]]\nid="a"\ntitle="A"\ndate="05-01"\n[[event.task]]\nid="t"\naction="x"\n'
+         'lead="7-5wd"\nowner="so-ngoai-vu"\n', "event a/t: lead: '7-5wd'"),
+    ],
+    ids=["broken-toml", "unknown-department", "02-30", "lunar-13-01", "duplicate-ids", "7-5wd"],
+)
+def test_check_bad_catalog_exit_1(make_env, capsys, catalog, needle):
+    rc, _, err = run(capsys, "--config", str(make_env(catalog)), "check")
+    assert rc == 1
+    assert "main.toml" in err and needle in err, err
+
+
+def test_check_bad_config(make_env, capsys):
+    cfg = make_env()
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace('[smtp]', '[smtp]\nhots = "x"'),
+                   encoding="utf-8")
+    rc, _, err = run(capsys, "--config", str(cfg), "check")
+    assert rc == 1 and "[smtp]: hots: khóa không được biết đến" in err
+
+
+def test_upcoming_json_fields(make_env, capsys):
+    rc, out, _ = run(capsys, "--config", str(make_env()), "upcoming",
+                     "--from", "2024-01-01", "--to", "2024-03-31", "--json")
+    assert rc == 0
+    rows = json.loads(out)
+    required = {"event_id", "task_id", "title", "action", "event_date", "ordinal", "milestone",
+                "country", "tags", "window_start", "due", "owner", "support", "provisional"}
+    for r in rows:
+        assert required <= set(r)
+    ev = next(r for r in rows if r["event_id"] == "quoc-khanh-jp" and r["task_id"] is None)
+    assert ev["action"] is None and ev["window_start"] is None and ev["support"] == []
+    assert ev["owner"] is None and ev["event_date"] == "2024-02-23"
+    task = next(r for r in rows if r["event_id"] == "quoc-khanh-jp" and r["task_id"])
+    assert (task["window_start"], task["due"]) == ("2024-02-07", "2024-02-16")
+    assert task["owner"] == "so-ngoai-vu" and task["provisional"] is False
+    keys = [r["window_start"] if r["task_id"] and r["window_start"] >= "2024-01-01" else
+            (r["due"] if r["task_id"] else r["event_date"]) for r in rows]
+    assert keys == sorted(keys)
+
+
+def test_upcoming_department_filter(make_env, capsys):
+    rc, out, _ = run(capsys, "--config", str(make_env()), "upcoming", "--from", "2024-01-01",
+                     "--to", "2024-12-31", "--department", "vp-ubnd", "--json")
+    rows = json.loads(out)
+    assert rows and all(r["task_id"] is None or "vp-ubnd" in r["support"] or r["owner"] == "vp-ubnd"
+                        for r in rows)
+    assert not any(r["event_id"] == "quoc-khanh-jp" for r in rows)
+
+
+def test_upcoming_unknown_department(make_env, capsys):
+    rc, _, err = run(capsys, "--config", str(make_env()), "upcoming", "--department", "xyz")
+    assert rc == 1 and "xyz" in err
+
+
+def test_upcoming_table_is_vietnamese(make_env, capsys):
+    rc, out, _ = run(capsys, "--config", str(make_env()), "upcoming",
+                     "--from", "2024-02-01", "--to", "2024-02-29")
+    assert rc == 0
+    assert "Quốc khánh Nhật Bản" in out and "Thứ Sáu 23/02/2024" in out
+    assert "Sở Ngoại vụ" in out and "07/02 → 16/02/2024" in out
+
+
+def test_explain_lists_skipped_holidays(make_env, capsys):
+    rc, out, _ = run(capsys, "--config", str(make_env()), "explain",
+                     "quoc-khanh-jp/thu-chuc-mung", "--year", "2024")
+    assert rc == 0
+    assert "2024-02-07" in out and "2024-02-16" in out
+    assert "Tết" in out  # the window skipped the Tết break
+    assert "thu-dia-phuong" not in out  # filtered by TASK_ID
+
+
+def test_explain_tier_not_applicable(make_env, capsys):
+    rc, out, _ = run(capsys, "--config", str(make_env()), "explain", "quoc-khanh-jp", "--year", "2024")
+    assert "thu-dia-phuong" in out and "local_cooperation" in out
+
+
+def test_explain_unknown_event(make_env, capsys):
+    rc, _, err = run(capsys, "--config", str(make_env()), "explain", "quoc-khanh", "--year", "2024")
+    assert rc == 1 and "quoc-khanh-jp" in err
+
+
+def test_workdays_commands(make_env, capsys):
+    cfg = str(make_env())
+    assert run(capsys, "--config", cfg, "workdays", "add", "2024-02-23", "-7")[1].startswith("2024-02-07")
+    assert run(capsys, "--config", cfg, "workdays", "between", "2024-02-07", "2024-02-23")[1].strip() == "7"
+
+
+def test_lunar_commands(capsys):
+    assert run(capsys, "lunar", "to-solar", "2024", "1", "1")[1].startswith("2024-02-10")
+    assert run(capsys, "lunar", "from-solar", "2024-02-10")[1].strip() == "2024-01-01"
+    rc, _, err = run(capsys, "lunar", "to-solar", "2024", "5", "1", "--leap")
+    assert rc == 1 and err
+
+
+def test_console_script_runs_on_example_config():
+    """The README's first command, minus the daemon: the shipped files pass `check`."""
+    env = dict(os.environ, REMINDERD_CONFIG=str(ROOT / "config" / "reminderd.toml"))
+    p = subprocess.run([sys.executable, "-m", "reminderd", "check"], capture_output=True, text=True,
+                       env=env, cwd=ROOT, timeout=120)
+    assert p.returncode == 0, p.stderr
