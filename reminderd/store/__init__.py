@@ -1,0 +1,108 @@
+"""The durable store: SQLite by default, PostgreSQL for a highly available pair.
+
+``open_store(url)`` returns a :class:`Store` whose schema is migrated to the
+newest alembic revision. Feature modules (outbox, tokens, acks, ad-hoc items)
+run their own queries against ``store.engine`` and the tables in ``schema``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.engine import Connection
+
+from . import schema
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+class Store:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    def upgrade(self) -> None:
+        """Run alembic migrations up to head (idempotent; safe on both daemons of a pair)."""
+        from alembic import command
+        from alembic.config import Config as AlembicConfig
+
+        cfg = AlembicConfig()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as conn:
+            if self.is_postgres:
+                # Two daemons starting at once must not both create the tables.
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727274)")
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+
+    # Small shared facts (last planning pass, last SMTP success …).
+    def put_state(self, name: str, value: Any, now: dt.datetime) -> None:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+        t = schema.daemon_state
+        with self.engine.begin() as conn:
+            updated = conn.execute(t.update().where(t.c.name == name)
+                                   .values(value=text, updated_at=now)).rowcount
+            if not updated:
+                _insert_ignore(conn, t, {"name": name, "value": text, "updated_at": now})
+
+    def get_state(self, name: str) -> tuple[Any, dt.datetime] | None:
+        t = schema.daemon_state
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.c.value, t.c.updated_at).where(t.c.name == name)).first()
+        return (json.loads(row.value), row.updated_at) if row else None
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _insert_ignore(conn: Connection, table: Any, values: dict[str, Any]) -> int:
+    """INSERT that silently does nothing on a unique-key conflict; returns rows inserted."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+        return conn.execute(pg_insert(table).values(**values).on_conflict_do_nothing()).rowcount
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+    return conn.execute(sqlite_insert(table).values(**values).on_conflict_do_nothing()).rowcount
+
+
+insert_ignore = _insert_ignore
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[1] if "///" in url else ""
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _rec: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")  # readers never block the dispatcher
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def open_store(url: str, *, migrate: bool = True) -> Store:
+    store = Store(make_engine(url))
+    if migrate:
+        store.upgrade()
+    return store
