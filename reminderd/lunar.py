@@ -30,8 +30,10 @@ Astronomy (Jean Meeus, *Astronomical Algorithms*, 2nd ed., Willmann-Bell 1998):
   (NASA TP-2006-214141), for 1900–2150.
 
 Hồ Ngọc Đức's published program uses Meeus' older, shorter new-moon series (from *Astronomical
-Formulae for Calculators*); it gives the same calendar as the full series except for a handful of
-new moons that fall within about two minutes of local midnight, listed below.
+Formulae for Calculators*, errors of a minute or two); it gives the same calendar as the full
+series except for new moons within about two minutes of local midnight: at UTC+7 the four pinned
+below, at UTC+8 2097-08-07 (HKO agrees with the full series), at UTC+9 2005-12, 2017 (the short
+series makes Korea's 2017 leap month 6; KASI's published leap month is 5, as here) and 2097-01.
 
 Historical rules and pinned months
 ==================================
@@ -57,8 +59,9 @@ published tables (Hong Kong Observatory, which ``lunardate`` transcribes) put th
 earlier: 1914-11-17, 1916-02-03 (Chinese New Year 1916), 1920-11-10 — the three Beijing-meridian
 cases described by Aslaksen — and 1933-07-22 and 1978-09-02 (new moons at 00:03 and 00:09
 Beijing time by modern reckoning). Known disagreements between sources, where we follow the HKO
-tables / astronomy: ``holidays``' Chinese table puts New Year 1916 on 4 Feb and month 9 of 2057
-on 29 Sep (the new moon is 23:59:57 Beijing time on 28 Sep); ``lunardate`` 0.3.0 starts month 11
+tables / astronomy: ``holidays``' Chinese table puts New Year 1916 on 4 Feb, month 8 of 1978 on
+3 Sep (Mid-Autumn 17 Sep) and month 9 of 2057 on 29 Sep (the new moon is 23:59:57 Beijing time
+on 28 Sep); ``lunardate`` 0.3.0 starts month 11
 of 1954 on 26 Nov although the new moon is at 20:30 Beijing time on 25 Nov (a month-length bit of
 its table, like the 1956 one fixed in lunardate PR #15) — we keep 25 Nov.
 
