@@ -23,7 +23,7 @@ def system_clock() -> dt.datetime:
 
 @dataclass
 class Context:
-    runtime: Runtime
+    runtime: Runtime  # base_runtime plus the ad-hoc items from the database
     store: Store
     now: Callable[[], dt.datetime] = system_clock
     # Filled in by the parts that exist: the feed cache, the mailer, health facts.
@@ -31,6 +31,22 @@ class Context:
     health: dict[str, Any] = field(default_factory=dict)
     config_errors: list[str] = field(default_factory=list)
     instance: str = "reminderd"
+    # The runtime loaded from the files, before ad-hoc items are merged in.
+    base_runtime: Runtime | None = None
+    # Called (synchronously, in order) after the runtime changes: feed rebuilds, replanning.
+    on_change: list[Callable[[Context], None]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.base_runtime is None:
+            self.base_runtime = self.runtime
+
+    def set_runtime(self, runtime: Runtime, *, base: bool = False) -> None:
+        """Swap in a new runtime (after reload or an ad-hoc edit) and tell the listeners."""
+        if base:
+            self.base_runtime = runtime
+        self.runtime = runtime
+        for callback in list(self.on_change):
+            callback(self)
 
     @property
     def config(self) -> Any:
