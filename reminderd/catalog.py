@@ -133,7 +133,7 @@ def parse_event(raw: Any, source: Source, cfg: Config, index: int = 0,
     ints: dict[str, int | None] = {}
     for k in ("every", "start", "until"):
         v = raw.get(k)
-        if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < (1 if k == "every" else 1)):
+        if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 1):
             err(k, f"{v!r}: cần số nguyên dương")
             v = None
         ints[k] = v

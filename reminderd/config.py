@@ -348,7 +348,7 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
         if dep_id in ids:
             problems.append(Problem(fname, where, "id", "mã đơn vị bị trùng"))
         ids.add(dep_id)
-        name = d.get("name")
+        name: Any = d.get("name")
         if not isinstance(name, str) or not name.strip():
             problems.append(Problem(fname, where, "name", "cần tên đơn vị"))
             name = dep_id

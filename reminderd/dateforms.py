@@ -96,7 +96,8 @@ def parse(text: str) -> DateForm:
         try:
             rule = rrulestr(rest, dtstart=dt.datetime(2000, 1, 1))  # noqa: DTZ001 - dates only
         except (ValueError, TypeError) as e:
-            raise DateFormError(f"{t!r}: RRULE không hợp lệ ({e}); ví dụ \"rrule:FREQ=YEARLY;BYMONTH=11;BYDAY=4TH\"") from None
+            raise DateFormError(f"{t!r}: RRULE không hợp lệ ({e}); "
+                                'ví dụ "rrule:FREQ=YEARLY;BYMONTH=11;BYDAY=4TH"') from None
         if getattr(rule, "_freq", YEARLY) != YEARLY:
             raise DateFormError(f"{t!r}: chỉ nhận FREQ=YEARLY (mỗi năm lấy một ngày)")
         return DateForm(t, "rrule", rule=rest)

@@ -57,8 +57,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                    "en": "the rule gives no date that year (start/until/every, leap month…)"},
     "rule.wd": {"vi": "bắt đầu {far} ngày làm việc trước, hạn {near} ngày làm việc trước ngày sự kiện",
                 "en": "opens {far} working days before, due {near} working days before the event"},
-    "rule.d": {"vi": "bắt đầu {far} ngày trước, hạn {near} ngày trước ngày sự kiện (rơi vào ngày nghỉ thì lùi về ngày làm việc trước đó)",
-               "en": "opens {far} days before, due {near} days before the event (moved back to a working day if it falls on a day off)"},
+    "rule.d": {"vi": "bắt đầu {far} ngày trước, hạn {near} ngày trước ngày sự kiện "
+                     "(rơi vào ngày nghỉ thì lùi về ngày làm việc trước đó)",
+               "en": "opens {far} days before, due {near} days before the event "
+                     "(moved back to a working day if it falls on a day off)"},
     "role.owner": {"vi": "chủ trì", "en": "lead"},
     "role.support": {"vi": "phối hợp", "en": "support"},
 }

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .catalog import Catalog
 from .config import Config
-from .model import EventRule, Lead, Occurrence, PlannedTask, TaskRule
+from .model import EventRule, Lead, Occurrence, PlannedTask, SkippedDay, TaskRule
 from .occurrences import fill, occurrence_in_year, rule_years
 from .workdays import WorkdayCalendar
 
@@ -76,7 +76,7 @@ def plan_task(rule: TaskRule, occ: Occurrence, wd: WorkdayCalendar,
     start, due = window(wd, occ.date, rule.lead)
     action = fill(rule.action, ordinal=occ.ordinal, year=occ.year, since=occ.event.since,
                   date=occ.date)
-    skipped = ()
+    skipped: tuple[SkippedDay, ...] = ()
     if with_skipped and start < occ.date:
         skipped = tuple(wd.non_working_days(start, occ.date - dt.timedelta(days=1)))
     return PlannedTask(occurrence=occ, rule=rule, action=action, window_start=start, due=due,

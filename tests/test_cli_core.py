@@ -76,7 +76,7 @@ def test_upcoming_json_fields(make_env, capsys):
 
 
 def test_upcoming_department_filter(make_env, capsys):
-    rc, out, _ = run(capsys, "--config", str(make_env()), "upcoming", "--from", "2024-01-01",
+    _, out, _ = run(capsys, "--config", str(make_env()), "upcoming", "--from", "2024-01-01",
                      "--to", "2024-12-31", "--department", "vp-ubnd", "--json")
     rows = json.loads(out)
     assert rows and all(r["task_id"] is None or "vp-ubnd" in r["support"] or r["owner"] == "vp-ubnd"
@@ -107,7 +107,7 @@ def test_explain_lists_skipped_holidays(make_env, capsys):
 
 
 def test_explain_tier_not_applicable(make_env, capsys):
-    rc, out, _ = run(capsys, "--config", str(make_env()), "explain", "quoc-khanh-jp", "--year", "2024")
+    _, out, _ = run(capsys, "--config", str(make_env()), "explain", "quoc-khanh-jp", "--year", "2024")
     assert "thu-dia-phuong" in out and "local_cooperation" in out
 
 
