@@ -348,10 +348,10 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
         if dep_id in ids:
             problems.append(Problem(fname, where, "id", "mã đơn vị bị trùng"))
         ids.add(dep_id)
-        name: Any = d.get("name")
-        if not isinstance(name, str) or not name.strip():
+        dep_name = d.get("name")
+        if not isinstance(dep_name, str) or not dep_name.strip():
             problems.append(Problem(fname, where, "name", "cần tên đơn vị"))
-            name = dep_id
+            dep_name = dep_id
         emails = d.get("email", [])
         if isinstance(emails, str):
             emails = [emails]
@@ -362,7 +362,7 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
             if not isinstance(e, str) or not EMAIL_RE.match(e):
                 problems.append(Problem(fname, where, "email", f"{e!r}: địa chỉ thư không hợp lệ"))
         esc = d.get("escalate_to") or None
-        departments.append(Department(dep_id, name, tuple(e for e in emails if isinstance(e, str)),
+        departments.append(Department(dep_id, dep_name, tuple(e for e in emails if isinstance(e, str)),
                                       esc if isinstance(esc, str) else None,
                                       str(d.get("name_en", ""))))
     for d in departments:
