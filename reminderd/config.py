@@ -98,6 +98,11 @@ SCHEMA: dict[str, dict[str, Key]] = {
     },
     "web": {
         "admin_password_hash": Key("str", "", "Băm mật khẩu quản trị (reminderd admin set-password)."),
+        "public_read": Key(
+            "bool", True,
+            "Ai mở trang cũng xem được lịch tổng quan và cả năm (chỉ xem). Tắt: cần liên kết đơn vị "
+            "hoặc đăng nhập.",
+        ),
     },
 }
 
