@@ -7,16 +7,16 @@ import datetime as dt
 import holidays
 import pytest
 
-from reminderd.catalog import load_catalog
-from reminderd.config import load_config
-from reminderd.model import EventRule, Lead, Source, TaskRule
+from reminderd.model import EventRule, Lead, Source
 from reminderd.occurrences import occurrence_in_year, occurrences
-from reminderd.plan import build_plan, window
+from reminderd.plan import window
 from reminderd.runtime import load_runtime
 from reminderd.workdays import WorkdayCalendar
 
 D = dt.date
-VN = holidays.country_holidays("VN")  # the independent reference for "N working days before"
+# The independent reference for "N working days before". Years are loaded up front: the
+# package finds some make-up Saturdays only when the neighbouring year is loaded too.
+VN = holidays.country_holidays("VN", years=range(1990, 2040))
 
 
 def rt(make_env, catalog=None):
@@ -139,3 +139,28 @@ def test_every_task_due_on_a_working_day_in_shipped_catalog():
         assert r.workdays.is_working_day(t.due), t.key
         assert r.workdays.is_working_day(t.window_start), t.key
         assert t.window_start <= t.due < t.occurrence.date or t.rule.lead.near == 0, t.key
+
+
+# ---- properties of windows ---------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+WD = WorkdayCalendar()
+
+
+@settings(max_examples=300, deadline=None)
+@given(d=st.dates(dt.date(1995, 1, 1), dt.date(2035, 12, 31)),
+       near=st.integers(0, 25), extra=st.integers(0, 20), unit=st.sampled_from(["wd", "d"]))
+def test_window_properties(d, near, extra, unit):
+    lead = Lead(near, near + extra, unit, f"{near}-{near + extra}{unit}")
+    start, due = window(WD, d, lead)
+    assert WD.is_working_day(start) and WD.is_working_day(due)
+    assert start <= due <= d
+    if unit == "wd" and near > 0:
+        # "N working days before D": exactly N working days in [due, D).
+        span = [due + dt.timedelta(i) for i in range((d - due).days)]
+        assert sum(WD.is_working_day(x) for x in span) == near
+        assert due == VN.get_nth_working_day(d, -near)
+    if unit == "d":
+        assert due <= d - dt.timedelta(days=near)
