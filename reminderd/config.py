@@ -92,6 +92,13 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "horizon_future_years": Key("int", 2, "Số năm tương lai trong lịch."),
         "refresh_hours": Key("int", 6, "Gợi ý chu kỳ làm mới cho ứng dụng lịch (giờ)."),
     },
+    "daemon": {
+        "plan_at": Key("time", "07:30", "Giờ chạy lượt lập kế hoạch hằng ngày (trước giờ gửi send_at)."),
+        "dispatch_interval": Key("int", 60, "Chu kỳ (giây) kiểm tra hàng đợi thư đến hạn gửi."),
+        "shutdown_timeout": Key("int", 20, "Thời gian tối đa (giây) chờ thư đang gửi khi dừng dịch vụ."),
+        "pid_file": Key("path?", None,
+                        "Tệp PID cho `reminderd reload` (mặc định: reminderd.pid trong thư mục trạng thái)."),
+    },
     "logging": {
         "format": Key("enum:keyvalue|json", "keyvalue", "Định dạng nhật ký: keyvalue hoặc json."),
         "level": Key("enum:debug|info|warning|error", "info", "Mức nhật ký."),
@@ -376,6 +383,13 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
                                     f"{d.escalate_to!r} không phải mã đơn vị nào; có: {', '.join(sorted(ids))}"))
 
     # Cross-key checks.
+    wdays = sections["workdays"]
+    if isinstance(wdays["extra_days_off"], list) and isinstance(wdays["extra_working_days"], list):
+        both = sorted(set(wdays["extra_days_off"]) & set(wdays["extra_working_days"]))
+        if both:
+            problems.append(Problem(fname, "[workdays]", "extra_working_days",
+                                    f"{', '.join(map(str, both))} có cả trong extra_days_off; "
+                                    "mỗi ngày chỉ thuộc một danh sách"))
     smtp = sections["smtp"]
     if smtp["password_file"] and smtp["password_env"]:
         problems.append(Problem(fname, "[smtp]", "password_file",
@@ -383,6 +397,9 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
     for k in ("horizon_past_years", "horizon_future_years", "refresh_hours"):
         if isinstance(sections["feeds"][k], int) and sections["feeds"][k] < 0:
             problems.append(Problem(fname, "[feeds]", k, "cần số không âm"))
+    for k in ("dispatch_interval", "shutdown_timeout"):
+        if isinstance(sections["daemon"][k], int) and sections["daemon"][k] <= 0:
+            problems.append(Problem(fname, "[daemon]", k, "cần số giây dương, ví dụ 60"))
     if not re.fullmatch(r"[^\s:]+:\d{1,5}|\[[0-9a-fA-F:]+\]:\d{1,5}", str(sections["http"]["bind"])):
         problems.append(Problem(fname, "[http]", "bind", "cần dạng \"địa-chỉ:cổng\", ví dụ \"127.0.0.1:8080\""))
 
