@@ -135,3 +135,24 @@ def test_console_script_runs_on_example_config():
     p = subprocess.run([sys.executable, "-m", "reminderd", "check"], capture_output=True, text=True,
                        env=env, cwd=ROOT, timeout=120)
     assert p.returncode == 0, p.stderr
+
+
+def test_check_conflicting_workday_overrides(make_env, capsys):
+    cfg = make_env()
+    text = cfg.read_text(encoding="utf-8").replace(
+        "confirmed_through = 2025",
+        'confirmed_through = 2025\nextra_days_off = ["2027-02-03"]\nextra_working_days = ["2027-02-03"]')
+    cfg.write_text(text, encoding="utf-8")
+    rc, _, err = run(capsys, "--config", str(cfg), "check")
+    assert rc == 1 and "[workdays]: extra_working_days: 2027-02-03" in err, err
+
+
+def test_config_overrides_change_windows(make_env, capsys):
+    """A day off decided later by the government moves the window (and explain says why)."""
+    cfg = make_env()
+    text = cfg.read_text(encoding="utf-8").replace(
+        "confirmed_through = 2025", 'confirmed_through = 2025\nextra_days_off = ["2024-02-16"]')
+    cfg.write_text(text, encoding="utf-8")
+    _, out, _ = run(capsys, "--config", str(cfg), "explain", "quoc-khanh-jp/thu-chuc-mung", "--year", "2024")
+    assert "Bắt đầu 2024-02-06" in out and "hạn 2024-02-15" in out, out
+    assert "2024-02-16" in out and "cấu hình" in out
