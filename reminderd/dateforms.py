@@ -124,9 +124,18 @@ def _holiday_name_exists(country: str, name: str) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _holiday_in_year(country: str, name: str, year: int) -> dt.date | None:
+    """The first day named ``name`` that year; failing that, its "(observed)" day.
+
+    Some countries move a holiday and the package then names only the moved day
+    "… (observed)" (Israel's Independence Day in 2024, say): that is the day the
+    country celebrates, so it is the one we want.
+    """
     h = holidays.country_holidays(country, years=year, language="en_US")
-    days = sorted(d for d, names in h.items() if name in names.split("; "))
-    return days[0] if days else None
+    for wanted in (name, f"{name} (observed)"):
+        days = sorted(d for d, names in h.items() if wanted in names.split("; "))
+        if days:
+            return days[0]
+    return None
 
 
 def resolve(form: DateForm, year: int) -> Resolved | None:

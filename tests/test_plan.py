@@ -164,3 +164,10 @@ def test_window_properties(d, near, extra, unit):
         assert due == VN.get_nth_working_day(d, -near)
     if unit == "d":
         assert due <= d - dt.timedelta(days=near)
+
+
+def test_holiday_form_takes_the_observed_day():
+    """Israel's Independence Day moves; in 2024 the package names only the observed day."""
+    ev = _ev("holiday:IL:Independence Day")
+    assert occurrence_in_year(ev, 2024).date == D(2024, 5, 14)
+    assert occurrence_in_year(ev, 2026).date == D(2026, 4, 22)

@@ -100,7 +100,7 @@ ID|In-đô-nê-xi-a|08-17|1945-08-17|Ngày Độc lập (Quốc khánh)|
 IR|I-ran|holiday:IR:Islamic Revolution Day|1979-02-11|Ngày Chiến thắng Cách mạng Hồi giáo (22 Bahman)|Theo lịch Hijri mặt trời nên rơi vào 10 hoặc 11/2; lấy ngày từ gói holidays.
 IQ|I-rắc|10-03|1932-10-03|Quốc khánh (Ngày Độc lập)|Từ năm 2020 I-rắc lấy 3/10 làm Quốc khánh (trước đó 14/7).
 IE|Ai-len|03-17||Quốc khánh (Ngày Thánh Patrick)|
-IL|I-xra-en|05-14|1948-05-14|Ngày Độc lập|! Thực tế I-xra-en kỷ niệm theo lịch Do Thái (5 Iyar, cuối tháng 4 – giữa tháng 5). Chưa dùng "holiday:IL:Independence Day" vì gói holidays đặt tên "Independence Day (observed)" trong một số năm (2024, 2025) nên dạng ngày đó sẽ không ra ngày. Cần kiểm tra lại ngày mỗi năm.
+IL|I-xra-en|holiday:IL:Independence Day|1948-05-14|Ngày Độc lập|Theo lịch Do Thái (5 Iyar, cuối tháng 4 – giữa tháng 5), dời khi trùng Sa-bát; lấy từ gói holidays (kể cả ngày "observed" khi dời).
 IT|I-ta-li-a|06-02|1946-06-02|Ngày Cộng hòa (Quốc khánh)|
 JM|Gia-mai-ca|08-06|1962-08-06|Ngày Độc lập|
 JP|Nhật Bản|holiday:JP:Emperor's Birthday||Ngày sinh Nhà vua (Quốc khánh)|Quốc khánh Nhật Bản là Ngày sinh Nhà vua: 23/2 từ năm 2020 (Nhà vua Naruhito), 23/12 trước năm 2019, không có trong năm 2019; lấy từ gói holidays để tự theo triều đại. Khớp seed 001 Phụ lục 01 dòng 2.
