@@ -1,0 +1,81 @@
+"""Acknowledgements: "this task occurrence is done", which stops its reminders.
+
+A task occurrence is named by ``(event_id, task_id, year)`` (the rule year, as in
+``reminderd ack EVENT/TASK --year Y``). The first acknowledgement wins and is
+kept (who, when, how, note, the link's nonce); a second one changes nothing and
+is reported as such, so a replayed link cannot rewrite history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from .store import Store, insert_ignore, schema
+
+VIAS = ("cli", "web", "email", "api")
+
+
+@dataclass(frozen=True)
+class Ack:
+    event_id: str
+    task_id: str
+    year: int
+    done_at: dt.datetime
+    done_by: str
+    via: str
+    note: str
+    nonce: str | None
+
+
+def mark_done(store: Store, event_id: str, task_id: str, year: int, by: str, via: str,
+              note: str, now: dt.datetime, nonce: str | None = None) -> bool:
+    """Record the task occurrence as done; False if it already was (nothing changes)."""
+    if via not in VIAS:
+        raise ValueError(f"via={via!r}: cần một trong {', '.join(VIAS)}")
+    with store.engine.begin() as conn:
+        inserted = insert_ignore(conn, schema.acks, {
+            "event_id": event_id, "task_id": task_id, "year": year, "done_at": now,
+            "done_by": by, "via": via, "note": note, "nonce": nonce})
+    return bool(inserted)
+
+
+def get_ack(store: Store, event_id: str, task_id: str, year: int) -> Ack | None:
+    a = schema.acks
+    with store.engine.connect() as conn:
+        row = conn.execute(select(a).where(a.c.event_id == event_id, a.c.task_id == task_id,
+                                           a.c.year == year)).first()
+    return _ack(row) if row else None
+
+
+def is_done(store: Store, event_id: str, task_id: str, year: int) -> bool:
+    return get_ack(store, event_id, task_id, year) is not None
+
+
+def done_keys(store: Store, years: Iterable[int]) -> set[tuple[str, str, int]]:
+    """Every acknowledged (event, task, year) among the given years."""
+    a = schema.acks
+    ys = sorted(set(years))
+    if not ys:
+        return set()
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(a.c.event_id, a.c.task_id, a.c.year).where(a.c.year.in_(ys)))
+        return {(r.event_id, r.task_id, r.year) for r in rows}
+
+
+def list_acks(store: Store, year: int | None = None) -> list[Ack]:
+    a = schema.acks
+    q = select(a).order_by(a.c.done_at, a.c.id)
+    if year is not None:
+        q = q.where(a.c.year == year)
+    with store.engine.connect() as conn:
+        return [_ack(r) for r in conn.execute(q)]
+
+
+def _ack(row: object) -> Ack:
+    r = row._mapping  # type: ignore[attr-defined]
+    return Ack(r["event_id"], r["task_id"], r["year"], r["done_at"], r["done_by"], r["via"],
+               r["note"] or "", r["nonce"])

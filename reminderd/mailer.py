@@ -1,0 +1,184 @@
+"""Send composed messages over SMTP with aiosmtplib.
+
+One call, :func:`send_batch`, takes a list of messages and returns one
+:class:`Result` per message, in order. It opens at most ``[smtp] concurrency``
+connections, each reused for its share of the batch, with ``[smtp] timeout``
+seconds on every step (connect, TLS, AUTH, each command). TLS follows
+``[smtp] tls``: ``starttls`` (the default; the upgrade is *required*, a server
+that does not offer it is an error), ``implicit`` (TLS from the first byte), or
+``none`` (plain text, only when the config says so).
+
+Classification, which the outbox turns into retry or dead:
+
+- 2xx: sent.
+- 5xx reply (sender, recipient or data refused): permanent — retrying cannot help.
+- 4xx reply, network error, timeout, TLS or AUTH trouble: temporary — retried later.
+  (An AUTH rejection is usually a config error; it stays temporary so that fixing
+  the password makes the queued mail go out instead of losing it.)
+
+The password is read through :func:`reminderd.config.smtp_password` and never
+appears in a log line or an error text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+import aiosmtplib
+
+from .config import Config, smtp_password
+
+log = logging.getLogger("reminderd.mailer")
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str
+    port: int
+    tls: str  # starttls|implicit|none
+    user: str
+    password: str | None
+    timeout: float
+    concurrency: int
+    ca_file: str | None
+    validate_certs: bool
+
+    def __repr__(self) -> str:  # the password must never reach a log line
+        return (f"Settings(host={self.host!r}, port={self.port}, tls={self.tls!r}, "
+                f"user={self.user!r}, password={'***' if self.password else None})")
+
+
+@dataclass(frozen=True)
+class Result:
+    ok: bool
+    permanent: bool = False
+    error: str = ""
+    code: int | None = None
+
+
+def settings_from_config(cfg: Config) -> Settings:
+    s = cfg.sections["smtp"]
+    return Settings(host=s["host"], port=int(s["port"]), tls=s["tls"], user=s["user"],
+                    password=smtp_password(cfg) if s["user"] else None,
+                    timeout=float(s["timeout"]), concurrency=max(1, int(s["concurrency"])),
+                    ca_file=str(s["ca_file"]) if s["ca_file"] else None,
+                    validate_certs=bool(s["validate_certs"]))
+
+
+def _tls_context(st: Settings) -> ssl.SSLContext | None:
+    if st.tls == "none":
+        return None
+    ctx = ssl.create_default_context(cafile=st.ca_file)
+    if not st.validate_certs:
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+    return ctx
+
+
+def _client(st: Settings) -> aiosmtplib.SMTP:
+    return aiosmtplib.SMTP(
+        hostname=st.host, port=st.port, timeout=st.timeout,
+        use_tls=st.tls == "implicit",
+        start_tls=st.tls == "starttls",  # True = required (never "if offered"), False = off
+        tls_context=_tls_context(st), validate_certs=st.validate_certs,
+    )
+
+
+def classify(exc: BaseException) -> Result:
+    """A failed send as a Result: 5xx permanent, everything else temporary."""
+    code: int | None = None
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused) and exc.recipients:
+        code = exc.recipients[0].code
+        text = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in exc.recipients)
+    elif isinstance(exc, aiosmtplib.SMTPResponseException):
+        code = exc.code
+        text = f"{exc.code} {exc.message}"
+    elif isinstance(exc, TimeoutError):
+        text = "hết thời gian chờ máy chủ SMTP"
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    permanent = code is not None and 500 <= code < 600 and not isinstance(
+        exc, aiosmtplib.SMTPAuthenticationError)
+    return Result(ok=False, permanent=permanent, error=" ".join(text.split())[:1000], code=code)
+
+
+async def _connect(st: Settings) -> aiosmtplib.SMTP:
+    client = _client(st)
+    await client.connect()
+    if st.user:
+        await client.login(st.user, st.password or "")
+    return client
+
+
+async def _quit(client: aiosmtplib.SMTP | None) -> None:
+    if client is None or not client.is_connected:
+        return
+    try:
+        await client.quit()
+    except (aiosmtplib.SMTPException, OSError):
+        client.close()
+
+
+async def _worker(st: Settings, jobs: asyncio.Queue[int], msgs: Sequence[EmailMessage],
+                  results: list[Result | None]) -> None:
+    """Take messages off the shared queue and send them over one reused connection.
+
+    A connection that breaks is reopened for the next message; if opening it fails,
+    the rest of this worker's share fails with the same (temporary) error rather
+    than hammering a server that is down."""
+    client: aiosmtplib.SMTP | None = None
+    broken: Result | None = None
+    try:
+        while True:
+            try:
+                i = jobs.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            if broken is not None:
+                results[i] = broken
+                continue
+            if client is None or not client.is_connected:
+                try:
+                    client = await _connect(st)
+                except (aiosmtplib.SMTPException, OSError, TimeoutError) as e:
+                    broken = results[i] = classify(e)
+                    client = None
+                    continue
+            try:
+                await client.send_message(msgs[i])
+                results[i] = Result(ok=True)
+            except aiosmtplib.SMTPException as e:
+                results[i] = classify(e)
+                if client.is_connected:
+                    try:  # leave the failed transaction cleanly before the next message
+                        await client.rset()
+                    except (aiosmtplib.SMTPException, OSError, TimeoutError):
+                        client.close()
+            except (OSError, TimeoutError) as e:
+                results[i] = classify(e)
+                client.close()
+    finally:
+        await _quit(client)
+
+
+async def send_batch(st: Settings, msgs: Sequence[EmailMessage]) -> list[Result]:
+    """Send every message; one Result per message, in order. Never raises for SMTP trouble."""
+    if not msgs:
+        return []
+    jobs: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(len(msgs)):
+        jobs.put_nowait(i)
+    results: list[Result | None] = [None] * len(msgs)
+    n = min(st.concurrency, len(msgs))
+    await asyncio.gather(*(_worker(st, jobs, msgs, results) for _ in range(n)))
+    out = [r if r is not None else Result(ok=False, error="không được gửi (lỗi nội bộ)") for r in results]
+    failed = [r for r in out if not r.ok]
+    if failed:
+        log.warning("smtp host=%s port=%s sent=%d failed=%d first_error=%r", st.host, st.port,
+                    len(out) - len(failed), len(failed), failed[0].error)
+    return out

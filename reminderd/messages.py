@@ -1,0 +1,187 @@
+"""Compose the reminder emails: multipart text + HTML, an ``.ics`` attachment, a signed ack link.
+
+Pure: everything comes in (the outbox row's payload, the config, the signer,
+``now``); an :class:`email.message.EmailMessage` goes out. The texts live in
+``templates/email_*`` with both languages; the config's ``[organization]
+language`` picks one.
+
+Header safety: catalog text (titles, actions) reaches the Subject. Every header
+value is folded to one line here (any CR, LF or other whitespace run becomes a
+single space) before the email package encodes it per RFC 2047, so a title can
+never start a new header.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import icalendar
+import jinja2
+
+from .config import Config
+from .i18n import fmt_date
+from .signing import Signer
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+TASK_KINDS = ("window_open", "due", "overdue", "correction")
+KINDS = (*TASK_KINDS, "digest", "test")
+ROLES = ("owner", "support", "escalation")
+
+
+@dataclass(frozen=True)
+class Mail:
+    """What the outbox hands over: one recipient, one deterministic Message-ID, the payload."""
+
+    recipient: str
+    message_id: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+def one_line(text: str) -> str:
+    """Fold any whitespace (CR, LF, tabs, Unicode line separators) to single spaces."""
+    return " ".join(str(text).split())
+
+
+def sender_domain(sender: str) -> str:
+    addr = parseaddr(sender)[1]
+    return addr.rpartition("@")[2] or "reminderd.invalid"
+
+
+def make_message_id(dedupe_key: str, sender: str) -> str:
+    """Deterministic: the same outbox row always has the same Message-ID, so a resend
+    after a crash is recognisable as the same message by the receiving side."""
+    digest = hashlib.sha256(dedupe_key.encode("utf-8")).hexdigest()[:32]
+    return f"<{digest}@{sender_domain(sender)}>"
+
+
+def nonce_for(message_id: str) -> str:
+    return hashlib.sha256(message_id.encode("utf-8")).hexdigest()[:16]
+
+
+def _date(value: Any, lang: str) -> str:
+    if not value:
+        return ""
+    d = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    return fmt_date(lang, d)
+
+
+@cache
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=jinja2.select_autoescape(["html"]),
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return env
+
+
+def dep_name(cfg: Config, dep_id: str | None) -> str:
+    if not dep_id:
+        return ""
+    try:
+        return cfg.department(dep_id).display(cfg.language)
+    except KeyError:
+        return dep_id  # a department removed from the config since the row was planned
+
+
+def ack_url(cfg: Config, signer: Signer, item: dict[str, Any], recipient: str,
+            now: dt.datetime, nonce: str) -> str:
+    days = int(cfg.get("reminders", "ack_link_days"))
+    token = signer.sign(item["event_id"], item["task_id"], int(item["year"]), recipient,
+                        now + dt.timedelta(days=days), nonce)
+    return f"{cfg.get('http', 'base_url')}/ack/{token}"
+
+
+def _context(mail: Mail, cfg: Config, signer: Signer | None, now: dt.datetime) -> dict[str, Any]:
+    p = dict(mail.payload)
+    lang = cfg.language
+    kind = p["kind"]
+    nonce = nonce_for(mail.message_id)
+    ctx: dict[str, Any] = {
+        "kind": kind, "lang": lang, "org": cfg.org_name, "p": p,
+        "department": dep_name(cfg, p.get("department")),
+        "owner": dep_name(cfg, p.get("owner")),
+        "support": [dep_name(cfg, s) for s in p.get("support", [])],
+        "role": p.get("role", "owner"),
+        "d": lambda v: _date(v, lang),
+        "ack": None,
+    }
+    # Only the departments answerable for the task get the "done" link: the lead and
+    # whoever the overdue notice escalates to; a coordinating department cannot close it.
+    if signer is not None and kind in TASK_KINDS and ctx["role"] in ("owner", "escalation"):
+        ctx["ack"] = ack_url(cfg, signer, p, mail.recipient, now, nonce)
+    if kind == "digest":
+        items = []
+        for it in p.get("items", []):
+            it = dict(it)
+            it["owner_name"] = dep_name(cfg, it.get("owner"))
+            it["ack"] = (ack_url(cfg, signer, it, mail.recipient, now, nonce)
+                         if signer is not None and it.get("role") == "owner" else None)
+            items.append(it)
+        ctx["due_items"] = [i for i in items if not i.get("overdue")]
+        ctx["overdue_items"] = [i for i in items if i.get("overdue")]
+    return ctx
+
+
+def task_ics(p: dict[str, Any], uid_host: str, now: dt.datetime) -> bytes:
+    """The task as a one-event calendar: all-day from window start through the due date.
+
+    The UID is the task key (as the feeds use it), so importing the attachment and
+    subscribing to a feed do not make two entries."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//reminderd//nhac-viec-doi-ngoai//VI")
+    cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
+    ev = icalendar.Event()
+    ev.add("uid", f"{p['event_id']}/{p['task_id']}@{p['event_date']}@{uid_host}")
+    ev.add("dtstamp", now.astimezone(dt.UTC))
+    ev.add("summary", one_line(p["action"]))
+    ev.add("description", f"{one_line(p['title'])} — {p['event_date']}")
+    ev.add("dtstart", dt.date.fromisoformat(p["window_start"]))
+    ev.add("dtend", dt.date.fromisoformat(p["due"]) + dt.timedelta(days=1))
+    ev.add("transp", "TRANSPARENT")
+    cal.add_component(ev)
+    return bytes(cal.to_ical())
+
+
+def render(mail: Mail, cfg: Config, signer: Signer | None, now: dt.datetime) -> tuple[str, str, str]:
+    """(subject, text, html) for one mail."""
+    ctx = _context(mail, cfg, signer, now)
+    env = _env()
+    base = "email_digest" if ctx["kind"] == "digest" else "email_reminder"
+    subject = one_line(env.get_template("email_subject.txt").render(ctx))
+    text = env.get_template(f"{base}.txt").render(ctx)
+    html = env.get_template(f"{base}.html").render(ctx)
+    return subject, text, html
+
+
+def compose(mail: Mail, cfg: Config, signer: Signer | None, now: dt.datetime) -> EmailMessage:
+    """The full message, ready for SMTP."""
+    subject, text, html = render(mail, cfg, signer, now)
+    sender = one_line(cfg.get("smtp", "sender"))
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = one_line(mail.recipient)
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(now.astimezone(dt.UTC))
+    msg["Message-ID"] = one_line(mail.message_id)
+    # RFC 3834: tells vacation responders and ticket systems not to answer.
+    msg["Auto-Submitted"] = "auto-generated"
+    kind = mail.payload.get("kind", "")
+    msg["X-Reminderd-Kind"] = one_line(kind)
+    msg.set_content(text, subtype="plain", charset="utf-8")
+    msg.add_alternative(html, subtype="html", charset="utf-8")
+    if kind in TASK_KINDS:
+        p = mail.payload
+        msg.add_attachment(task_ics(p, sender_domain(sender), now), maintype="text",
+                           subtype="calendar", filename=f"{p['event_id']}-{p['task_id']}-{p['year']}.ics",
+                           params={"method": "PUBLISH", "charset": "utf-8"})
+    return msg
