@@ -1,0 +1,316 @@
+"""``reminderd run``: one asyncio process — scheduler, mailer, HTTP server — until SIGTERM.
+
+Start: load and validate config and catalog (refuse to start on errors), take the
+SQLite single-instance lock, open the store and run migrations, bind the HTTP
+socket, serve, start the scheduler (a planning pass and a dispatch run at once:
+that is the catch-up), then tell systemd READY=1.
+
+Signals: SIGHUP reloads (``reload.py``; a broken edit keeps the running
+configuration). SIGTERM/SIGINT stop: STOPPING=1, no new jobs, running jobs get
+``[daemon] shutdown_timeout`` seconds to finish (then they are cancelled and
+their claimed rows released), the HTTP server closes, exit 0.
+
+This is the daemon's top level: the only place that reads the wall clock
+(``Context.now``) and the environment (``NOTIFY_SOCKET``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import fcntl
+import logging
+import os
+import signal
+import socket
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import uvicorn
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from . import logs, metrics, reload
+from .config import Config
+from .context import Context
+from .errors import ReminderdError
+from .logs import event
+from .runtime import Runtime, load_runtime
+from .scheduling import JOB_DEFAULTS, Jobs, optional
+from .sdnotify import Notifier
+from .store import Store, open_store
+from .web.app import create_app
+
+log = logging.getLogger("reminderd.daemon")
+
+MESSAGES = {
+    "locked": {
+        "vi": "một tiến trình reminderd khác (pid {pid}) đang dùng CSDL SQLite {db}; hai tiến trình trên "
+              "một tệp SQLite có thể gửi trùng thư. Hãy dừng tiến trình kia, hoặc dùng PostgreSQL để chạy "
+              "hai máy song song.",
+        "en": "another reminderd (pid {pid}) is already using the SQLite database {db}; two daemons on one "
+              "SQLite file could send reminders twice. Stop the other one, or use PostgreSQL to run a pair."},
+    "bind": {"vi": "không mở được cổng HTTP {bind} ([http] bind): {error}",
+             "en": "cannot listen on {bind} ([http] bind): {error}"},
+    "db": {"vi": "không mở được cơ sở dữ liệu {url} ([database] url): {error}",
+           "en": "cannot open the database {url} ([database] url): {error}"},
+}
+
+
+def msg(cfg: Config, key: str, **values: object) -> str:
+    lang = cfg.language if cfg.language in ("vi", "en") else "vi"
+    return MESSAGES[key][lang].format(**values)
+
+
+# --- the SQLite single-instance lock --------------------------------------------------
+
+def sqlite_path(url: str) -> Path | None:
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+@contextlib.contextmanager
+def single_instance(cfg: Config) -> Iterator[IO[str] | None]:
+    """Hold an exclusive flock on ``<db>.lock`` for a SQLite store (PostgreSQL needs none).
+
+    flock is released by the kernel when the process dies, even by kill -9, so a
+    crash never leaves a stale lock behind; the pid inside is only for the message.
+    """
+    db = sqlite_path(cfg.database_url)
+    if db is None:
+        yield None
+        return
+    db.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = db.with_name(db.name + ".lock")
+    f = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the process's life
+    try:
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as e:
+            if e.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            f.seek(0)
+            pid = f.read().strip() or "?"
+            raise ReminderdError(msg(cfg, "locked", pid=pid, db=db)) from None
+        f.seek(0)
+        f.truncate()
+        f.write(f"{os.getpid()}\n")
+        f.flush()
+        yield f
+    finally:
+        f.close()
+
+
+def pid_file(cfg: Config) -> Path:
+    configured = cfg.get("daemon", "pid_file")
+    return Path(configured) if configured else cfg.state_dir / "reminderd.pid"
+
+
+def bind_socket(cfg: Config) -> socket.socket:
+    bind = str(cfg.get("http", "bind"))
+    host, _, port = bind.rpartition(":")
+    host = host.strip("[]")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, int(port)))
+        sock.listen(128)
+        sock.set_inheritable(True)
+    except OSError as e:
+        sock.close()
+        raise ReminderdError(msg(cfg, "bind", bind=bind, error=e.strerror or e)) from None
+    return sock
+
+
+class _Server(uvicorn.Server):
+    """uvicorn in our loop; the daemon, not uvicorn, owns the signals."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+class MetricsMiddleware:
+    """Count HTTP requests by area and status (feeds separately), without touching the routes."""
+
+    def __init__(self, app: Any, m: metrics.DaemonMetrics):
+        self.app = app
+        self.m = m
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        is_feed = path.endswith(".ics") or path.startswith(("/feeds/", "/feed/", "/ical/"))
+        area = "feeds" if is_feed else (path.strip("/").split("/", 1)[0] or "page")
+        status = 500
+
+        async def send_wrapper(message: dict[str, Any]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            self.m.http.inc(area=area if area in _AREAS else "other", code=f"{status // 100}xx")
+            if is_feed:
+                self.m.feed_requests.inc(code=str(status))
+
+
+_AREAS = {"feeds", "page", "healthz", "metrics", "api", "ack", "static", "admin", "login", "d"}
+
+
+class Daemon:
+    def __init__(self, config_path: Path, runtime: Runtime, store: Store):
+        self.config_path = config_path
+        self.notifier = Notifier.from_env()
+        self.ctx = Context(runtime, store, instance=f"{socket.gethostname()}:{os.getpid()}")
+        self.metrics = metrics.of(self.ctx)
+        self.stop_event = asyncio.Event()
+        self.reload_lock = asyncio.Lock()
+        self.scheduler = AsyncIOScheduler(timezone=runtime.config.tz, job_defaults=JOB_DEFAULTS)
+        self.jobs = Jobs(self.ctx, self.scheduler, on_status=self.notifier.status)
+        self._bg: set[asyncio.Task[Any]] = set()
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._bg.add(task)
+        task.add_done_callback(self._bg.discard)
+
+    def _setup_feeds(self) -> None:
+        # feed_cache.install makes ctx.feeds and rebuilds it on every runtime change itself.
+        install = optional("reminderd.feed_cache", "install")
+        if install is None:
+            event(log, "job.skipped", level=logging.WARNING, job="feeds", reason="module not installed")
+            return
+        install(self.ctx)
+
+    def _on_change(self, ctx: Context) -> None:
+        # A reload or an ad-hoc edit: replan at once (idempotent; the outbox sees new dates).
+        self.jobs.run_soon("plan")
+
+    async def _reload(self) -> None:
+        async with self.reload_lock:
+            self.notifier.notify("RELOADING=1", f"MONOTONIC_USEC={time.monotonic_ns() // 1000}")
+            event(log, "reload.start", config=str(self.config_path))
+            new, errors = await asyncio.to_thread(reload.read, self.config_path)
+            result = reload.apply(self.ctx, new, errors)
+            if result.ok:
+                self.jobs.install()  # send_at, plan_at, timezone may have changed
+            self.notifier.ready(self.ctx.health.get("status"))
+
+    async def run(self, sock: socket.socket) -> int:
+        loop = asyncio.get_running_loop()
+        ctx = self.ctx
+        self.metrics.started.set(ctx.now().timestamp())
+        ctx.health["started_at"] = ctx.now().isoformat()
+        self._setup_feeds()
+        reload.install(ctx, ctx.runtime)  # merge ad-hoc items from the database
+        ctx.on_change.append(self._on_change)
+
+        host, port = sock.getsockname()[:2]
+        app = MetricsMiddleware(create_app(ctx), self.metrics)
+        server = _Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="off",
+                                        timeout_graceful_shutdown=5, server_header=False))
+        serve_task = loop.create_task(server.serve(sockets=[sock]))
+        while not server.started and not serve_task.done():
+            await asyncio.sleep(0.01)
+        if serve_task.done():
+            serve_task.result()
+            return 1
+
+        self.jobs.install()
+        self.scheduler.start()
+        ctx.health["scheduler"] = "running"
+        self.metrics.scheduler.set(1)
+        self.jobs.run_soon("plan")  # catch-up: plans, then dispatches what came due while down
+
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stop_event.set)
+        loop.add_signal_handler(signal.SIGHUP, lambda: self._spawn(self._reload()))
+        pidf = pid_file(ctx.config)
+        pidf.parent.mkdir(parents=True, exist_ok=True)
+        pidf.write_text(f"{os.getpid()}\n", encoding="utf-8")
+
+        self.notifier.ready(f"serving http://{host}:{port}")
+        watchdog = loop.create_task(self.notifier.watchdog_loop())
+        event(log, "daemon.ready", url=f"http://{host}:{port}", instance=ctx.instance,
+              database=ctx.store.engine.dialect.name, config=str(self.config_path))
+
+        stop_wait = loop.create_task(self.stop_event.wait())
+        await asyncio.wait({stop_wait, serve_task}, return_when=asyncio.FIRST_COMPLETED)
+        crashed = serve_task.done()
+        return await self._shutdown(server, serve_task, watchdog, pidf, crashed)
+
+    async def _shutdown(self, server: uvicorn.Server, serve_task: asyncio.Task[None],
+                        watchdog: asyncio.Task[None], pidf: Path, crashed: bool) -> int:
+        ctx = self.ctx
+        timeout = float(ctx.config.get("daemon", "shutdown_timeout"))
+        self.notifier.stopping("stopping")
+        event(log, "daemon.stopping", timeout=timeout)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            loop.remove_signal_handler(sig)
+        # Stop taking work first, then let in-flight sends finish (or release them).
+        self.scheduler.pause()
+        clean = await self.jobs.drain(timeout)
+        self.scheduler.shutdown(wait=False)
+        ctx.health["scheduler"] = "stopped"
+        self.metrics.scheduler.set(0)
+        release = optional("reminderd.outbox", "release")
+        if release is not None:
+            try:
+                res = release(ctx)
+                if asyncio.iscoroutine(res):
+                    await res
+            except Exception as e:
+                event(log, "release.failed", level=logging.ERROR, error=str(e))
+        server.should_exit = True
+        with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+            await asyncio.wait_for(serve_task, timeout=max(1.0, timeout))
+        for t in list(self._bg):
+            t.cancel()
+        watchdog.cancel()
+        with contextlib.suppress(OSError):
+            if pidf.read_text(encoding="utf-8").strip() == str(os.getpid()):
+                pidf.unlink()
+        self.notifier.close()
+        event(log, "daemon.stopped", clean=clean)
+        if crashed:
+            return 1
+        return 0
+
+
+def main(config_path: Path) -> int:
+    """Run the daemon; the exit code for the CLI (0 after SIGTERM)."""
+    runtime = load_runtime(config_path)  # ValidationError → every problem listed, exit 1
+    cfg = runtime.config
+    logs.setup(str(cfg.get("logging", "format")), str(cfg.get("logging", "level")))
+    with single_instance(cfg):
+        try:
+            store = open_store(cfg.database_url)
+        except SQLAlchemyError as e:
+            url = make_url(cfg.database_url).render_as_string(hide_password=True)
+            raise ReminderdError(msg(cfg, "db", url=url, error=str(e.orig if hasattr(e, "orig") else e)
+                                     .splitlines()[0])) from None
+        sock = bind_socket(cfg)
+        try:
+            return asyncio.run(Daemon(config_path, runtime, store).run(sock))
+        finally:
+            sock.close()
+            store.dispose()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main(Path(sys.argv[1])))

@@ -1,0 +1,276 @@
+"""The daemon's jobs and when they run. APScheduler is only the clock that ticks.
+
+Jobs (all in the organisation's timezone, all coroutines on the daemon's loop):
+
+========== ================================================ =====================================
+job        when                                             does
+========== ================================================ =====================================
+plan       at start, daily at ``[daemon] plan_at`` (before   ``outbox.planning_pass``: one outbox
+           ``send_at``), after every reload or ad-hoc edit   row per message due, idempotently
+dispatch   every ``[daemon] dispatch_interval`` seconds,     ``outbox.dispatch``: send the rows whose
+           and right after each planning pass                ``send_after`` has come
+digest     weekly, ``digest_day`` at ``send_at``             ``outbox.digest_pass`` if it exists
+feeds      daily just after midnight (reloads rebuild        ``ctx.feeds.rebuild(ctx)``
+           through feed_cache's own change listener)
+========== ================================================ =====================================
+
+Misfire policy. Every job is ``coalesce=True``, ``max_instances=1``,
+``misfire_grace_time=None``: a run that was late (loop busy, machine suspended,
+clock jumped) runs once, as soon as it can, however late; several missed runs
+collapse into one; a job never overlaps itself. That is safe because no job
+carries state of its own — what is due lives in the outbox (``send_after``,
+``state``), so a late or repeated pass does exactly what an on-time one would.
+
+Catch-up after downtime follows from the same fact, not from APScheduler's memory
+(which is empty at every start): at start the daemon runs a planning pass and a
+dispatch at once, and the dispatch sends every row whose ``send_after`` passed
+while it was down. Whether a late row still goes out as a reminder or as an
+overdue notice (its due date passed) is the outbox's decision, made from dates.
+Nothing is skipped because it is late, and nothing is sent twice, because the
+outbox row's state changes from pending to sent exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import importlib
+import inspect
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import func, select
+
+from . import metrics
+from .context import Context
+from .logs import event
+from .store import schema
+
+log = logging.getLogger("reminderd.scheduling")
+
+JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+STATUS = {
+    "vi": "{pending} thư chờ gửi, lần gửi tới {next}",
+    "en": "{pending} pending, next send {next}",
+}
+STATUS_NONE = {"vi": "không có", "en": "none"}
+
+
+def optional(module: str, name: str) -> Callable[..., Any] | None:
+    """A function from a part of reminderd that may not be built (or installed) yet."""
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as e:
+        if e.name == module:
+            return None
+        raise
+    fn = getattr(mod, name, None)
+    return fn if callable(fn) else None
+
+
+async def _call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    result = fn(*args, **kwargs)
+    if inspect.isawaitable(result):
+        result = await result
+    return result
+
+
+def _summary(result: Any) -> dict[str, Any]:
+    """Scalar facts from a job's result dict, for the log line and /healthz."""
+    if not isinstance(result, dict):
+        return {}
+    return {k: v for k, v in result.items() if isinstance(v, (int, float, str, bool)) or v is None}
+
+
+class Jobs:
+    """The daemon's jobs on one AsyncIOScheduler, with in-flight tracking for a clean stop."""
+
+    def __init__(self, ctx: Context, scheduler: AsyncIOScheduler,
+                 on_status: Callable[[str], object] | None = None):
+        self.ctx = ctx
+        self.scheduler = scheduler
+        self.on_status = on_status
+        self.metrics = metrics.of(ctx)
+        self.inflight: set[asyncio.Task[Any]] = set()
+        self.stopping = False
+        self._missing_logged: set[str] = set()
+
+    # --- wiring -----------------------------------------------------------------------
+    def install(self) -> None:
+        """(Re)create every job from the current config; called at start and after reloads."""
+        cfg = self.ctx.config
+        tz = cfg.tz
+        plan_at: dt.time = cfg.get("daemon", "plan_at")
+        send_at: dt.time = cfg.get("reminders", "send_at")
+        interval = int(cfg.get("daemon", "dispatch_interval"))
+        add = self.scheduler.add_job
+        add(self._wrap("plan", self.plan), CronTrigger(hour=plan_at.hour, minute=plan_at.minute, timezone=tz),
+            id="plan", replace_existing=True, **JOB_DEFAULTS)
+        add(self._wrap("dispatch", self.dispatch), IntervalTrigger(seconds=interval, timezone=tz),
+            id="dispatch", replace_existing=True, **JOB_DEFAULTS)
+        add(self._wrap("feeds", self.rebuild_feeds), CronTrigger(hour=0, minute=1, timezone=tz),
+            id="feeds", replace_existing=True, **JOB_DEFAULTS)
+        day = str(cfg.get("reminders", "digest_day"))[:3]
+        add(self._wrap("digest", self.digest),
+            CronTrigger(day_of_week=day, hour=send_at.hour, minute=send_at.minute, timezone=tz),
+            id="digest", replace_existing=True, **JOB_DEFAULTS)
+
+    def run_soon(self, job_id: str) -> None:
+        """Run a job now (at start, after a reload) without waiting for its trigger."""
+        if self.stopping:
+            return
+        job = self.scheduler.get_job(job_id)
+        if job is not None:
+            job.modify(next_run_time=self.ctx.now())
+
+    def _wrap(self, name: str, fn: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+        async def job() -> None:
+            if self.stopping:
+                return
+            task = asyncio.current_task()
+            if task is not None:
+                self.inflight.add(task)
+            try:
+                await fn()
+            except asyncio.CancelledError:
+                event(log, f"{name}.cancelled", level=logging.WARNING)
+                raise
+            except Exception as e:  # a failed pass is logged and retried next tick, never fatal
+                event(log, f"{name}.failed", level=logging.ERROR, error=f"{type(e).__name__}: {e}",
+                      exc_info=True)
+                self.ctx.health[f"last_{name}_error"] = {"at": self.ctx.now().isoformat(),
+                                                        "error": f"{type(e).__name__}: {e}"}
+            finally:
+                if task is not None:
+                    self.inflight.discard(task)
+        job.__name__ = f"reminderd_{name}"
+        return job
+
+    def _missing(self, what: str) -> None:
+        if what not in self._missing_logged:
+            self._missing_logged.add(what)
+            event(log, "job.skipped", level=logging.WARNING, job=what, reason="module not installed")
+
+    # --- the jobs ---------------------------------------------------------------------
+    async def plan(self) -> None:
+        fn = optional("reminderd.outbox", "planning_pass")
+        if fn is None:
+            self._missing("plan")
+            return
+        t0 = time.perf_counter()
+        try:
+            result = await _call(fn, self.ctx)
+        except Exception:
+            self.metrics.plan_runs.inc(result="error")
+            self.ctx.health["last_plan"] = {"at": self.ctx.now().isoformat(), "ok": False}
+            raise
+        seconds = time.perf_counter() - t0
+        now = self.ctx.now()
+        self.metrics.plan_runs.inc(result="ok")
+        self.metrics.plan_seconds.set(seconds)
+        self.metrics.plan_seconds_sum.inc(seconds)
+        self.metrics.plan_last.set(now.timestamp())
+        facts = {"at": now.isoformat(), "ok": True, "seconds": round(seconds, 3), **_summary(result)}
+        self.ctx.health["last_plan"] = facts
+        event(log, "plan.done", **{k: v for k, v in facts.items() if k not in ("at", "ok")})
+        # Rows whose time has already come (catch-up, a reload that moved a date) go out now.
+        self.run_soon("dispatch")
+
+    async def dispatch(self) -> None:
+        fn = optional("reminderd.outbox", "dispatch")
+        if fn is None:
+            self._missing("dispatch")
+            await self.publish_status()
+            return
+        result = await _call(fn, self.ctx)
+        facts = _summary(result)
+        sent = int(facts.get("sent", 0) or 0)
+        failed = int(facts.get("failed", 0) or 0) + int(facts.get("dead", 0) or 0)
+        self.metrics.sends.inc(sent)
+        self.metrics.send_failures.inc(failed)
+        self.metrics.dispatch_runs.inc(result="ok")
+        self.ctx.health["last_dispatch"] = {"at": self.ctx.now().isoformat(), **facts}
+        if sent or failed:
+            event(log, "dispatch.done", **facts)
+        await self.publish_status()
+
+    async def digest(self) -> None:
+        fn = optional("reminderd.outbox", "digest_pass")
+        if fn is None:
+            return  # the weekly digest is planned by planning_pass when outbox has no digest_pass
+        result = await _call(fn, self.ctx)
+        event(log, "digest.done", **_summary(result))
+        self.run_soon("dispatch")
+
+    async def rebuild_feeds(self) -> None:
+        rebuild = getattr(self.ctx.feeds, "rebuild", None)
+        if rebuild is None:
+            return
+        t0 = time.perf_counter()
+        # The daily rebuild (dates move past "today") runs in a thread: the loop keeps serving.
+        result = await asyncio.to_thread(rebuild, self.ctx)
+        if inspect.isawaitable(result):
+            await result
+        event(log, "feeds.rebuilt", seconds=round(time.perf_counter() - t0, 3))
+
+    # --- status -----------------------------------------------------------------------
+    async def publish_status(self) -> None:
+        pending, nxt = await asyncio.to_thread(outbox_status, self.ctx)
+        cfg = self.ctx.config
+        lang = cfg.language if cfg.language in STATUS else "vi"
+        when = STATUS_NONE[lang]
+        if nxt is not None:
+            local = nxt.astimezone(cfg.tz)
+            same_day = local.date() == self.ctx.local_now().date()
+            when = local.strftime("%H:%M") if same_day else local.strftime("%H:%M %d/%m/%Y")
+        text = STATUS[lang].format(pending=pending, next=when)
+        self.ctx.health["status"] = text
+        if self.on_status is not None:
+            self.on_status(text)
+
+    async def drain(self, timeout: float) -> bool:
+        """Stop starting jobs; wait up to ``timeout`` for running ones, then cancel them.
+
+        Returns True if everything finished by itself. A cancelled dispatch leaves its
+        claimed rows to the outbox's own recovery (``outbox.release`` if it has one,
+        else the claim's lease), so nothing is lost.
+        """
+        self.stopping = True
+        tasks = [t for t in self.inflight if not t.done()]
+        if not tasks:
+            return True
+        _done, pending = await asyncio.wait(tasks, timeout=timeout)
+        for t in pending:
+            t.cancel()
+        if pending:
+            await asyncio.wait(pending, timeout=2)
+            event(log, "stop.cancelled_jobs", level=logging.WARNING, jobs=len(pending))
+        return not pending
+
+
+def outbox_status(ctx: Context) -> tuple[int, dt.datetime | None]:
+    """(messages waiting to be sent, when the next one is due) from the shared outbox."""
+    t = schema.outbox
+    waiting = t.c.state.in_(("pending", "failed"))
+    with ctx.store.engine.connect() as conn:
+        pending = conn.execute(select(func.count()).select_from(t).where(waiting)).scalar_one()
+        nxt = conn.execute(select(func.min(t.c.send_after)).where(t.c.state == "pending")
+                           .where(t.c.send_after > ctx.now())).scalar_one()
+    if isinstance(nxt, dt.datetime) and nxt.tzinfo is None:
+        nxt = nxt.replace(tzinfo=dt.UTC)  # aggregate results skip the column's type on SQLite
+    elif isinstance(nxt, str):
+        nxt = dt.datetime.fromisoformat(nxt).replace(tzinfo=dt.UTC)
+    return int(pending), nxt
+
+
+def outbox_counts(ctx: Context) -> dict[str, int]:
+    """Rows in the outbox by state (the whole database: both daemons of a pair)."""
+    t = schema.outbox
+    with ctx.store.engine.connect() as conn:
+        rows = conn.execute(select(t.c.state, func.count()).group_by(t.c.state)).all()
+    return {str(state): int(n) for state, n in rows}

@@ -1,0 +1,142 @@
+"""``/healthz`` (JSON, 200 or 503) and ``/metrics`` (Prometheus text).
+
+``/healthz`` answers 503 ``"unhealthy"`` when the daemon cannot do its job: the
+database does not answer, the scheduler is not running, or no planning pass has
+succeeded for more than ``STALE_PLAN`` (it runs daily). It answers 200 with
+``"degraded"`` when it works but ops should look: the last reload was refused
+(``config_errors``; the previous configuration is still in force), a key needs a
+restart, or the last SMTP session failed. Otherwise 200 ``"ok"``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from .. import metrics
+from ..context import Context
+from ..scheduling import outbox_counts
+
+STALE_PLAN = dt.timedelta(hours=26)
+STATES = ("pending", "sending", "sent", "failed", "dead", "cancelled")
+
+
+def _ping(ctx: Context) -> tuple[bool, str | None]:
+    try:
+        ctx.store.ping()
+        return True, None
+    except Exception as e:  # any driver error means "not reachable" here
+        return False, f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+
+
+def _smtp(ctx: Context) -> dict[str, Any]:
+    """Last SMTP session facts, from the mailer's health entries or the shared daemon_state."""
+    out: dict[str, Any] = {}
+    for key in ("smtp_last_ok", "last_smtp_ok", "smtp_ok"):
+        if key in ctx.health:
+            out["last_ok"] = ctx.health[key]
+            break
+    for key in ("smtp_last_error", "last_smtp_error", "smtp_error"):
+        if key in ctx.health:
+            out["last_error"] = ctx.health[key]
+            break
+    return out
+
+
+def _smtp_from_store(ctx: Context) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, field in (("smtp_last_ok", "last_ok"), ("smtp_last_error", "last_error")):
+        try:
+            got = ctx.store.get_state(name)
+        except Exception:
+            continue
+        if got is not None:
+            value, at = got
+            out[field] = value if value not in (None, "", True) else at.isoformat()
+    return out
+
+
+def _public(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _public(v) for k, v in value.items() if not str(k).startswith("_")}
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def health_report(ctx: Context, db_ok: bool, db_error: str | None, smtp: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    now = ctx.now()
+    problems: list[str] = []
+    warnings: list[str] = []
+    if not db_ok:
+        problems.append("database unreachable")
+    scheduler = ctx.health.get("scheduler", "not started")
+    if scheduler != "running":
+        problems.append(f"scheduler {scheduler}")
+    last_plan = ctx.health.get("last_plan")
+    started = ctx.health.get("started_at")
+    if isinstance(last_plan, dict) and last_plan.get("ok"):
+        at = dt.datetime.fromisoformat(str(last_plan["at"]))
+        if now - at > STALE_PLAN:
+            problems.append("no successful planning pass for over 26 hours")
+    elif isinstance(started, str) and now - dt.datetime.fromisoformat(started) > dt.timedelta(minutes=10):
+        problems.append("no successful planning pass since start")
+    if ctx.config_errors:
+        warnings.append("last reload refused: configuration errors (previous configuration in force)")
+    if ctx.health.get("restart_needed"):
+        warnings.append("restart needed for: " + ", ".join(ctx.health["restart_needed"]))
+    if smtp.get("last_error") and (not smtp.get("last_ok") or str(smtp["last_error"]) > str(smtp["last_ok"])):
+        warnings.append("last SMTP session failed")
+    status = "unhealthy" if problems else ("degraded" if warnings else "ok")
+    body = {
+        "status": status,
+        "problems": problems,
+        "warnings": warnings,
+        "instance": ctx.instance,
+        "now": now.isoformat(),
+        "database": {"ok": db_ok, "dialect": ctx.store.engine.dialect.name,
+                     **({"error": db_error} if db_error else {})},
+        "scheduler": scheduler,
+        "last_planning_pass": _public(last_plan),
+        "last_dispatch": _public(ctx.health.get("last_dispatch")),
+        "smtp": smtp,
+        "config_errors": list(ctx.config_errors),
+        "status_line": ctx.health.get("status"),
+        "details": _public({k: v for k, v in ctx.health.items()
+                            if k not in ("last_plan", "last_dispatch", "status", "scheduler")}),
+    }
+    return (503 if problems else 200), body
+
+
+def routes(ctx: Context) -> list[BaseRoute]:
+    async def healthz(request: Request) -> Response:
+        db_ok, db_error = await asyncio.to_thread(_ping, ctx)
+        smtp = _smtp(ctx)
+        if not smtp and db_ok:
+            smtp = await asyncio.to_thread(_smtp_from_store, ctx)
+        metrics.of(ctx).up.set(1 if db_ok else 0)
+        code, body = health_report(ctx, db_ok, db_error, smtp)
+        return JSONResponse(body, status_code=code, headers={"Cache-Control": "no-store"})
+
+    async def metrics_view(request: Request) -> Response:
+        m = metrics.of(ctx)
+        try:
+            counts = await asyncio.to_thread(outbox_counts, ctx)
+            m.up.set(1)
+        except Exception:
+            counts = {}
+            m.up.set(0)
+        m.outbox.clear()
+        for state in sorted(set(STATES) | set(counts)):
+            m.outbox.set(counts.get(state, 0), state=state)
+        m.config_errors.set(len(ctx.config_errors))
+        return PlainTextResponse(m.render(), media_type="text/plain; version=0.0.4; charset=utf-8",
+                                 headers={"Cache-Control": "no-store"})
+
+    return [Route("/healthz", healthz, methods=["GET", "HEAD"]),
+            Route("/metrics", metrics_view, methods=["GET"])]
