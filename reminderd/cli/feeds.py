@@ -1,0 +1,167 @@
+"""``token create|list|revoke`` (private feed links) and ``export`` (an .ics file)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from .. import feed_state, tokens
+from ..errors import ReminderdError
+from ..feeds import FeedName, FeedNameError, available_feeds, feed_items, feed_meta, parse_feed_name, render
+from ..runtime import Runtime
+from ..store import Store, open_store
+from ..web.feeds import feed_url
+from .common import check_department, date_arg, runtime, today
+
+TEXT: dict[str, dict[str, Any]] = {
+    "created": {"vi": "Đã tạo mã #{id} cho lịch {feed} ({label}).\n"
+                      "Liên kết (giữ bí mật; ai có liên kết đều xem được lịch):",
+                "en": "Created token #{id} for feed {feed} ({label}).\n"
+                      "Links (keep them secret; anyone with the link can read the feed):"},
+    "once": {"vi": "Mã chỉ hiện một lần; mất thì thu hồi và tạo mã mới.",
+             "en": "The token is shown only once; if lost, revoke it and create a new one."},
+    "head": {"vi": ("#", "trạng thái", "lịch", "tạo lúc", "dùng gần nhất", "nhãn"),
+             "en": ("#", "state", "feed", "created", "last used", "label")},
+    "active": {"vi": "hiệu lực", "en": "active"},
+    "revoked": {"vi": "đã thu hồi", "en": "revoked"},
+    "never": {"vi": "chưa dùng", "en": "never"},
+    "none": {"vi": "Chưa có mã lịch nào.", "en": "No feed tokens."},
+    "revoked.ok": {"vi": "Đã thu hồi mã #{id} ({feed}); liên kết hết hiệu lực ngay.",
+                   "en": "Revoked token #{id} ({feed}); its link stops working now."},
+    "wrote": {"vi": "Đã ghi {n} mục ({feed}, {start} – {end}) vào {path}.",
+              "en": "Wrote {n} items ({feed}, {start} – {end}) to {path}."},
+}
+
+
+def _t(lang: str, key: str, **values: object) -> str:
+    return str(TEXT[key].get(lang, TEXT[key]["vi"])).format(**values)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("token", help="liên kết riêng (có mã bí mật) tới các lịch iCalendar")
+    tsub = p.add_subparsers(dest="token_cmd", metavar="create|list|revoke")
+    tsub.required = True
+    c = tsub.add_parser("create", help="tạo liên kết riêng tới một lịch; in URL https và webcal")
+    c.add_argument("--feed", required=True,
+                   help="all, department/<mã đơn vị>, country/<mã nước> hoặc tag/<nhãn>")
+    c.add_argument("--label", default="", help="ghi chú: liên kết này cấp cho ai")
+    c.set_defaults(func=cmd_create)
+    ls = tsub.add_parser("list", help="các mã lịch (mặc định: còn hiệu lực)")
+    ls.add_argument("--all", action="store_true", help="cả mã đã thu hồi")
+    ls.set_defaults(func=cmd_list)
+    r = tsub.add_parser("revoke", help="thu hồi mã theo số thứ tự (xem token list)")
+    r.add_argument("id", type=int)
+    r.set_defaults(func=cmd_revoke)
+
+    e = sub.add_parser("export", help="ghi lịch iCalendar (.ics) ra tệp")
+    e.add_argument("--department", help="chỉ lịch của đơn vị này (chủ trì hoặc phối hợp)")
+    e.add_argument("--feed", help="hoặc một lịch bất kỳ: all, department/…, country/…, tag/…")
+    e.add_argument("--from", dest="start", type=date_arg, help="từ ngày (mặc định: đầu năm ngoái)")
+    e.add_argument("--to", dest="end", type=date_arg, help="đến ngày (mặc định: hết 2 năm tới)")
+    e.add_argument("-o", "--output", help="tệp .ics (mặc định: in ra màn hình)")
+    e.set_defaults(func=cmd_export)
+
+
+def _store(rt: Runtime) -> Store:
+    return open_store(rt.config.database_url)
+
+
+def _now() -> dt.datetime:
+    # The CLI is a top level: it may read the clock.
+    return dt.datetime.now(dt.UTC)
+
+
+def check_feed(rt: Runtime, text: str) -> FeedName:
+    """A feed name this config and catalog serve, or a clear error listing what exists."""
+    try:
+        name = parse_feed_name(text)
+    except FeedNameError as e:
+        raise ReminderdError(f"--feed {e}") from None
+    feeds = available_feeds(rt)
+    if name not in feeds:
+        same = ", ".join(str(f) for f in feeds if f.kind == name.kind) or "—"
+        raise ReminderdError(f"--feed {text!r}: không có lịch này; các lịch {name.kind} có: {same}")
+    return name
+
+
+def cmd_create(args: argparse.Namespace) -> int:
+    rt = runtime(args)
+    name = check_feed(rt, args.feed)
+    store = _store(rt)
+    token_id, secret = tokens.create(store, "feed", str(name), args.label, _now())
+    lang = rt.config.language
+    http, webcal = feed_url(str(rt.config.get("http", "base_url")), secret, str(name))
+    print(_t(lang, "created", id=token_id, feed=name, label=args.label or "—"))
+    print(f"  {http}")
+    print(f"  {webcal}")
+    print(_t(lang, "once"))
+    return 0
+
+
+def _fmt(d: dt.datetime | None, tz: dt.tzinfo) -> str:
+    return d.astimezone(tz).strftime("%Y-%m-%d %H:%M") if d else ""
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    rt = runtime(args)
+    cfg = rt.config
+    lang = cfg.language
+    rows = tokens.list_tokens(_store(rt), "feed", include_revoked=args.all)
+    if not rows:
+        print(_t(lang, "none"))
+        return 0
+    head = TEXT["head"].get(lang, TEXT["head"]["vi"])
+    print(f"{head[0]:>4}  {head[1]:<10}  {head[2]:<32}  {head[3]:<16}  {head[4]:<16}  {head[5]}")
+    for r in rows:
+        state = _t(lang, "active" if r.active else "revoked")
+        used = _fmt(r.last_used_at, cfg.tz) or _t(lang, "never")
+        print(f"{r.id:>4}  {state:<10}  {r.scope:<32}  {_fmt(r.created_at, cfg.tz):<16}  {used:<16}  {r.label}")
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    rt = runtime(args)
+    store = _store(rt)
+    row = tokens.get(store, args.id)
+    if row is None or row.kind != "feed":
+        raise ReminderdError(f"không có mã lịch #{args.id} (xem: reminderd token list --all)")
+    if not tokens.revoke(store, args.id, _now(), kind="feed"):
+        raise ReminderdError(f"mã #{args.id} đã bị thu hồi từ trước")
+    print(_t(rt.config.language, "revoked.ok", id=args.id, feed=row.scope))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    rt = runtime(args)
+    cfg = rt.config
+    if args.department and args.feed:
+        raise ReminderdError("chỉ dùng một trong --department và --feed")
+    check_department(cfg, args.department)
+    name = check_feed(rt, f"department/{args.department}" if args.department else args.feed or "all")
+    day = today(cfg)
+    h_start, h_end = rt.horizon(day)
+    start, end = args.start or h_start, args.end or h_end
+    if start > end:
+        raise ReminderdError(f"--from {start} sau --to {end}")
+    plan = rt.plan(start, end)
+    current = {str(name): feed_items(plan, rt, name)}
+    # The same SEQUENCE/LAST-MODIFIED as the daemon's feeds, read-only: export never writes.
+    try:
+        stamped = feed_state.reconcile(_store(rt), current, day, _now(), cfg.language, write=False)[str(name)]
+    except (SQLAlchemyError, OSError) as e:  # the file is still useful without the database
+        print(f"reminderd: cảnh báo: không đọc được CSDL ({e}); SEQUENCE = 0", file=sys.stderr)
+        stamped = feed_state.stamp(current, {}, day, _now(), cfg.language)[str(name)]
+    stamped = [s for s in stamped if s.item.status != "CANCELLED" or (s.item.start <= end and s.item.end > start)]
+    body = render(feed_meta(rt, name), stamped)
+    if args.output and args.output != "-":
+        Path(args.output).write_bytes(body)
+        print(_t(cfg.language, "wrote", n=len(stamped), feed=name, start=start, end=end, path=args.output))
+    else:
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+    return 0

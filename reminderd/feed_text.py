@@ -1,0 +1,60 @@
+"""The words in a feed: summaries, descriptions and calendar names, Vietnamese and English.
+
+Kept beside the feed code (not in ``i18n.MESSAGES``) because only feeds and the
+``.ics`` mail attachment use them; ``t(lang, key)`` falls back to Vietnamese.
+``clean_text`` is the one gate every user-written string passes on its way into
+iCalendar TEXT: the escaping itself is ``icalendar``'s job, but RFC 5545 TEXT may
+not hold control characters at all, so they must be dealt with before.
+"""
+
+from __future__ import annotations
+
+import re
+
+TEXTS: dict[str, dict[str, str]] = {
+    "cal.all": {"vi": "{org} — Lịch đối ngoại", "en": "{org} — Foreign-affairs calendar"},
+    "cal.department": {"vi": "{org} — {name}", "en": "{org} — {name}"},
+    "cal.country": {"vi": "{org} — Nước {value}", "en": "{org} — Country {value}"},
+    "cal.tag": {"vi": "{org} — Nhãn {value}", "en": "{org} — Tag {value}"},
+    "desc.all": {"vi": "Mọi sự kiện đối ngoại và việc cần làm của {org}.",
+                 "en": "All foreign-affairs events and tasks of {org}."},
+    "desc.department": {"vi": "Các việc {name} chủ trì hoặc phối hợp, và sự kiện của chúng.",
+                        "en": "Tasks {name} leads or supports, and their events."},
+    "desc.country": {"vi": "Các sự kiện và việc liên quan đến nước {value}.",
+                     "en": "Events and tasks concerning country {value}."},
+    "desc.tag": {"vi": "Các sự kiện có nhãn {value} và việc của chúng.",
+                 "en": "Events tagged {value} and their tasks."},
+    "task.summary": {"vi": "{action} (hạn {due})", "en": "{action} (due {due})"},
+    "role.prefix.owner": {"vi": "[Chủ trì] ", "en": "[Lead] "},
+    "role.prefix.support": {"vi": "[Phối hợp] ", "en": "[Support] "},
+    "task.event": {"vi": "Sự kiện: {title} — {date}", "en": "Event: {title} — {date}"},
+    "task.owner": {"vi": "Chủ trì: {name}", "en": "Lead: {name}"},
+    "task.support": {"vi": "Phối hợp: {names}", "en": "Support: {names}"},
+    "task.lead": {"vi": "Thời hạn {lead}: {rule}", "en": "Lead time {lead}: {rule}"},
+    "task.window": {"vi": "Thực hiện từ {start}, hạn {due}", "en": "Window opens {start}, due {due}"},
+    "task.role.owner": {"vi": "Vai trò của đơn vị: chủ trì", "en": "This department's role: lead"},
+    "task.role.support": {"vi": "Vai trò của đơn vị: phối hợp", "en": "This department's role: support"},
+    "task.note": {"vi": "Ghi chú: {note}", "en": "Note: {note}"},
+    "task.alarm": {"vi": "Bắt đầu thực hiện: {summary}", "en": "Window opens: {summary}"},
+    "event.country": {"vi": "Nước: {country}", "en": "Country: {country}"},
+    "event.ordinal": {"vi": "Lần thứ {ordinal}{milestone}", "en": "Ordinal {ordinal}{milestone}"},
+    "event.milestone": {"vi": " (năm tròn)", "en": " (milestone year)"},
+    "ref": {"vi": "Mã: {ref}", "en": "Key: {ref}"},
+}
+
+# RFC 5545 §3.3.11: TEXT excludes CONTROL (%x00-08 / %x0A-1F / %x7F) except as the
+# escaped newline. Line breaks of every flavour become "\n" (escaped as "\n" by the
+# writer); any other control character is replaced visibly rather than dropped.
+_NEWLINES = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x85")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+REPLACEMENT = "\ufffd"
+
+
+def clean_text(text: str) -> str:
+    """Text as it may appear in an iCalendar TEXT value, before escaping."""
+    return _CONTROLS.sub(REPLACEMENT, _NEWLINES.sub("\n", text))
+
+
+def t(lang: str, key: str, **values: object) -> str:
+    texts = TEXTS[key]
+    return texts.get(lang, texts["vi"]).format(**values)

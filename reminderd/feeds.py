@@ -1,0 +1,332 @@
+"""Plan → iCalendar feeds. Pure: data in, bytes out; no clock, no database.
+
+A feed is named ``all``, ``department/<id>``, ``country/<CC>`` or ``tag/<tag>``.
+``feed_items(plan, runtime, feed)`` selects and words its items; ``render`` turns
+items stamped with SEQUENCE/LAST-MODIFIED (see ``feed_state``) into a VCALENDAR.
+
+Every item is all-day (``DTSTART;VALUE=DATE`` with an exclusive ``DTEND``), so no
+VTIMEZONE is needed; ``X-WR-TIMEZONE`` still tells clients the organisation's zone.
+
+UIDs (docs/FEEDS.md): ``<event>.<YYYYMMDD>.<scope>@reminderd`` for an occurrence and
+``<event>.<task>.<YYYYMMDD>.<scope>@reminderd`` for a task, from ids and the occurrence
+date only — never titles. ``<scope>`` is the feed (``all``, ``department-so-ngoai-vu``,
+``country-jp``, ``tag-quoc-khanh``): the same task is worded differently per feed
+(lead/support marks), and clients such as Google Calendar misbehave when two
+subscribed calendars share a UID.
+
+``task_ics(task, runtime, now=…)`` is the public entry point for the ``.ics``
+attachment of a reminder e-mail: one VEVENT with the ``all``-feed UID, METHOD:PUBLISH.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+import icalendar
+
+from . import i18n
+from .feed_text import clean_text, t
+from .model import Occurrence, PlannedTask
+from .plan import Plan, event_active
+from .runtime import Runtime
+
+PRODID = "-//reminderd//reminderd feeds 1.0//VI"
+UID_DOMAIN = "reminderd"
+FEED_KINDS = ("all", "department", "country", "tag")
+_VALUE_RE = {"department": re.compile(r"^[a-z0-9][a-z0-9-]*$"),
+             "tag": re.compile(r"^[a-z0-9][a-z0-9-]*$"),
+             "country": re.compile(r"^[A-Z]{2}$")}
+Role = Literal["owner", "support"]
+
+
+class FeedNameError(ValueError):
+    """A feed name that is not ``all``, ``department/<id>``, ``country/<CC>`` or ``tag/<tag>``."""
+
+
+@dataclass(frozen=True, order=True)
+class FeedName:
+    kind: str
+    value: str = ""
+
+    def __str__(self) -> str:
+        return self.kind if self.kind == "all" else f"{self.kind}/{self.value}"
+
+    @property
+    def scope(self) -> str:
+        """The UID suffix: ``all``, ``department-so-ngoai-vu``, ``country-jp``."""
+        return "all" if self.kind == "all" else f"{self.kind}-{self.value.lower()}"
+
+    @property
+    def path(self) -> str:
+        """The URL path below the token: ``all.ics``, ``department/so-ngoai-vu.ics``."""
+        return f"{self}.ics"
+
+
+def parse_feed_name(text: str) -> FeedName:
+    """``"department/so-ngoai-vu"`` → FeedName; a clear FeedNameError otherwise."""
+    name = text.strip().removesuffix(".ics")
+    if name == "all":
+        return FeedName("all")
+    kind, sep, value = name.partition("/")
+    if not sep or kind not in _VALUE_RE:
+        raise FeedNameError(f"{text!r}: tên lịch phải là all, department/<mã đơn vị>, "
+                            "country/<mã nước>, hoặc tag/<nhãn>, ví dụ \"department/so-ngoai-vu\"")
+    if kind == "country":
+        value = value.upper()
+    if not _VALUE_RE[kind].match(value):
+        want = "mã ISO 3166-1 hai chữ cái, ví dụ JP" if kind == "country" else "dạng [a-z0-9][a-z0-9-]*"
+        raise FeedNameError(f"{text!r}: {kind} cần {want}")
+    return FeedName(kind, value)
+
+
+def available_feeds(runtime: Runtime) -> list[FeedName]:
+    """Every feed this config and catalog can serve: all, each department, country and tag."""
+    cfg = runtime.config
+    events = [e for e in runtime.catalog.events if event_active(e, cfg)]
+    names = {FeedName("all")}
+    names.update(FeedName("department", d.id) for d in cfg.departments)
+    names.update(FeedName("country", e.country) for e in events if e.country)
+    names.update(FeedName("tag", tag) for e in events for tag in e.tags)
+    return sorted(names)
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One VEVENT, before SEQUENCE/LAST-MODIFIED are assigned. Pure content."""
+
+    uid: str
+    feed: str
+    key: str  # the plan key: "event@date" or "event/task@date"
+    start: dt.date
+    end: dt.date  # exclusive
+    summary: str
+    description: str
+    categories: tuple[str, ...] = ()
+    alarm: str | None = None  # DISPLAY alarm text (tasks only)
+    alarm_offset_minutes: int = 0  # after the start of the window start day
+    status: str = "CONFIRMED"
+
+    def content_hash(self) -> str:
+        data = json.dumps(self.to_json(), ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+    def to_json(self) -> dict[str, object]:
+        d = asdict(self)
+        d["start"], d["end"] = self.start.isoformat(), self.end.isoformat()
+        d["categories"] = list(self.categories)
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict[str, object]) -> FeedItem:
+        return cls(uid=str(d["uid"]), feed=str(d["feed"]), key=str(d["key"]),
+                   start=dt.date.fromisoformat(str(d["start"])), end=dt.date.fromisoformat(str(d["end"])),
+                   summary=str(d["summary"]), description=str(d["description"]),
+                   categories=tuple(str(c) for c in d.get("categories") or ()),  # type: ignore[attr-defined]
+                   alarm=None if d.get("alarm") is None else str(d["alarm"]),
+                   alarm_offset_minutes=int(str(d.get("alarm_offset_minutes", 0))),
+                   status=str(d.get("status", "CONFIRMED")))
+
+
+@dataclass(frozen=True)
+class Stamped:
+    """A FeedItem with the SEQUENCE and LAST-MODIFIED that ``feed_state`` tracks."""
+
+    item: FeedItem
+    sequence: int
+    last_modified: dt.datetime  # aware UTC
+
+
+def occurrence_uid(occ: Occurrence, feed: FeedName) -> str:
+    return f"{occ.event.id}.{occ.date:%Y%m%d}.{feed.scope}@{UID_DOMAIN}"
+
+
+def task_uid(task: PlannedTask, feed: FeedName) -> str:
+    return f"{task.event.id}.{task.rule.id}.{task.occurrence.date:%Y%m%d}.{feed.scope}@{UID_DOMAIN}"
+
+
+def _dep(runtime: Runtime, dep_id: str) -> str:
+    cfg = runtime.config
+    try:
+        return cfg.department(dep_id).display(cfg.language)
+    except KeyError:
+        return dep_id
+
+
+def _date(lang: str, d: dt.date) -> str:
+    return d.isoformat() if lang == "en" else f"{d.day:02d}/{d.month:02d}/{d.year}"
+
+
+def _alarm_minutes(runtime: Runtime) -> int:
+    """Alarms ring at the configured send time on the day the window opens."""
+    send_at = runtime.config.sections.get("reminders", {}).get("send_at")
+    return send_at.hour * 60 + send_at.minute if isinstance(send_at, dt.time) else 8 * 60
+
+
+def occurrence_item(occ: Occurrence, runtime: Runtime, feed: FeedName) -> FeedItem:
+    lang = runtime.config.language
+    lines = []
+    if occ.event.description:
+        lines.append(occ.event.description)
+    if occ.event.country:
+        lines.append(t(lang, "event.country", country=occ.event.country))
+    if occ.ordinal is not None:
+        lines.append(t(lang, "event.ordinal", ordinal=occ.ordinal,
+                       milestone=t(lang, "event.milestone") if occ.milestone else ""))
+    lines.append(t(lang, "ref", ref=occ.key))
+    cats = (*occ.event.tags, *((occ.event.country,) if occ.event.country else ()))
+    return FeedItem(uid=occurrence_uid(occ, feed), feed=str(feed), key=occ.key, start=occ.date,
+                    end=occ.date + dt.timedelta(days=1), summary=clean_text(occ.title),
+                    description=clean_text("\n".join(lines)), categories=tuple(clean_text(c) for c in cats))
+
+
+def task_item(task: PlannedTask, runtime: Runtime, feed: FeedName, role: Role | None = None) -> FeedItem:
+    cfg = runtime.config
+    lang = cfg.language
+    summary = t(lang, "task.summary", action=task.action, due=_date(lang, task.due))
+    if role:
+        summary = t(lang, f"role.prefix.{role}") + summary
+    lead = task.rule.lead
+    rule = i18n.t(lang, f"rule.{lead.unit}", far=lead.far, near=lead.near)
+    lines = [task.action,
+             t(lang, "task.event", title=task.occurrence.title, date=i18n.fmt_date(lang, task.occurrence.date)),
+             t(lang, "task.owner", name=_dep(runtime, task.owner))]
+    if task.support:
+        lines.append(t(lang, "task.support", names=", ".join(_dep(runtime, s) for s in task.support)))
+    lines.append(t(lang, "task.lead", lead=lead.text, rule=rule))
+    lines.append(t(lang, "task.window", start=i18n.fmt_date(lang, task.window_start),
+                   due=i18n.fmt_date(lang, task.due)))
+    if role:
+        lines.append(t(lang, f"task.role.{role}"))
+    if task.provisional:
+        lines.append(i18n.t(lang, "provisional.note", year=task.occurrence.date.year,
+                            through=cfg.get("workdays", "confirmed_through")))
+    if task.rule.note:
+        lines.append(t(lang, "task.note", note=task.rule.note))
+    lines.append(t(lang, "ref", ref=task.key))
+    cats = (*task.event.tags, *((task.event.country,) if task.event.country else ()))
+    summary = clean_text(summary)
+    return FeedItem(uid=task_uid(task, feed), feed=str(feed), key=task.key, start=task.window_start,
+                    end=task.due + dt.timedelta(days=1), summary=summary,
+                    description=clean_text("\n".join(lines)), categories=tuple(clean_text(c) for c in cats),
+                    alarm=t(lang, "task.alarm", summary=summary), alarm_offset_minutes=_alarm_minutes(runtime))
+
+
+def feed_items(plan: Plan, runtime: Runtime, feed: FeedName) -> list[FeedItem]:
+    """The items of one feed, sorted by start date and UID."""
+    items: list[FeedItem] = []
+    if feed.kind == "department":
+        occs: dict[str, Occurrence] = {}
+        for task in plan.tasks:
+            role: Role | None = ("owner" if task.owner == feed.value
+                                 else "support" if feed.value in task.support else None)
+            if role:
+                items.append(task_item(task, runtime, feed, role))
+                occs[task.occurrence.key] = task.occurrence
+        items.extend(occurrence_item(o, runtime, feed) for o in occs.values())
+    else:
+        def wanted(o: Occurrence) -> bool:
+            if feed.kind == "country":
+                return o.event.country == feed.value
+            return feed.kind == "all" or feed.value in o.event.tags
+        items.extend(occurrence_item(o, runtime, feed) for o in plan.occurrences if wanted(o))
+        items.extend(task_item(task, runtime, feed) for task in plan.tasks if wanted(task.occurrence))
+    items.sort(key=lambda i: (i.start, i.uid))
+    return items
+
+
+@dataclass(frozen=True)
+class FeedMeta:
+    """Calendar-level properties."""
+
+    name: str
+    description: str
+    timezone: str
+    refresh_hours: int
+    language: str = "vi"
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def feed_meta(runtime: Runtime, feed: FeedName) -> FeedMeta:
+    cfg = runtime.config
+    lang = cfg.language
+    name = _dep(runtime, feed.value) if feed.kind == "department" else feed.value
+    values = {"org": cfg.org_name, "name": name, "value": feed.value}
+    return FeedMeta(name=t(lang, f"cal.{feed.kind}", **values), description=t(lang, f"desc.{feed.kind}", **values),
+                    timezone=str(cfg.get("organization", "timezone")),
+                    refresh_hours=max(1, int(cfg.get("feeds", "refresh_hours"))), language=lang)
+
+
+def _vevent(s: Stamped, dtstamp: dt.datetime) -> icalendar.Event:
+    it = s.item
+    ev = icalendar.Event()
+    ev.add("uid", it.uid)
+    ev.add("dtstamp", dtstamp)
+    ev.add("last-modified", s.last_modified)
+    ev.add("sequence", s.sequence)
+    ev.add("dtstart", it.start)
+    ev.add("dtend", it.end)
+    ev.add("summary", it.summary)
+    ev.add("description", it.description)
+    if it.categories:
+        ev.add("categories", list(it.categories))
+    ev.add("status", it.status)
+    # All-day reminders must not block anyone's free/busy time.
+    ev.add("transp", "TRANSPARENT")
+    ev.add("x-microsoft-cdo-busystatus", "FREE")
+    if it.alarm and it.status != "CANCELLED":
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", it.alarm)
+        alarm.add("trigger", dt.timedelta(minutes=it.alarm_offset_minutes))
+        ev.add_component(alarm)
+    return ev
+
+
+def render(meta: FeedMeta, items: Iterable[Stamped], *, method: str | None = None,
+           dtstamp: dt.datetime | None = None) -> bytes:
+    """A VCALENDAR. Without ``dtstamp``, each item's DTSTAMP is its LAST-MODIFIED (RFC 5545
+    §3.8.7.2 for objects without METHOD), so the bytes — and the ETag — only change when
+    the content does."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    if method:
+        cal.add("method", method)
+    cal.add("name", meta.name)
+    cal.add("x-wr-calname", meta.name)
+    cal.add("description", meta.description)
+    cal.add("x-wr-caldesc", meta.description)
+    cal.add("x-wr-timezone", meta.timezone)
+    refresh = dt.timedelta(hours=meta.refresh_hours)
+    cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", icalendar.vDuration(refresh))
+    for s in items:
+        cal.add_component(_vevent(s, dtstamp or s.last_modified))
+    return bytes(cal.to_ical())
+
+
+def task_ics(task: PlannedTask, runtime: Runtime, *, now: dt.datetime, sequence: int = 0,
+             role: Role | None = None) -> bytes:
+    """The ``.ics`` attachment for one task (stable API for the mailer).
+
+    ``now`` (aware) is the DTSTAMP and LAST-MODIFIED; the UID is the task's UID in the
+    ``all`` feed, so importing the attachment and later updates agree with each other.
+    ``role`` words it for a department ("[Chủ trì]"/"[Phối hợp]"); ``sequence`` lets a
+    correction mail supersede an earlier attachment.
+    """
+    feed = FeedName("all")
+    item = task_item(task, runtime, feed, role)
+    meta = feed_meta(runtime, feed)
+    return render(meta, [Stamped(item, sequence, now.astimezone(dt.UTC))], method="PUBLISH",
+                  dtstamp=now.astimezone(dt.UTC))
+
+
+def items_for_feeds(plan: Plan, runtime: Runtime, feeds: Sequence[FeedName]) -> dict[str, list[FeedItem]]:
+    return {str(f): feed_items(plan, runtime, f) for f in feeds}
