@@ -25,11 +25,12 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 
+from . import tokens
 from .store import Store, insert_ignore, schema
+from .tokens import TokenRow
 
 SESSION_COOKIE = "rd_session"
 NONCE_COOKIE = "rd_nonce"  # per-browser random value the CSRF token is derived from
@@ -90,72 +91,25 @@ def verify_login(store: Store, config_hash: str, username: str, password: str) -
     return False
 
 
-# ---- capability tokens (the ``tokens`` table; same rows as reminderd.tokens) ----------------
-
-
-def _token_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class TokenRow:
-    id: int
-    kind: str
-    scope: str
-    label: str
-    created_at: dt.datetime
-    revoked_at: dt.datetime | None
-    last_used_at: dt.datetime | None
+# ---- capability tokens (reminderd.tokens: kind "access" for page links, "admin" for editors) --
 
 
 def create_token(store: Store, kind: str, scope: str, label: str, now: dt.datetime) -> tuple[int, str]:
-    secret = secrets.token_urlsafe(24)
-    with store.engine.begin() as conn:
-        res = conn.execute(schema.tokens.insert().values(
-            token_hash=_token_hash(secret), kind=kind, scope=scope, label=label, created_at=now))
-        pk = res.inserted_primary_key
-    assert pk is not None
-    return int(pk[0]), secret
+    return tokens.create(store, kind, scope, label, now)
 
 
 def verify_token(store: Store, kinds: tuple[str, ...], secret: str, now: dt.datetime) -> TokenRow | None:
-    """The live token of one of ``kinds`` with this secret, or None. Looked up by its hash
-    (an index lookup on a SHA-256, so comparing it leaks nothing useful)."""
-    if not secret or len(secret) > 200:
-        return None
-    t = schema.tokens
-    with store.engine.begin() as conn:
-        row = conn.execute(select(t).where(t.c.token_hash == _token_hash(secret))).first()
-        if row is None or row.kind not in kinds or row.revoked_at is not None:
-            return None
-        conn.execute(t.update().where(t.c.id == row.id).values(last_used_at=now))
-    return _row(row)
+    """The live token of one of ``kinds`` with this secret, or None."""
+    for kind in kinds:
+        row = tokens.verify(store, kind, secret, now)
+        if row is not None:
+            return row
+    return None
 
 
 def token_alive(store: Store, token_id: int) -> bool:
-    t = schema.tokens
-    with store.engine.connect() as conn:
-        row = conn.execute(select(t.c.revoked_at).where(t.c.id == token_id)).first()
-    return row is not None and row.revoked_at is None
-
-
-def list_tokens(store: Store, kinds: tuple[str, ...]) -> list[TokenRow]:
-    t = schema.tokens
-    with store.engine.connect() as conn:
-        rows = conn.execute(select(t).where(t.c.kind.in_(kinds)).order_by(t.c.id)).all()
-    return [_row(r) for r in rows]
-
-
-def revoke_token(store: Store, token_id: int, now: dt.datetime) -> bool:
-    t = schema.tokens
-    with store.engine.begin() as conn:
-        n = conn.execute(t.update().where(t.c.id == token_id, t.c.revoked_at.is_(None))
-                         .values(revoked_at=now)).rowcount
-    return bool(n)
-
-
-def _row(r: Any) -> TokenRow:
-    return TokenRow(r.id, r.kind, r.scope, r.label, r.created_at, r.revoked_at, r.last_used_at)
+    row = tokens.get(store, token_id)
+    return row is not None and row.active
 
 
 # ---- sessions ------------------------------------------------------------------------------

@@ -1,0 +1,175 @@
+"""What the page and the JSON API share: who is asking, and the tasks as people see them.
+
+``Visitor`` is resolved once per request (session cookie, or a bearer token for the
+API; a revoked token ends its sessions at once). ``task_views`` puts a plan's tasks
+into the sections of the page — overdue, due this week, next 30 days, done — with
+the acknowledgement and the ``explain`` text of each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from starlette.requests import Request
+
+from .. import acks, webauth
+from ..context import Context
+from ..i18n import fmt_date, t, weekday
+from ..model import PlannedTask
+from ..occurrences import occurrence_in_year
+
+Status = Literal["overdue", "week", "soon", "later", "done"]
+LOOKBACK_DAYS = 60  # how far back "overdue" and "done" reach
+AHEAD_DAYS = 30
+
+
+@dataclass
+class Visitor:
+    session: webauth.Session
+    lang: str
+    nonce: str
+    new_nonce: bool
+    key: bytes
+    via_bearer: bool = False
+
+    @property
+    def csrf(self) -> str:
+        return webauth.csrf_token(self.key, self.nonce)
+
+
+class KeyCache:
+    """The session key, read from the database once per process."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.key: bytes | None = None
+
+    def get(self) -> bytes:
+        if self.key is None:
+            self.key = webauth.session_key(self.ctx.store, self.ctx.now())
+        return self.key
+
+
+def resolve(ctx: Context, keys: KeyCache, request: Request) -> Visitor:
+    now = ctx.now()
+    key = keys.get()
+    session = webauth.read_session(key, request.cookies.get(webauth.SESSION_COOKIE), now)
+    if session is not None and session.token_id is not None and not webauth.token_alive(ctx.store, session.token_id):
+        session = None  # the link was revoked: its sessions end now
+    via_bearer = False
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        row = webauth.verify_token(ctx.store, ("access", "admin"), auth[7:].strip(), now)
+        session = webauth.session_from_token(row) if row else None
+        via_bearer = True
+        if session is None:
+            session = webauth.Session(who="invalid-bearer")  # anonymous, but remembered as a failed try
+    lang = request.query_params.get("lang") or request.cookies.get(webauth.LANG_COOKIE) or ctx.config.language
+    if lang not in ("vi", "en"):
+        lang = ctx.config.language
+    nonce = request.cookies.get(webauth.NONCE_COOKIE) or ""
+    new = not (8 <= len(nonce) <= 64)
+    if new:
+        nonce = webauth.new_nonce()
+    return Visitor(session or webauth.ANONYMOUS, lang, nonce, new, key, via_bearer)
+
+
+def may_read(ctx: Context, v: Visitor) -> bool:
+    return bool(ctx.config.get("web", "public_read")) or not v.session.anonymous
+
+
+@dataclass
+class TaskView:
+    task: PlannedTask
+    ack: acks.Ack | None
+    status: Status
+    explain: list[str]
+
+    @property
+    def key(self) -> str:
+        return self.task.key
+
+
+def status_of(task: PlannedTask, done: bool, today: dt.date) -> Status:
+    if done:
+        return "done"
+    if task.due < today:
+        return "overdue"
+    week_end = today + dt.timedelta(days=6 - today.weekday())
+    if task.due <= week_end:
+        return "week"
+    if task.due <= today + dt.timedelta(days=AHEAD_DAYS) or task.window_start <= today + dt.timedelta(days=AHEAD_DAYS):
+        return "soon"
+    return "later"
+
+
+def explain_lines(ctx: Context, task: PlannedTask, lang: str) -> list[str]:
+    """``reminderd explain`` in a few lines: how the date was found, what was skipped."""
+    occ, rule = task.occurrence, task.rule
+    out = [occ.how,
+           f"{rule.lead.text}: " + t(lang, "rule." + rule.lead.unit, near=rule.lead.near, far=rule.lead.far),
+           t(lang, "explain.window", start=task.window_start, start_wd=weekday(lang, task.window_start),
+             due=task.due, due_wd=weekday(lang, task.due), owner=task.owner, support="").strip()]
+    named = [s for s in task.skipped if s.date.weekday() < 5 or ctx.runtime.workdays.holiday_name(s.date)]
+    weekends = len(task.skipped) - len(named)
+    if task.skipped:
+        out.append(t(lang, "explain.skipped", n=len(task.skipped), start=task.window_start,
+                     date=occ.date).strip())
+        out += [t(lang, "explain.skip", date=s.date, weekday=weekday(lang, s.date), reason=s.reason).strip()
+                for s in named]
+        if weekends:
+            out.append(t(lang, "explain.skip.weekends", n=weekends).strip())
+    if task.provisional:
+        out.append(t(lang, "provisional.note", year=occ.date.year,
+                     through=ctx.config.get("workdays", "confirmed_through")))
+    return out
+
+
+def task_views(ctx: Context, lang: str, department: str | None = None) -> list[TaskView]:
+    """The tasks around today (LOOKBACK_DAYS back, AHEAD_DAYS ahead), classified."""
+    today = ctx.today()
+    plan = ctx.runtime.plan(today - dt.timedelta(days=LOOKBACK_DAYS), today + dt.timedelta(days=AHEAD_DAYS),
+                            with_skipped=True)
+    tasks = [tk for tk in plan.tasks
+             if department is None or tk.owner == department or department in tk.support]
+    years = {tk.occurrence.year for tk in tasks}
+    done = {(a.event_id, a.task_id, a.year): a for y in years for a in acks.list_acks(ctx.store, y)}
+    out = []
+    for tk in tasks:
+        ack = done.get(tk.ack_key)
+        out.append(TaskView(tk, ack, status_of(tk, ack is not None, today), explain_lines(ctx, tk, lang)))
+    return out
+
+
+def find_task(ctx: Context, key: str) -> PlannedTask | None:
+    """The planned task named ``event/task@YYYY-MM-DD`` (the occurrence's date), if it exists."""
+    from ..plan import plan_task, task_applies
+
+    ident, _, date_s = key.partition("@")
+    event_id, _, task_id = ident.partition("/")
+    try:
+        date = dt.date.fromisoformat(date_s)
+        ev = ctx.runtime.catalog.event(event_id)
+    except (ValueError, KeyError):
+        return None
+    rule = next((r for r in ev.tasks if r.id == task_id), None)
+    if rule is None:
+        return None
+    for year in (date.year, date.year - 1, date.year + 1):  # lunar rule years can straddle
+        occ = occurrence_in_year(ev, year)
+        if occ is not None and occ.date == date:
+            return plan_task(rule, occ, ctx.runtime.workdays) if task_applies(rule, occ, ctx.config) else None
+    return None
+
+
+def dep_name(ctx: Context, dep_id: str, lang: str) -> str:
+    try:
+        return ctx.config.department(dep_id).display(lang)
+    except KeyError:
+        return dep_id
+
+
+def human_date(lang: str, d: dt.date) -> str:
+    return str(fmt_date(lang, d))

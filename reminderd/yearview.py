@@ -1,0 +1,113 @@
+"""A year at a glance: twelve month grids with events and task windows drawn in. Pure.
+
+``year_grid(year, plan, workdays)`` turns a plan into data a template draws:
+for every day, whether it is a working day (and the holiday's name if not),
+the events on it, the task windows that cover it and the tasks due on it.
+Colours are stable per tag (events) and per department (tasks), so the same
+department is the same colour on every page and every year.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+from .model import Occurrence, PlannedTask
+from .plan import Plan
+from .workdays import WorkdayCalendar
+
+UNTAGGED = "khac"
+
+
+@dataclass
+class Day:
+    date: dt.date
+    working: bool
+    holiday: str | None  # the holiday's name; None for an ordinary weekend day or a working day
+    events: list[Occurrence] = field(default_factory=list)
+    windows: list[PlannedTask] = field(default_factory=list)  # tasks whose window covers this day
+    due: list[PlannedTask] = field(default_factory=list)
+
+    @property
+    def marked(self) -> bool:
+        """A day with an event on it: what the year view highlights."""
+        return bool(self.events)
+
+
+@dataclass
+class Month:
+    year: int
+    month: int
+    weeks: list[list[Day | None]]  # Monday-first rows; None pads days of other months
+
+    @property
+    def days(self) -> list[Day]:
+        return [d for w in self.weeks for d in w if d is not None]
+
+
+@dataclass
+class YearGrid:
+    year: int
+    months: list[Month]
+    tags: list[str]  # legend: tags of the events drawn, in first-seen order
+    departments: list[str]  # legend: owners of the task windows drawn
+
+    @property
+    def marked_days(self) -> int:
+        return sum(1 for m in self.months for d in m.days if d.marked)
+
+
+def colour(key: str) -> str:
+    """A stable, readable colour for a tag or department id (HSL; hue from a hash)."""
+    hue = int(hashlib.sha256(key.encode()).hexdigest()[:4], 16) % 360
+    return f"hsl({hue} 65% 42%)"
+
+
+def event_tag(occ: Occurrence) -> str:
+    return occ.event.tags[0] if occ.event.tags else UNTAGGED
+
+
+def year_grid(year: int, plan: Plan, workdays: WorkdayCalendar,
+              department: str | None = None) -> YearGrid:
+    """The grid for ``year`` from a plan covering at least that year.
+
+    With ``department``, only that department's tasks (as lead or support) and their
+    events are drawn; the working days are everyone's.
+    """
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    days: dict[dt.date, Day] = {}
+    d = first
+    while d <= last:
+        working = workdays.is_working_day(d)
+        days[d] = Day(d, working, None if working else workdays.holiday_name(d))
+        d += dt.timedelta(days=1)
+
+    tasks = [t for t in plan.tasks
+             if department is None or t.owner == department or department in t.support]
+    wanted = {t.occurrence.key for t in tasks}
+    tags: list[str] = []
+    for occ in plan.occurrences:
+        if occ.date.year != year or (department is not None and occ.key not in wanted):
+            continue
+        days[occ.date].events.append(occ)
+        if event_tag(occ) not in tags:
+            tags.append(event_tag(occ))
+    departments: list[str] = []
+    for t in tasks:
+        day = max(t.window_start, first)
+        while day <= min(t.due, last):
+            days[day].windows.append(t)
+            day += dt.timedelta(days=1)
+        if first <= t.due <= last:
+            days[t.due].due.append(t)
+        if t.owner not in departments and t.due >= first and t.window_start <= last:
+            departments.append(t.owner)
+
+    months = []
+    for m in range(1, 13):
+        weeks = [[days[x] if x.month == m else None for x in week]
+                 for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, m)]
+        months.append(Month(year, m, weeks))
+    return YearGrid(year, months, tags, departments)
