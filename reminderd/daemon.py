@@ -41,7 +41,7 @@ from .context import Context
 from .errors import ReminderdError
 from .logs import event
 from .runtime import Runtime, load_runtime
-from .scheduling import JOB_DEFAULTS, Jobs, optional
+from .scheduling import JOB_DEFAULTS, Jobs, optional, release_claims
 from .sdnotify import Notifier
 from .store import Store, open_store
 from .web.app import create_app
@@ -230,6 +230,8 @@ class Daemon:
             serve_task.result()
             return 1
 
+        # Sends a crashed predecessor left half-done go out again (kill -9 loses nothing).
+        await asyncio.to_thread(release_claims, ctx, everything=ctx.store.is_sqlite)
         self.jobs.install()
         self.scheduler.start()
         ctx.health["scheduler"] = "running"
@@ -268,14 +270,10 @@ class Daemon:
         self.scheduler.shutdown(wait=False)
         ctx.health["scheduler"] = "stopped"
         self.metrics.scheduler.set(0)
-        release = optional("reminderd.outbox", "release")
-        if release is not None:
-            try:
-                res = release(ctx)
-                if asyncio.iscoroutine(res):
-                    await res
-            except Exception as e:
-                event(log, "release.failed", level=logging.ERROR, error=str(e))
+        try:  # rows a cancelled dispatch still held go back to pending for the next daemon
+            await asyncio.to_thread(release_claims, ctx)
+        except Exception as e:
+            event(log, "release.failed", level=logging.ERROR, error=str(e))
         server.should_exit = True
         with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
             await asyncio.wait_for(serve_task, timeout=max(1.0, timeout))

@@ -37,6 +37,7 @@ import datetime as dt
 import importlib
 import inspect
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -194,7 +195,14 @@ class Jobs:
         self.metrics.sends.inc(sent)
         self.metrics.send_failures.inc(failed)
         self.metrics.dispatch_runs.inc(result="ok")
-        self.ctx.health["last_dispatch"] = {"at": self.ctx.now().isoformat(), **facts}
+        now_iso = self.ctx.now().isoformat()
+        self.ctx.health["last_dispatch"] = {"at": now_iso, **facts}
+        # SMTP facts for /healthz: a pass that sent something had a good session; one where
+        # everything it tried failed (server down, auth refused) had a bad one.
+        if sent:
+            self.ctx.health["smtp_last_ok"] = now_iso
+        elif int(facts.get("failed", 0) or 0):
+            self.ctx.health["smtp_last_error"] = now_iso
         if sent or failed:
             event(log, "dispatch.done", **facts)
         await self.publish_status()
@@ -274,3 +282,46 @@ def outbox_counts(ctx: Context) -> dict[str, int]:
     with ctx.store.engine.connect() as conn:
         rows = conn.execute(select(t.c.state, func.count()).group_by(t.c.state)).all()
     return {str(state): int(n) for state, n in rows}
+
+
+def release_claims(ctx: Context, *, everything: bool = False) -> int:
+    """Put rows this daemon (or a dead earlier process on this host) left in ``sending`` back.
+
+    ``everything=True`` is for SQLite, where the single-instance lock proves no other
+    process is dispatching, so every ``sending`` row is an orphan of a crash. On
+    PostgreSQL only claims of this host whose process no longer exists are released;
+    the other host's claims are the outbox's to expire (``outbox.CLAIM_TIMEOUT``).
+    The same transition as ``outbox.release_stale``: the message may have left just
+    before the crash, so it can go twice, with the same Message-ID (at-least-once).
+    """
+    t = schema.outbox
+    host = ctx.instance.rsplit(":", 1)[0]
+    now = ctx.now()
+    with ctx.store.engine.begin() as conn:
+        rows = conn.execute(select(t.c.id, t.c.claimed_by).where(t.c.state == "sending")).all()
+        ids = [r.id for r in rows if everything or _orphaned(str(r.claimed_by or ""), host, ctx.instance)]
+        if not ids:
+            return 0
+        conn.execute(t.update().where(t.c.id.in_(ids), t.c.state == "sending")
+                     .values(state="pending", claimed_by=None, updated_at=now,
+                             last_error="released at start/stop (process ended mid-send)"))
+    event(log, "outbox.released", rows=len(ids))
+    return len(ids)
+
+
+def _orphaned(claimed_by: str, host: str, me: str) -> bool:
+    """A claim ``<host>:<pid>:…`` from this host whose pid is gone (or is this very process)."""
+    if claimed_by.startswith(me + ":"):
+        return True
+    if not claimed_by.startswith(host + ":"):
+        return False
+    pid_text = claimed_by[len(host) + 1:].split(":", 1)[0]
+    if not pid_text.isdigit():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False

@@ -50,14 +50,14 @@ def _smtp(ctx: Context) -> dict[str, Any]:
 
 def _smtp_from_store(ctx: Context) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for name, field in (("smtp_last_ok", "last_ok"), ("smtp_last_error", "last_error")):
+    for name, field in (("outbox.last_sent", "last_ok"),):
         try:
             got = ctx.store.get_state(name)
         except Exception:
             continue
         if got is not None:
-            value, at = got
-            out[field] = value if value not in (None, "", True) else at.isoformat()
+            _value, at = got
+            out[field] = at.isoformat()  # when the pair last handed a message to SMTP
     return out
 
 
@@ -117,8 +117,8 @@ def routes(ctx: Context) -> list[BaseRoute]:
     async def healthz(request: Request) -> Response:
         db_ok, db_error = await asyncio.to_thread(_ping, ctx)
         smtp = _smtp(ctx)
-        if not smtp and db_ok:
-            smtp = await asyncio.to_thread(_smtp_from_store, ctx)
+        if "last_ok" not in smtp and db_ok:
+            smtp = {**await asyncio.to_thread(_smtp_from_store, ctx), **smtp}
         metrics.of(ctx).up.set(1 if db_ok else 0)
         code, body = health_report(ctx, db_ok, db_error, smtp)
         return JSONResponse(body, status_code=code, headers={"Cache-Control": "no-store"})
