@@ -10,6 +10,7 @@ revokes these feed tokens with it.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from .. import webauth
 from ..context import Context
 from ..feeds import FeedName, available_feeds, parse_feed_name
-from ..store import insert_ignore, schema
+from ..store import Store, insert_ignore, schema
 from ..tokens import hash_secret
 from .feeds import feed_url
 
@@ -63,12 +64,12 @@ def ensure_feed_token(ctx: Context, key: bytes, owner: str, feed: FeedName) -> s
     return secret if row is not None and row.revoked_at is None else None
 
 
-def revoke_derived(ctx: Context, owner: str) -> int:
+def revoke_derived(store: Store, owner: str, now: dt.datetime) -> int:
     """Revoke every feed token made for ``owner`` (used when its access link is revoked)."""
     t = schema.tokens
-    with ctx.store.engine.begin() as conn:
+    with store.engine.begin() as conn:
         return int(conn.execute(t.update().where(t.c.kind == "feed", t.c.label == f"trang web: {owner}",
-                                                 t.c.revoked_at.is_(None)).values(revoked_at=ctx.now())).rowcount)
+                                                 t.c.revoked_at.is_(None)).values(revoked_at=now)).rowcount)
 
 
 def feeds_for(ctx: Context, session: webauth.Session, key: bytes, base_url: str) -> list[FeedLink]:

@@ -1,0 +1,116 @@
+"""access create|list|revoke, admin set-password: who may use the page and the API."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import sys
+
+from .. import tokens, webauth
+from ..config import Config
+from ..errors import ReminderdError
+from ..store import Store, open_store
+from ..web.subscribe import revoke_derived
+from .common import check_department, config, dep_name
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("access", help="liên kết riêng của từng đơn vị tới trang web (và mã cho API)")
+    asub = p.add_subparsers(dest="access_cmd", metavar="create|list|revoke")
+    asub.required = True
+    c = asub.add_parser("create", help="tạo liên kết cho một đơn vị (hoặc --admin: cho người biên tập)")
+    who = c.add_mutually_exclusive_group(required=True)
+    who.add_argument("--department", metavar="ID", help="mã đơn vị; liên kết chỉ xem và xác nhận việc của đơn vị đó")
+    who.add_argument("--admin", action="store_true", help="mã biên tập: mọi đơn vị, thêm mục bổ sung")
+    c.add_argument("--label", required=True, help="ghi chú: liên kết này đưa cho ai")
+    c.set_defaults(func=cmd_create)
+    ls = asub.add_parser("list", help="các liên kết (mặc định: còn hiệu lực)")
+    ls.add_argument("--all", action="store_true", help="cả các liên kết đã thu hồi")
+    ls.set_defaults(func=cmd_list)
+    r = asub.add_parser("revoke", help="thu hồi một liên kết theo số (xem access list); lịch đi kèm cũng bị thu hồi")
+    r.add_argument("id", type=int)
+    r.set_defaults(func=cmd_revoke)
+
+    p = sub.add_parser("admin", help="tài khoản quản trị của trang web")
+    dsub = p.add_subparsers(dest="admin_cmd", metavar="set-password")
+    dsub.required = True
+    s = dsub.add_parser("set-password", help="đặt mật khẩu (lưu dạng băm scrypt trong CSDL)")
+    s.add_argument("--user", default="admin", help="tên đăng nhập (mặc định: admin)")
+    s.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ stdin (cho script)")
+    s.set_defaults(func=cmd_set_password)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)  # the CLI is a top level: it may read the clock
+
+
+def _store(cfg: Config) -> Store:
+    return open_store(cfg.database_url)
+
+
+def cmd_create(args: argparse.Namespace) -> int:
+    cfg = config(args)
+    if args.department:
+        check_department(cfg, args.department)
+        kind, scope = "access", f"department/{args.department}"
+    else:
+        kind, scope = "admin", "all"
+    tid, secret = tokens.create(_store(cfg), kind, scope, args.label, _now())
+    base = str(cfg.get("http", "base_url")).rstrip("/")
+    lang = cfg.language
+    what = dep_name(cfg, args.department) if args.department else ("editor" if lang == "en" else "biên tập")
+    print(f"#{tid} {what} — {args.label}")
+    print(f"{base}/a/{secret}")
+    if lang == "en":
+        print("Send this link to the people concerned; it is shown only once. API: Authorization: Bearer "
+              f"{secret}")
+    else:
+        print(f"Gửi liên kết này cho người cần dùng; nó chỉ hiện một lần. Dùng cho API: Authorization: Bearer {secret}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    cfg = config(args)
+    store = _store(cfg)
+    rows = [r for k in ("access", "admin") for r in tokens.list_tokens(store, k, include_revoked=args.all)]
+    rows.sort(key=lambda r: r.id)
+    tz = cfg.tz
+    for r in rows:
+        scope = dep_name(cfg, r.scope.split("/", 1)[1]) if r.scope.startswith("department/") else r.scope
+        state = f"thu hồi {r.revoked_at.astimezone(tz):%Y-%m-%d}" if r.revoked_at else "hiệu lực"
+        used = f"{r.last_used_at.astimezone(tz):%Y-%m-%d %H:%M}" if r.last_used_at else "-"
+        print(f"{r.id:>4}  {r.kind:<6}  {scope:<40}  {state:<20}  dùng: {used:<16}  {r.label}")
+    if not rows:
+        print("(không có liên kết nào)" if cfg.language != "en" else "(no links)")
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    cfg = config(args)
+    store = _store(cfg)
+    row = tokens.get(store, args.id)
+    if row is None or row.kind not in ("access", "admin"):
+        raise ReminderdError(f"không có liên kết số {args.id} (xem: reminderd access list --all)")
+    now = _now()
+    if not tokens.revoke(store, args.id, now):
+        print(f"liên kết {args.id} đã bị thu hồi trước đó")
+        return 0
+    feeds = revoke_derived(store, f"token{args.id}", now)
+    print(f"đã thu hồi liên kết {args.id} và {feeds} lịch đi kèm; phiên đang mở bằng liên kết này hết hiệu lực ngay")
+    return 0
+
+
+def cmd_set_password(args: argparse.Namespace) -> int:
+    cfg = config(args)
+    if args.password_stdin:
+        pw = sys.stdin.readline().rstrip("\n")
+    else:
+        pw = getpass.getpass("Mật khẩu mới: ")
+        if getpass.getpass("Nhập lại: ") != pw:
+            raise ReminderdError("hai lần nhập không khớp")
+    if len(pw) < 10:
+        raise ReminderdError("mật khẩu cần ít nhất 10 ký tự")
+    webauth.set_admin_password(_store(cfg), args.user, pw, _now())
+    print(f"đã đặt mật khẩu cho {args.user}; đăng nhập tại {str(cfg.get('http', 'base_url')).rstrip('/')}/login")
+    return 0
