@@ -278,8 +278,8 @@ def _vevent(s: Stamped, dtstamp: dt.datetime) -> icalendar.Event:
     ev.add("status", it.status)
     # All-day reminders must not block anyone's free/busy time.
     ev.add("transp", "TRANSPARENT")
-    ev.add("x-microsoft-cdo-busystatus", "FREE")
-    if it.alarm and it.status != "CANCELLED":
+    ev.add("x-microsoft-cdo-busystatus", icalendar.vText("FREE"))
+    if it.alarm is not None and it.status != "CANCELLED":
         alarm = icalendar.Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", it.alarm)
@@ -299,10 +299,10 @@ def render(meta: FeedMeta, items: Iterable[Stamped], *, method: str | None = Non
     cal.add("calscale", "GREGORIAN")
     if method:
         cal.add("method", method)
-    cal.add("name", meta.name)
-    cal.add("x-wr-calname", meta.name)
-    cal.add("description", meta.description)
-    cal.add("x-wr-caldesc", meta.description)
+    cal.add("name", icalendar.vText(meta.name))
+    cal.add("x-wr-calname", icalendar.vText(meta.name))
+    cal.add("description", icalendar.vText(meta.description))
+    cal.add("x-wr-caldesc", icalendar.vText(meta.description))
     cal.add("x-wr-timezone", meta.timezone)
     refresh = dt.timedelta(hours=meta.refresh_hours)
     cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})

@@ -1,0 +1,275 @@
+"""Feeds: content, dates, UIDs, SEQUENCE across edits and restarts, cancellations, golden files.
+
+Regenerate the golden files: ``UPDATE_GOLDEN=1 pytest tests/test_feeds.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import icalendar
+import pytest
+
+from reminderd.feed_cache import FeedCache, install
+from reminderd.feeds import (
+    FeedName,
+    FeedNameError,
+    available_feeds,
+    feed_items,
+    feed_meta,
+    parse_feed_name,
+    Stamped,
+    render,
+    task_ics,
+    task_uid,
+)
+from reminderd.runtime import load_runtime
+from tests.conftest import SMALL_CATALOG
+from tests.feeds_support import FEEDS_CONFIG, Clock, cache, check_bytes, make_ctx, strict
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "feeds"
+GOLDEN_FEEDS = ["all", "department/vp-ubnd", "country/LA", "tag/ngay-le-viet-nam"]
+
+
+@pytest.fixture
+def cfg_path(make_env: Callable[..., Path]) -> Path:
+    return make_env(config=FEEDS_CONFIG)
+
+
+def events_by_uid(body: bytes) -> dict[str, icalendar.Event]:
+    cal = icalendar.Calendar.from_ical(body)
+    return {str(e["UID"]): e for e in cal.walk("VEVENT")}
+
+
+def test_feed_names() -> None:
+    assert parse_feed_name("all") == FeedName("all")
+    assert parse_feed_name("department/so-ngoai-vu.ics") == FeedName("department", "so-ngoai-vu")
+    assert str(parse_feed_name("country/jp")) == "country/JP"
+    assert parse_feed_name("tag/quoc-khanh").scope == "tag-quoc-khanh"
+    for bad in ("", "everything", "department/", "department/Sở", "country/JPN", "tag/a b", "x/y"):
+        with pytest.raises(FeedNameError) as e:
+            parse_feed_name(bad)
+        assert repr(bad) in str(e.value)
+
+
+def test_every_feed_is_strict_valid_and_round_trips(cfg_path: Path) -> None:
+    ctx = make_ctx(cfg_path)
+    c = cache(ctx)
+    c.rebuild(ctx)
+    names = {str(f.name) for f in c.feeds()}
+    assert names == {"all", "department/so-ngoai-vu", "department/vp-ubnd", "country/JP", "country/LA",
+                     "tag/quoc-khanh", "tag/ngay-le-viet-nam"}
+    for f in c.feeds():
+        parsed = check_bytes(f.body)
+        assert str(parsed["X-WR-CALNAME"]).startswith("UBND tỉnh Thử — ")
+        for prop in ("NAME", "DESCRIPTION", "X-WR-CALDESC", "X-WR-TIMEZONE", "REFRESH-INTERVAL",
+                     "X-PUBLISHED-TTL", "PRODID", "VERSION"):
+            assert prop in parsed, (f.name, prop)
+        assert parsed["X-WR-TIMEZONE"] == "Asia/Ho_Chi_Minh"
+        assert b"REFRESH-INTERVAL;VALUE=DURATION:PT6H\r\n" in f.body
+        assert b"X-PUBLISHED-TTL:PT6H\r\n" in f.body
+        # Only all-day components, so no VTIMEZONE is needed.
+        assert not parsed.walk("VTIMEZONE")
+    assert c.get("tag/ngay-le-viet-nam").public and not c.get("all").public  # type: ignore[union-attr]
+    assert ctx.health["feeds"]["ok"] and ctx.health["feeds"]["problems"] == []
+
+
+def test_all_day_dates_are_the_plan_dates(cfg_path: Path) -> None:
+    ctx = make_ctx(cfg_path)
+    cache(ctx).rebuild(ctx)
+    rt = ctx.runtime
+    plan = rt.plan(*rt.horizon(ctx.today()))
+    assert plan.tasks and plan.occurrences
+    cal = strict(cache(ctx).get("all").body)  # type: ignore[union-attr]
+    by_uid = {e.uid: e for e in cal.events}
+    assert len(by_uid) == len(plan.tasks) + len(plan.occurrences)
+    for task in plan.tasks:
+        ev = by_uid[task_uid(task, FeedName("all"))]
+        assert ev.dtstart == task.window_start
+        assert ev.dtend == task.due + dt.timedelta(days=1)  # exclusive end
+        assert task.action in ev.summary and f"{task.due:%d/%m/%Y}" in ev.summary
+        assert len(ev.alarm) == 1 and ev.alarm[0].trigger == dt.timedelta(hours=8)
+        assert "Chủ trì: Sở Ngoại vụ" in (ev.description or "")
+    for occ in plan.occurrences:
+        ev = by_uid[f"{occ.event.id}.{occ.date:%Y%m%d}.all@reminderd"]
+        assert (ev.dtstart, ev.dtend) == (occ.date, occ.date + dt.timedelta(days=1))
+        assert ev.summary == occ.title and not ev.alarm
+    lao = [e for e in cal.events if e.uid.startswith("dang-nd-cm-lao.20240322")]
+    assert lao[0].summary.startswith("Kỷ niệm 69 năm Ngày thành lập Đảng Nhân dân Cách mạng Lào")
+
+
+def test_department_feed_marks_lead_and_support(cfg_path: Path) -> None:
+    ctx = make_ctx(cfg_path)
+    cache(ctx).rebuild(ctx)
+    cal = strict(cache(ctx).get("department/vp-ubnd").body)  # type: ignore[union-attr]
+    tasks = [e for e in cal.events if e.alarm]
+    assert tasks and all(e.summary.startswith("[Phối hợp] ") for e in tasks)
+    assert all("Vai trò của đơn vị: phối hợp" in (e.description or "") for e in tasks)
+    assert all(e.uid.endswith(".department-vp-ubnd@reminderd") for e in cal.events)
+    # The Japanese national day has no vp-ubnd task, so it is not in vp-ubnd's feed.
+    assert not [e for e in cal.events if e.uid.startswith("quoc-khanh-jp")]
+    lead = strict(cache(ctx).get("department/so-ngoai-vu").body)  # type: ignore[union-attr]
+    assert {e.summary.split("]")[0] + "]" for e in lead.events if e.alarm} == {"[Chủ trì]"}
+
+
+def test_country_and_tag_feeds_select_their_events(cfg_path: Path) -> None:
+    ctx = make_ctx(cfg_path)
+    cache(ctx).rebuild(ctx)
+    la = strict(cache(ctx).get("country/LA").body)  # type: ignore[union-attr]
+    assert la.events and all(e.uid.startswith("dang-nd-cm-lao.") for e in la.events)
+    tet = strict(cache(ctx).get("tag/ngay-le-viet-nam").body)  # type: ignore[union-attr]
+    assert {e.uid.split(".")[0] for e in tet.events} == {"tet"}
+    # Tết 2024 is 10 February (Vietnamese lunar calendar).
+    assert any(e.dtstart == dt.date(2024, 2, 10) and e.summary == "Tết Nguyên đán 2024" for e in tet.events)
+
+
+def test_restart_changes_nothing(cfg_path: Path) -> None:
+    clock = Clock()
+    ctx = make_ctx(cfg_path, clock)
+    cache(ctx).rebuild(ctx)
+    before = {f.name: (f.body, f.etag, f.http_date) for f in cache(ctx).feeds()}
+    clock.advance(hours=5)
+    ctx2 = make_ctx(cfg_path, clock)  # a restarted daemon on the same database
+    cache(ctx2).rebuild(ctx2)
+    after = {f.name: (f.body, f.etag, f.http_date) for f in cache(ctx2).feeds()}
+    assert before == after
+
+
+def test_title_edit_keeps_uids_and_bumps_sequence(cfg_path: Path, make_env: Callable[..., Path]) -> None:
+    clock = Clock()
+    ctx = make_ctx(cfg_path, clock)
+    cache(ctx).rebuild(ctx)
+    old = events_by_uid(cache(ctx).get("all").body)  # type: ignore[union-attr]
+    old_lm = cache(ctx).get("all").last_modified  # type: ignore[union-attr]
+    clock.advance(days=1)
+    make_env(catalog=SMALL_CATALOG.replace('title = "Quốc khánh Nhật Bản"', 'title = "Quốc khánh Nhật Bản (Thiên Hoàng)"'),
+             config=FEEDS_CONFIG)
+    ctx.set_runtime(load_runtime(cfg_path))  # the on_change listener rebuilds
+    new = events_by_uid(cache(ctx).get("all").body)  # type: ignore[union-attr]
+    assert set(new) == set(old)
+    for uid, ev in new.items():
+        changed = uid.startswith("quoc-khanh-jp.")  # the title is in the tasks' descriptions too
+        assert int(ev["SEQUENCE"]) == (1 if changed else 0), uid
+        assert (ev["LAST-MODIFIED"].dt == clock.now) == changed
+        assert (ev["DTSTAMP"].dt == ev["LAST-MODIFIED"].dt)
+    assert cache(ctx).get("all").last_modified > old_lm  # type: ignore[union-attr]
+    # A feed that did not change keeps its ETag and Last-Modified.
+    la_before = cache(ctx).get("country/LA")
+    ctx.set_runtime(load_runtime(cfg_path))
+    assert cache(ctx).get("country/LA").etag == la_before.etag  # type: ignore[union-attr]
+
+
+def test_removed_occurrence_is_cancelled_then_dropped(cfg_path: Path, make_env: Callable[..., Path]) -> None:
+    clock = Clock()
+    ctx = make_ctx(cfg_path, clock)
+    cache(ctx).rebuild(ctx)
+    before = events_by_uid(cache(ctx).get("country/LA").body)  # type: ignore[union-attr]
+    clock.advance(hours=1)
+    catalog = SMALL_CATALOG.replace("country = \"LA\"", "country = \"LA\"\nuntil = 2023")
+    make_env(catalog=catalog, config=FEEDS_CONFIG)
+    ctx.set_runtime(load_runtime(cfg_path))
+    after = events_by_uid(cache(ctx).get("country/LA").body)  # type: ignore[union-attr]
+    check_bytes(cache(ctx).get("country/LA").body)  # type: ignore[union-attr]
+    assert set(after) <= set(before)
+    for uid, ev in after.items():
+        if ev["DTEND"].dt > ctx.today() and not uid.split(".")[-2].startswith("2023"):
+            assert ev["STATUS"] == "CANCELLED" and str(ev["SUMMARY"]).startswith("[Đã hủy] "), uid
+            assert int(ev["SEQUENCE"]) == int(before[uid]["SEQUENCE"]) + 1
+            assert not ev.walk("VALARM")
+    cancelled = [u for u, e in after.items() if e["STATUS"] == "CANCELLED"]
+    assert cancelled
+    # Items already past are not sent as cancelled: they are dropped.
+    assert all(after[u]["DTEND"].dt > ctx.today() for u in cancelled)
+    clock.advance(days=31)
+    cache(ctx).rebuild(ctx)
+    later = events_by_uid(cache(ctx).get("country/LA").body)  # type: ignore[union-attr]
+    assert not [u for u, e in later.items() if e["STATUS"] == "CANCELLED"]
+    # Restored: the item comes back with a SEQUENCE above the cancelled copy's.
+    make_env(config=FEEDS_CONFIG)
+    ctx.set_runtime(load_runtime(cfg_path))
+    back = events_by_uid(cache(ctx).get("country/LA").body)  # type: ignore[union-attr]
+    assert int(back[cancelled[0]]["SEQUENCE"]) == int(after[cancelled[0]]["SEQUENCE"]) + 1
+    assert back[cancelled[0]]["STATUS"] == "CONFIRMED"
+
+
+def test_two_daemons_on_one_database_agree(cfg_path: Path, db_url: str) -> None:
+    clock = Clock()
+    a = make_ctx(cfg_path, clock, db_url)
+    b = make_ctx(cfg_path, clock, db_url)
+    cache(a).rebuild(a)
+    clock.advance(minutes=3)
+    cache(b).rebuild(b)
+    assert [(f.etag, f.http_date) for f in cache(a).feeds()] == [(f.etag, f.http_date) for f in cache(b).feeds()]
+
+
+def test_task_ics_for_mail(cfg_path: Path) -> None:
+    rt = load_runtime(cfg_path)
+    task = rt.plan(dt.date(2024, 1, 1), dt.date(2024, 12, 31)).tasks[0]
+    now = dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    body = task_ics(task, rt, now=now, sequence=2, role="support")
+    check_bytes(body)
+    cal = strict(body)
+    (ev,) = cal.events
+    assert b"METHOD:PUBLISH\r\n" in body
+    assert ev.uid == task_uid(task, FeedName("all")) and ev.sequence == 2
+    assert ev.dtstart == task.window_start and ev.dtend == task.due + dt.timedelta(days=1)
+    assert ev.summary.startswith("[Phối hợp] ") and ev.dtstamp == now
+
+
+def test_english_wording(cfg_path: Path, make_env: Callable[..., Path]) -> None:
+    make_env(config=FEEDS_CONFIG.replace('name = "UBND tỉnh Thử"', 'name = "UBND tỉnh Thử"\nlanguage = "en"'))
+    rt = load_runtime(cfg_path)
+    plan = rt.plan(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    items = feed_items(plan, rt, FeedName("department", "vp-ubnd"))
+    task = next(i for i in items if i.alarm)
+    assert task.summary.startswith("[Support] ") and "(due 2024-" in task.summary
+    assert "Lead: Sở Ngoại vụ" in task.description
+    assert feed_meta(rt, FeedName("all")).name == "UBND tỉnh Thử — Foreign-affairs calendar"
+
+
+def test_provisional_note(cfg_path: Path) -> None:
+    rt = load_runtime(cfg_path)
+    plan = rt.plan(dt.date(2026, 1, 1), dt.date(2026, 12, 31))  # confirmed_through = 2025
+    items = [i for i in feed_items(plan, rt, FeedName("all")) if i.alarm]
+    assert items and all("Ngày tạm tính: lịch nghỉ năm 2026" in i.description for i in items)
+
+
+def test_public_feed_problems_are_reported(cfg_path: Path, make_env: Callable[..., Path]) -> None:
+    make_env(config=FEEDS_CONFIG.replace('public = ["tag/ngay-le-viet-nam"]', 'public = ["tag/khong-co", "bogus"]'))
+    ctx = make_ctx(cfg_path)
+    cache(ctx).rebuild(ctx)
+    problems = ctx.health["feeds"]["problems"]
+    assert any("bogus" in p for p in problems) and any("tag/khong-co" in p for p in problems)
+    assert not cache(ctx).public()
+
+
+def test_install_is_idempotent(cfg_path: Path) -> None:
+    ctx = make_ctx(cfg_path)
+    assert install(ctx) is ctx.feeds and ctx.on_change.count(ctx.feeds.rebuild) == 1
+    assert isinstance(ctx.feeds, FeedCache) and not ctx.feeds.built
+
+
+def test_available_feeds_follow_the_config(cfg_path: Path) -> None:
+    rt = load_runtime(cfg_path)
+    names = [str(f) for f in available_feeds(rt)]
+    assert "country/FR" not in names  # FR is in no [partners] tier
+    assert names[0] == "all"
+
+
+@pytest.mark.parametrize("feed", GOLDEN_FEEDS)
+def test_golden(cfg_path: Path, feed: str) -> None:
+    rt = load_runtime(cfg_path)
+    name = parse_feed_name(feed)
+    plan = rt.plan(dt.date(2024, 1, 1), dt.date(2025, 12, 31))
+    items = [Stamped(i, 0, dt.datetime(2024, 3, 1, 2, 0, tzinfo=dt.UTC)) for i in feed_items(plan, rt, name)]
+    body = render(feed_meta(rt, name), items)
+    check_bytes(body)
+    path = GOLDEN / f"{str(name).replace('/', '-')}.ics"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+    assert path.exists(), f"{path} missing: run UPDATE_GOLDEN=1 pytest tests/test_feeds.py"
+    assert body == path.read_bytes(), f"{path} differs: review, then UPDATE_GOLDEN=1 pytest tests/test_feeds.py"
