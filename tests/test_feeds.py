@@ -17,11 +17,11 @@ from reminderd.feed_cache import FeedCache, install
 from reminderd.feeds import (
     FeedName,
     FeedNameError,
+    Stamped,
     available_feeds,
     feed_items,
     feed_meta,
     parse_feed_name,
-    Stamped,
     render,
     task_ics,
     task_uid,
@@ -145,8 +145,8 @@ def test_title_edit_keeps_uids_and_bumps_sequence(cfg_path: Path, make_env: Call
     old = events_by_uid(cache(ctx).get("all").body)  # type: ignore[union-attr]
     old_lm = cache(ctx).get("all").last_modified  # type: ignore[union-attr]
     clock.advance(days=1)
-    make_env(catalog=SMALL_CATALOG.replace('title = "Quốc khánh Nhật Bản"', 'title = "Quốc khánh Nhật Bản (Thiên Hoàng)"'),
-             config=FEEDS_CONFIG)
+    edited = SMALL_CATALOG.replace('title = "Quốc khánh Nhật Bản"', 'title = "Quốc khánh Nhật Bản (Thiên Hoàng)"')
+    make_env(catalog=edited, config=FEEDS_CONFIG)
     ctx.set_runtime(load_runtime(cfg_path))  # the on_change listener rebuilds
     new = events_by_uid(cache(ctx).get("all").body)  # type: ignore[union-attr]
     assert set(new) == set(old)
