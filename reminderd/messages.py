@@ -132,16 +132,14 @@ def _context(mail: Mail, cfg: Config, signer: Signer | None, now: dt.datetime) -
 
 
 def task_ics(p: dict[str, Any], uid_host: str, now: dt.datetime) -> bytes:
-    """The task as a one-event calendar: all-day from window start through the due date.
-
-    The UID is the task key (as the feeds use it), so importing the attachment and
-    subscribing to a feed do not make two entries."""
+    """Fallback attachment when the task is no longer in the runtime: all-day from window
+    start through the due date, with the ``all`` feed's UID (docs/FEEDS.md) so it merges."""
     cal = icalendar.Calendar()
     cal.add("prodid", "-//reminderd//nhac-viec-doi-ngoai//VI")
     cal.add("version", "2.0")
     cal.add("method", "PUBLISH")
     ev = icalendar.Event()
-    ev.add("uid", f"{p['event_id']}/{p['task_id']}@{p['event_date']}@{uid_host}")
+    ev.add("uid", f"{p['event_id']}.{p['task_id']}.{p['event_date'].replace('-', '')}.all@reminderd")
     ev.add("dtstamp", now.astimezone(dt.UTC))
     ev.add("summary", one_line(p["action"]))
     ev.add("description", f"{one_line(p['title'])} — {p['event_date']}")
@@ -163,8 +161,10 @@ def render(mail: Mail, cfg: Config, signer: Signer | None, now: dt.datetime) -> 
     return subject, text, html
 
 
-def compose(mail: Mail, cfg: Config, signer: Signer | None, now: dt.datetime) -> EmailMessage:
-    """The full message, ready for SMTP."""
+def compose(mail: Mail, cfg: Config, signer: Signer | None, now: dt.datetime, *,
+            ics: bytes | None = None) -> EmailMessage:
+    """The full message, ready for SMTP. ``ics``: the task's calendar attachment (from
+    ``reminderd.feeds.task_ics``); without it a minimal one is made from the payload."""
     subject, text, html = render(mail, cfg, signer, now)
     sender = one_line(cfg.get("smtp", "sender"))
     msg = EmailMessage()
@@ -181,7 +181,7 @@ def compose(mail: Mail, cfg: Config, signer: Signer | None, now: dt.datetime) ->
     msg.add_alternative(html, subtype="html", charset="utf-8")
     if kind in TASK_KINDS:
         p = mail.payload
-        msg.add_attachment(task_ics(p, sender_domain(sender), now), maintype="text",
+        msg.add_attachment(ics or task_ics(p, sender_domain(sender), now), maintype="text",
                            subtype="calendar", filename=f"{p['event_id']}-{p['task_id']}-{p['year']}.ics",
                            params={"method": "PUBLISH", "charset": "utf-8"})
     return msg

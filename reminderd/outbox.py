@@ -1,0 +1,568 @@
+"""The outbox: what must be mailed, to whom, when — durable, idempotent, shared by daemons.
+
+Two entry points, both safe to call at any time, any number of times, from any
+number of processes sharing one database (docs/MAIL.md has the user-facing rules):
+
+``await planning_pass(ctx)``
+    Plan → rows. Computes from the plan, the acknowledgements and what was already
+    sent which messages are due *today* (organisation's timezone), and inserts one
+    row per (kind, task occurrence, announced date, recipient). The row's unique
+    ``dedupe_key`` makes a second pass (or a second daemon) insert nothing. Rows whose
+    task was acknowledged, or whose dates changed before they went out, are cancelled.
+
+``await dispatch(ctx, limit=None)``
+    Claims due rows (``send_after`` and ``next_attempt_at`` passed) by setting
+    ``state='sending'`` and a unique ``claimed_by`` in one UPDATE — on PostgreSQL
+    over ``SELECT … FOR UPDATE SKIP LOCKED``, on SQLite under its single-writer
+    lock — so two dispatchers never take the same row; composes, sends through
+    :mod:`reminderd.mailer`, and records each result. A claim older than
+    ``CLAIM_TIMEOUT`` (its process died mid-send) is released back to pending.
+
+Rules (decided here, documented in docs/MAIL.md):
+
+- Send day: the first working day on or after the date (a window opening on a
+  Saturday or during Tết is announced on the next working day), at ``send_at``.
+- Catch-up: of the window-opening and due-date reminders only the latest one whose
+  send day has come is made, and only while the due date has not passed; after it,
+  only the overdue notice (from the next working day on, for ``OVERDUE_CATCHUP_WD``
+  working days).
+- Correction: a task whose current window/due differ from the dates last sent to a
+  recipient gets one correction per (recipient, new dates); no new window-opening
+  reminder is then sent to that recipient.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+import os
+import random
+import socket
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Any, Literal
+
+from sqlalchemy import and_, delete, or_, select, update
+
+from . import acks
+from .config import WEEKDAYS, Config
+from .context import Context
+from .mailer import Settings, send_batch, settings_from_config
+from .messages import TASK_KINDS, Mail, compose, make_message_id
+from .model import PlannedTask
+from .runtime import Runtime
+from .signing import Signer, signer_for
+from .store import Store, insert_ignore, schema
+from .workdays import WorkdayCalendar
+
+log = logging.getLogger("reminderd.outbox")
+
+OB = schema.outbox
+LOOKBACK_DAYS = 45  # tasks due this long ago are still looked at (overdue, corrections)
+OVERDUE_DAYS = 30  # the digest lists tasks overdue by up to this many days
+OVERDUE_CATCHUP_WD = 5  # an overdue notice is not started later than this many working days after due
+DIGEST_DAYS = 28  # the weekly digest covers the next four weeks
+CLAIM_TIMEOUT = dt.timedelta(minutes=15)
+MAX_ATTEMPTS = 12
+BACKOFF_BASE = dt.timedelta(minutes=2)
+BACKOFF_CAP = dt.timedelta(hours=6)
+BATCH = 200
+OPEN_STATES = ("pending", "failed")
+FINAL_STATES = ("sent", "dead", "cancelled")
+STATES = ("pending", "sending", "sent", "failed", "dead", "cancelled")
+_rng = random.Random()
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row planning wants to exist."""
+
+    dedupe_key: str
+    kind: str
+    recipient: str
+    role: str
+    department: str
+    send_after: dt.datetime
+    payload: dict[str, Any]
+    event_id: str | None = None
+    task_id: str | None = None
+    occurrence_date: dt.date | None = None
+    year: int | None = None
+    window_start: dt.date | None = None
+    due: dt.date | None = None
+    error: str | None = None  # set: the row is born dead (no address) so it shows in `outbox list`
+
+    def values(self, sender: str, now: dt.datetime) -> dict[str, Any]:
+        return {
+            "dedupe_key": self.dedupe_key, "kind": self.kind, "event_id": self.event_id,
+            "task_id": self.task_id, "occurrence_date": self.occurrence_date, "year": self.year,
+            "department": self.department, "recipient": self.recipient, "role": self.role,
+            "window_start": self.window_start, "due": self.due, "send_after": self.send_after,
+            "state": "dead" if self.error else "pending", "attempts": 0,
+            "next_attempt_at": None, "last_error": self.error,
+            "message_id": make_message_id(self.dedupe_key, sender),
+            "payload": json.dumps(self.payload, ensure_ascii=False, sort_keys=True),
+            "created_at": now, "updated_at": now,
+        }
+
+
+@dataclass(frozen=True)
+class Sent:
+    """The dates last announced to one recipient for one task occurrence."""
+
+    event_id: str
+    task_id: str
+    year: int
+    recipient: str
+    kind: str
+    role: str
+    department: str
+    window_start: dt.date
+    due: dt.date
+
+
+@dataclass
+class PlanResult:
+    rows: list[Row] = field(default_factory=list)
+    stale: list[tuple[int, str]] = field(default_factory=list)  # (row id, why) to cancel
+
+
+# ---- pure planning ------------------------------------------------------------------------
+
+
+def send_day(wd: WorkdayCalendar, d: dt.date) -> dt.date:
+    """The first working day on or after ``d``."""
+    return d if wd.is_working_day(d) else wd.add(d, 1)
+
+
+def send_moment(day: dt.date, cfg: Config) -> dt.datetime:
+    at: dt.time = cfg.get("reminders", "send_at")
+    return dt.datetime.combine(day, at, tzinfo=cfg.tz).astimezone(dt.UTC)
+
+
+def task_payload(t: PlannedTask, kind: str, role: str, department: str) -> dict[str, Any]:
+    return {
+        "kind": kind, "event_id": t.event.id, "task_id": t.rule.id, "year": t.occurrence.year,
+        "title": t.occurrence.title, "action": t.action, "event_date": t.occurrence.date.isoformat(),
+        "window_start": t.window_start.isoformat(), "due": t.due.isoformat(),
+        "provisional": t.provisional, "country": t.event.country, "owner": t.owner,
+        "support": list(t.support), "department": department, "role": role,
+    }
+
+
+def recipients(cfg: Config, t: PlannedTask, kind: str) -> list[tuple[str, str, str]]:
+    """(department, role, address) for a task's message; the owner first, so an address
+    in two roles keeps the stronger one. A department without addresses yields ''."""
+    deps: list[tuple[str, str]] = [(t.owner, "owner")] + [(s, "support") for s in t.support]
+    if kind == "overdue":
+        try:
+            esc = cfg.department(t.owner).escalate_to
+        except KeyError:
+            esc = None
+        if esc and esc != t.owner:
+            deps.append((esc, "escalation"))
+    out: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
+    for dep, role in deps:
+        try:
+            emails = cfg.department(dep).email
+        except KeyError:
+            emails = ()
+        for addr in emails or ("",):
+            if addr and addr.lower() in seen:
+                continue
+            seen.add(addr.lower())
+            out.append((dep, role, addr))
+    return out
+
+
+def _task_row(cfg: Config, t: PlannedTask, kind: str, dep: str, role: str, addr: str,
+              send_after: dt.datetime, extra: dict[str, Any] | None = None) -> Row:
+    announced = t.window_start if kind == "window_open" else t.due
+    key = f"{kind}|{t.event.id}/{t.rule.id}|{t.occurrence.year}|{addr or '-' + dep}|{announced}"
+    if kind == "correction":
+        key += f"|{t.window_start}"
+    payload = task_payload(t, kind, role, dep) | (extra or {})
+    return Row(key, kind, addr, role, dep, send_after, payload, t.event.id, t.rule.id,
+               t.occurrence.date, t.occurrence.year, t.window_start, t.due,
+               error=None if addr else f"đơn vị {dep} không có địa chỉ thư trong cấu hình")
+
+
+def task_kind_today(wd: WorkdayCalendar, t: PlannedTask, today: dt.date) -> tuple[str, dt.date] | None:
+    """Which reminder of this task is due today (if any), and its send day (catch-up rule)."""
+    if today <= t.due:
+        due_day = send_day(wd, t.due)
+        if due_day <= today:
+            return "due", due_day
+        open_day = send_day(wd, t.window_start)
+        if t.window_start < t.due and open_day <= today:
+            return "window_open", open_day
+        return None
+    overdue_day = wd.add(t.due, 1)
+    # A daemon down for a week still sends it; a fresh install does not unearth last month.
+    if overdue_day <= today <= wd.add(t.due, OVERDUE_CATCHUP_WD):
+        return "overdue", overdue_day
+    return None
+
+
+def plan_rows(rt: Runtime, now: dt.datetime, done: set[tuple[str, str, int]],
+              sent: Iterable[Sent], open_rows: Iterable[tuple[int, str, str, str, int, dt.date | None,
+                                                              dt.date | None]] = ()) -> PlanResult:
+    """Pure: the rows that should exist by the end of ``now``'s day, and stale open rows.
+
+    ``sent``: the latest dates announced per (task occurrence, recipient).
+    ``open_rows``: (id, kind, event, task, year, window_start, due) of pending/failed rows.
+    """
+    cfg, wd = rt.config, rt.workdays
+    today = now.astimezone(cfg.tz).date()
+    plan = rt.plan(today - dt.timedelta(days=LOOKBACK_DAYS), today + dt.timedelta(days=DIGEST_DAYS))
+    by_ack = {t.ack_key: t for t in plan.tasks}
+    last_sent: dict[tuple[str, str, int, str], Sent] = {}
+    sent_kinds: set[tuple[str, str, int, str, str]] = set()
+    for s in sent:
+        last_sent[(s.event_id, s.task_id, s.year, s.recipient)] = s
+        sent_kinds.add((s.event_id, s.task_id, s.year, s.recipient, s.kind))
+    out = PlanResult()
+
+    for t in plan.tasks:
+        if t.ack_key in done:
+            continue
+        which = task_kind_today(wd, t, today)
+        if which is not None:
+            kind, day = which
+            for dep, role, addr in recipients(cfg, t, kind):
+                if kind == "window_open" and (*t.ack_key, addr, "window_open") in sent_kinds:
+                    continue  # announced already (then corrected): no second opening notice
+                out.rows.append(_task_row(cfg, t, kind, dep, role, addr, send_moment(day, cfg)))
+    # Corrections: the dates someone was told are no longer the plan's.
+    for (e, tk, y, addr), s in sorted(last_sent.items()):
+        now_t = by_ack.get((e, tk, y))
+        if now_t is None or (e, tk, y) in done or now_t.due < today:
+            continue
+        if (s.window_start, s.due) != (now_t.window_start, now_t.due):
+            extra = {"old_window_start": s.window_start.isoformat(), "old_due": s.due.isoformat()}
+            out.rows.append(_task_row(cfg, now_t, "correction", s.department, s.role, addr,
+                                      send_moment(send_day(wd, today), cfg), extra))
+    # Rows not yet sent whose task was acknowledged or whose dates moved.
+    for rid, kind, e, tk, y, ws, due in open_rows:
+        if kind not in TASK_KINDS:
+            continue
+        if (e, tk, y) in done:
+            out.stale.append((rid, "đã đánh dấu hoàn thành / acknowledged"))
+            continue
+        cur = by_ack.get((e, tk, y))
+        if cur is not None and (ws, due) != (cur.window_start, cur.due):
+            out.stale.append((rid, f"ngày đã thay đổi / dates changed: {cur.window_start}…{cur.due}"))
+    out.rows.extend(digest_rows(rt, plan.tasks, today, done))
+    return out
+
+
+def digest_rows(rt: Runtime, tasks: Sequence[PlannedTask], today: dt.date,
+                done: set[tuple[str, str, int]]) -> list[Row]:
+    """This week's digest per department, once its send day has come (this week only)."""
+    cfg, wd = rt.config, rt.workdays
+    monday = today - dt.timedelta(days=today.weekday())
+    dday = monday + dt.timedelta(days=WEEKDAYS.index(cfg.get("reminders", "digest_day")))
+    day = send_day(wd, dday)
+    if not (day <= today < dday + dt.timedelta(days=7)):
+        return []
+    rows: list[Row] = []
+    for dep in cfg.departments:
+        items = []
+        for t in tasks:
+            role = "owner" if t.owner == dep.id else "support" if dep.id in t.support else None
+            if role is None or t.ack_key in done:
+                continue
+            overdue = today - dt.timedelta(days=OVERDUE_DAYS) <= t.due < today
+            if not overdue and not (today <= t.due <= today + dt.timedelta(days=DIGEST_DAYS)):
+                continue
+            item = task_payload(t, "digest", role, dep.id)
+            item["overdue"] = overdue
+            items.append(item)
+        if not items:
+            continue  # an empty digest is noise; docs/MAIL.md says so
+        items.sort(key=lambda i: (i["due"], i["event_id"], i["task_id"]))
+        payload = {"kind": "digest", "department": dep.id, "week_of": dday.isoformat(), "items": items}
+        for addr in dep.email or ("",):
+            rows.append(Row(f"digest|{dep.id}|{dday}|{addr or '-'}", "digest", addr, "owner", dep.id,
+                            send_moment(day, cfg), payload,
+                            error=None if addr else f"đơn vị {dep.id} không có địa chỉ thư trong cấu hình"))
+    return rows
+
+
+# ---- the database side --------------------------------------------------------------------
+
+
+def _years(today: dt.date) -> list[int]:
+    # Rule years of tasks due in the planning range: lunar rule years can lag a year behind.
+    return [today.year - 2, today.year - 1, today.year, today.year + 1]
+
+
+def _load_state(store: Store, years: list[int]) -> tuple[list[Sent], list[tuple[Any, ...]]]:
+    with store.engine.connect() as conn:
+        q = (select(OB.c.event_id, OB.c.task_id, OB.c.year, OB.c.recipient, OB.c.kind, OB.c.role,
+                    OB.c.department, OB.c.window_start, OB.c.due)
+             .where(OB.c.state == "sent", OB.c.kind.in_(TASK_KINDS), OB.c.year.in_(years))
+             .order_by(OB.c.sent_at, OB.c.id))
+        sent = [Sent(r.event_id, r.task_id, r.year, r.recipient, r.kind, r.role, r.department or "",
+                     r.window_start, r.due) for r in conn.execute(q) if r.window_start and r.due]
+        q2 = (select(OB.c.id, OB.c.kind, OB.c.event_id, OB.c.task_id, OB.c.year, OB.c.window_start, OB.c.due)
+              .where(OB.c.state.in_(OPEN_STATES), OB.c.kind.in_(TASK_KINDS), OB.c.year.in_(years)))
+        open_rows = [tuple(r) for r in conn.execute(q2)]
+    return sent, open_rows
+
+
+def compute(ctx: Context) -> PlanResult:
+    """The planning decision for ``ctx.now()`` (reads the database, writes nothing)."""
+    now = ctx.now()
+    today = now.astimezone(ctx.config.tz).date()
+    years = _years(today)
+    done = acks.done_keys(ctx.store, years)
+    sent, open_rows = _load_state(ctx.store, years)
+    return plan_rows(ctx.runtime, now, done, sent, open_rows)
+
+
+def existing_keys(store: Store, keys: Iterable[str]) -> set[str]:
+    ks = list(keys)
+    out: set[str] = set()
+    with store.engine.connect() as conn:
+        for i in range(0, len(ks), 500):
+            out.update(conn.execute(select(OB.c.dedupe_key).where(OB.c.dedupe_key.in_(ks[i:i + 500]))).scalars())
+    return out
+
+
+def planning_pass_sync(ctx: Context, *, dry_run: bool = False) -> dict[str, Any]:
+    now = ctx.now()
+    if not ctx.config.get("reminders", "enabled"):
+        return {"disabled": True, "created": 0}
+    result = compute(ctx)
+    sender = str(ctx.config.get("smtp", "sender"))
+    if dry_run:
+        have = existing_keys(ctx.store, (r.dedupe_key for r in result.rows))
+        new = [r for r in result.rows if r.dedupe_key not in have]
+        return {"created": len(new), "rows": new, "cancelled": len(result.stale), "dry_run": True}
+    created: dict[str, int] = {}
+    no_address = 0
+    with ctx.store.engine.begin() as conn:
+        for r in result.rows:
+            if insert_ignore(conn, OB, r.values(sender, now)):
+                created[r.kind] = created.get(r.kind, 0) + 1
+                if r.error:
+                    no_address += 1
+                    log.warning("outbox.no_address key=%s error=%s", r.dedupe_key, r.error)
+        cancelled = 0
+        for rid, why in result.stale:
+            cancelled += conn.execute(update(OB).where(OB.c.id == rid, OB.c.state.in_(OPEN_STATES))
+                                      .values(state="cancelled", last_error=why, updated_at=now)).rowcount
+    ctx.store.put_state("outbox.last_plan", {"created": sum(created.values())}, now)
+    return {"created": sum(created.values()), "by_kind": created, "cancelled": cancelled,
+            "no_address": no_address}
+
+
+async def planning_pass(ctx: Context) -> dict[str, Any]:
+    """One planning pass at ``ctx.now()``; idempotent; see the module docstring."""
+    return await asyncio.to_thread(planning_pass_sync, ctx)
+
+
+def release_stale(store: Store, now: dt.datetime, timeout: dt.timedelta = CLAIM_TIMEOUT) -> int:
+    """Claims older than ``timeout`` belong to a process that died mid-send: back to pending.
+
+    The message may have left before the crash, so this can send it twice; the Message-ID
+    is the same both times, which lets the receiving side tell."""
+    with store.engine.begin() as conn:
+        n = conn.execute(update(OB).where(OB.c.state == "sending", OB.c.claimed_at < now - timeout)
+                         .values(state="pending", claimed_by=None,
+                                 last_error="claim expired (process died?); released",
+                                 updated_at=now)).rowcount
+    if n:
+        log.warning("outbox.released_stale_claims n=%d", n)
+    return int(n)
+
+
+def _due_clause(now: dt.datetime) -> Any:
+    return and_(OB.c.state.in_(OPEN_STATES), OB.c.send_after <= now,
+                or_(OB.c.next_attempt_at.is_(None), OB.c.next_attempt_at <= now))
+
+
+def claim(store: Store, worker: str, now: dt.datetime, limit: int) -> list[dict[str, Any]]:
+    """Atomically take up to ``limit`` due rows for ``worker``; return them."""
+    ids = (select(OB.c.id).where(_due_clause(now)).order_by(OB.c.send_after, OB.c.id).limit(limit))
+    if store.is_postgres:
+        ids = ids.with_for_update(skip_locked=True)
+    with store.engine.begin() as conn:
+        conn.execute(update(OB).where(OB.c.id.in_(ids.scalar_subquery()), OB.c.state.in_(OPEN_STATES))
+                     .values(state="sending", claimed_by=worker, claimed_at=now, updated_at=now)
+                     .execution_options(synchronize_session=False))
+        rows = conn.execute(select(OB).where(OB.c.claimed_by == worker, OB.c.state == "sending")
+                            .order_by(OB.c.send_after, OB.c.id))
+        return [dict(r._mapping) for r in rows]
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """Exponential (2 min · 2ⁿ⁻¹, at most 6 h) with jitter in [½, 1] so a fleet spreads out."""
+    base = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** max(0, attempts - 1)))
+    jittered: dt.timedelta = base * _rng.uniform(0.5, 1.0)
+    return jittered
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    permanent: bool = False
+    error: str = ""
+    cancelled: bool = False
+
+
+def outcome_values(row: dict[str, Any], o: Outcome, now: dt.datetime) -> dict[str, Any]:
+    """The column updates that record one send's outcome."""
+    attempts = int(row["attempts"]) + (0 if o.cancelled else 1)
+    values: dict[str, Any] = {"attempts": attempts, "claimed_by": None, "updated_at": now}
+    if o.cancelled:
+        values |= {"state": "cancelled", "last_error": o.error}
+    elif o.ok:
+        values |= {"state": "sent", "sent_at": now, "last_error": None, "next_attempt_at": None}
+    elif o.permanent or attempts >= MAX_ATTEMPTS:
+        why = o.error if o.permanent else f"bỏ sau {attempts} lần thử / gave up after {attempts} attempts: {o.error}"
+        values |= {"state": "dead", "last_error": why, "next_attempt_at": None}
+        log.error("outbox.dead id=%s key=%s to=%s error=%s", row["id"], row["dedupe_key"], row["recipient"], why)
+    else:
+        values |= {"state": "failed", "last_error": o.error, "next_attempt_at": now + backoff(attempts)}
+    return values
+
+
+def record(store: Store, worker: str, outcomes: Sequence[tuple[dict[str, Any], Outcome]],
+           now: dt.datetime) -> dict[str, int]:
+    """Store the outcomes in one transaction (only rows this worker still holds); count states."""
+    counts: dict[str, int] = {}
+    with store.engine.begin() as conn:
+        for row, o in outcomes:
+            values = outcome_values(row, o, now)
+            conn.execute(update(OB).where(OB.c.id == row["id"], OB.c.claimed_by == worker).values(**values))
+            counts[values["state"]] = counts.get(values["state"], 0) + 1
+    return counts
+
+
+def worker_id(ctx: Context) -> str:
+    return f"{ctx.instance}:{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[:128]
+
+
+def _task(rt: Runtime, row: dict[str, Any]) -> PlannedTask | None:
+    """The task a row is about, from the current runtime (None if it left the catalog)."""
+    from .occurrences import occurrence_in_year
+    from .plan import plan_task
+
+    try:
+        ev = rt.catalog.event(row["event_id"])
+    except KeyError:
+        return None
+    occ = occurrence_in_year(ev, int(row["year"]))
+    rule = next((r for r in ev.tasks if r.id == row["task_id"]), None)
+    return plan_task(rule, occ, rt.workdays) if occ is not None and rule is not None else None
+
+
+def _ics(rt: Runtime, row: dict[str, Any], now: dt.datetime) -> bytes | None:
+    """The attachment from the feeds module (same UID as the feeds), if both exist."""
+    try:
+        from .feeds import task_ics
+    except ImportError:
+        return None
+    t = _task(rt, row)
+    if t is None:
+        return None
+    role: Literal["owner", "support"] = "support" if row["role"] == "support" else "owner"
+    return task_ics(t, rt, now=now, sequence=1 if row["kind"] == "correction" else 0, role=role)
+
+
+def build_messages(ctx: Context, rows: Sequence[dict[str, Any]], now: dt.datetime,
+                   signer: Signer) -> tuple[list[tuple[dict[str, Any], EmailMessage]],
+                                            list[tuple[dict[str, Any], Outcome]]]:
+    """Compose each claimed row; rows that must not go (acknowledged, unrenderable) get an Outcome."""
+    rt = ctx.runtime
+    years = {int(r["year"]) for r in rows if r["year"] is not None}
+    done = acks.done_keys(ctx.store, years)
+    ready: list[tuple[dict[str, Any], EmailMessage]] = []
+    settled: list[tuple[dict[str, Any], Outcome]] = []
+    for r in rows:
+        if r["kind"] in TASK_KINDS and (r["event_id"], r["task_id"], r["year"]) in done:
+            settled.append((r, Outcome(ok=False, cancelled=True, error="đã đánh dấu hoàn thành / acknowledged")))
+            continue
+        try:
+            mail = Mail(r["recipient"], r["message_id"], json.loads(r["payload"] or "{}"))
+            ics = _ics(rt, r, now) if r["kind"] in TASK_KINDS else None
+            ready.append((r, compose(mail, rt.config, signer, now, ics=ics)))
+        except Exception as e:  # a row that cannot be rendered is dead and visible, never dropped
+            log.exception("outbox.compose_failed id=%s", r["id"])
+            settled.append((r, Outcome(ok=False, permanent=True, error=f"soạn thư lỗi / compose failed: {e}")))
+    return ready, settled
+
+
+async def dispatch(ctx: Context, *, limit: int | None = None, batch: int = BATCH) -> dict[str, Any]:
+    """Send every due row (at most ``limit``), at ``ctx.now()``; safe to run concurrently.
+
+    Returns counts: ``claimed``, ``sent``, ``failed`` (will retry), ``dead``, ``cancelled``,
+    ``released`` (stale claims put back). SMTP trouble is recorded on the rows, never raised."""
+    now = ctx.now()
+    cfg = ctx.config
+    totals = {"claimed": 0, "sent": 0, "failed": 0, "dead": 0, "cancelled": 0, "released": 0}
+    if not cfg.get("reminders", "enabled"):
+        return totals | {"disabled": True}
+    store = ctx.store
+    me = worker_id(ctx)
+    totals["released"] = await asyncio.to_thread(release_stale, store, now)
+    settings: Settings | None = None
+    signer = signer_for(cfg)
+    while limit is None or totals["claimed"] < limit:
+        n = batch if limit is None else min(batch, limit - totals["claimed"])
+        rows = await asyncio.to_thread(claim, store, me, now, n)
+        if not rows:
+            break
+        totals["claimed"] += len(rows)
+        ready, outcomes = build_messages(ctx, rows, now, signer)
+        if ready:
+            try:
+                settings = settings or settings_from_config(cfg)
+                results = await send_batch(settings, [m for _, m in ready])
+                outcomes += [(r, Outcome(res.ok, res.permanent, res.error))
+                             for (r, _), res in zip(ready, results, strict=True)]
+            except OSError as e:  # e.g. the password file is unreadable: retry later, say why
+                outcomes += [(r, Outcome(False, False, f"cấu hình SMTP / SMTP config: {e}")) for r, _ in ready]
+        counts = await asyncio.to_thread(record, store, me, outcomes, now)
+        for state, k in counts.items():
+            totals[state] = totals.get(state, 0) + k
+    if totals["sent"]:
+        await asyncio.to_thread(store.put_state, "outbox.last_sent", {"sent": totals["sent"]}, now)
+    return totals
+
+
+# ---- operator commands (reminderd outbox …) -----------------------------------------------
+
+
+def list_rows(store: Store, *, states: Sequence[str] = (), limit: int = 50) -> list[dict[str, Any]]:
+    q = select(OB).order_by(OB.c.send_after.desc(), OB.c.id.desc()).limit(limit)
+    if states:
+        q = q.where(OB.c.state.in_(list(states)))
+    with store.engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def retry(store: Store, now: dt.datetime, *, ids: Sequence[int] = (), states: Sequence[str] = ()) -> int:
+    """Put dead/failed rows (by id, or all in ``states``) back to pending, attempts reset."""
+    cond = OB.c.id.in_(list(ids)) if ids else OB.c.state.in_(list(states))
+    with store.engine.begin() as conn:
+        return int(conn.execute(update(OB).where(cond, OB.c.state.in_(("failed", "dead", "cancelled")))
+                                .values(state="pending", attempts=0, next_attempt_at=None, claimed_by=None,
+                                        updated_at=now)).rowcount)
+
+
+def purge(store: Store, before: dt.datetime, states: Sequence[str] = ("sent", "cancelled")) -> int:
+    """Delete finished rows last touched before ``before``. Sent rows are what stops a
+    second reminder and what corrections compare with: purge only well past their dates."""
+    bad = [s for s in states if s not in FINAL_STATES]
+    if bad:
+        raise ValueError(f"chỉ xóa được các trạng thái {', '.join(FINAL_STATES)}; không được: {', '.join(bad)}")
+    with store.engine.begin() as conn:
+        return int(conn.execute(delete(OB).where(OB.c.state.in_(list(states)), OB.c.updated_at < before)).rowcount)
