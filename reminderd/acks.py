@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
+from sqlalchemy.engine import Connection
 
-from .store import Store, insert_ignore, schema
+from .store import Store, schema
 
 VIAS = ("cli", "web", "email", "api")
 
@@ -31,13 +33,28 @@ class Ack:
     nonce: str | None
 
 
+def insert_new(conn: Connection, table: Table, values: dict[str, Any]) -> bool:
+    """INSERT unless the unique key exists; True if a row was inserted.
+
+    Uses RETURNING rather than rowcount: with psycopg 3, ``ON CONFLICT DO NOTHING``
+    reports rowcount -1, which would read as "inserted"."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+        stmt: Any = pg_insert(table).values(**values).on_conflict_do_nothing()
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+        stmt = sqlite_insert(table).values(**values).on_conflict_do_nothing()
+    pk = next(iter(table.primary_key.columns))
+    return conn.execute(stmt.returning(pk)).first() is not None
+
+
 def mark_done(store: Store, event_id: str, task_id: str, year: int, by: str, via: str,
               note: str, now: dt.datetime, nonce: str | None = None) -> bool:
     """Record the task occurrence as done; False if it already was (nothing changes)."""
     if via not in VIAS:
         raise ValueError(f"via={via!r}: cần một trong {', '.join(VIAS)}")
     with store.engine.begin() as conn:
-        inserted = insert_ignore(conn, schema.acks, {
+        inserted = insert_new(conn, schema.acks, {
             "event_id": event_id, "task_id": task_id, "year": year, "done_at": now,
             "done_by": by, "via": via, "note": note, "nonce": nonce})
     return bool(inserted)

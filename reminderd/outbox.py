@@ -56,7 +56,7 @@ from .messages import TASK_KINDS, Mail, compose, make_message_id
 from .model import PlannedTask
 from .runtime import Runtime
 from .signing import Signer, signer_for
-from .store import Store, insert_ignore, schema
+from .store import Store, schema
 from .workdays import WorkdayCalendar
 
 log = logging.getLogger("reminderd.outbox")
@@ -349,7 +349,7 @@ def planning_pass_sync(ctx: Context, *, dry_run: bool = False) -> dict[str, Any]
     no_address = 0
     with ctx.store.engine.begin() as conn:
         for r in result.rows:
-            if insert_ignore(conn, OB, r.values(sender, now)):
+            if acks.insert_new(conn, OB, r.values(sender, now)):
                 created[r.kind] = created.get(r.kind, 0) + 1
                 if r.error:
                     no_address += 1

@@ -89,7 +89,7 @@ def test_reminders_arrive_once_with_headers_and_vietnamese(make_env, sink, db_ur
     # Running again, later the same day and the next day, sends nothing twice.
     clock.t = at(2025, 2, 13, 15)
     planned, sent = cycle(ctx)
-    assert planned["created"] == 0 and sent["claimed"] == 0
+    assert planned["created"] == 0 and sent["claimed"] == 0, (planned, [r["dedupe_key"] for r in outbox.list_rows(ctx.store)])
     clock.t = at(2025, 2, 14)
     planned, sent = cycle(ctx)
     assert planned["created"] == 0 and sent["sent"] == 0
@@ -188,7 +188,7 @@ def test_two_dispatchers_never_send_a_row_twice(make_env, sink, db_url):
                        clock.t - dt.timedelta(minutes=1), {"kind": "test"}) for i in range(80)]
     with ctx1.store.engine.begin() as conn:
         for r in rows:
-            outbox.insert_ignore(conn, outbox.OB, r.values(sender, clock.t))
+            acks.insert_new(conn, outbox.OB, r.values(sender, clock.t))
 
     async def both() -> list[dict]:
         return list(await asyncio.gather(outbox.dispatch(ctx1, batch=7), outbox.dispatch(ctx2, batch=7)))
