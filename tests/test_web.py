@@ -1,0 +1,219 @@
+"""The page over a real socket: reading, access links, CSRF, marking done, ad-hoc items, language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from html import unescape
+
+import httpx
+import pytest
+
+from reminderd import acks, adhoc, tokens, webauth
+from reminderd.yearview import year_grid
+
+from .webutil import NOW, Live, make_context, serve
+
+
+@pytest.fixture
+def live(sqlite_url: str) -> Iterator[Live]:
+    srv = serve(make_context(sqlite_url))
+    yield srv
+    srv.stop()
+
+
+def client(live: Live) -> httpx.Client:
+    return httpx.Client(base_url=live.url, follow_redirects=False, timeout=10)
+
+
+def csrf(html: str) -> str:
+    m = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert m, "no CSRF field on the page"
+    return m[1]
+
+
+def keys_in(html: str, section: str) -> list[str]:
+    m = re.search(rf'<section id="sec-{section}".*?</section>', html, re.S)
+    assert m, section
+    return re.findall(r'<article class="task" data-key="([^"]+)"', m[0])
+
+
+def login_dept(live: Live, c: httpx.Client, dep: str) -> None:
+    _, secret = tokens.create(live.ctx.store, "access", f"department/{dep}", "test", NOW)
+    r = c.get(f"/a/{secret}")
+    assert r.status_code == 303 and r.headers["location"] == f"/d/{dep}"
+    assert r.headers["referrer-policy"] == "no-referrer"
+
+
+def test_overview_is_vietnamese_with_sections_and_explain(live: Live) -> None:
+    with client(live) as c:
+        r = c.get("/")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    html = r.text
+    for text in ("Quá hạn", "Hạn trong tuần này", "30 ngày tới", "Đã hoàn thành", "Cách tính ngày",
+                 "Chủ trì", "Sở Ngoại vụ"):
+        assert text in html
+    assert "default-src 'self'" in r.headers["content-security-policy"]
+    assert not re.search(r'(src|href)="https?://', html), "no external assets"
+    today = live.ctx.today()
+    plan = live.ctx.runtime.plan(today - dt.timedelta(days=60), today + dt.timedelta(days=30))
+    week_end = today + dt.timedelta(days=6 - today.weekday())
+    want_week = {t.key for t in plan.tasks if today <= t.due <= week_end}
+    assert set(keys_in(html, "week")) == want_week
+    assert want_week or keys_in(html, "soon"), "the shipped catalog has work in February"
+
+
+def test_department_page_shows_only_that_department(live: Live) -> None:
+    with client(live) as c:
+        html = c.get("/d/vp-ubnd").text
+        assert c.get("/d/khong-co").status_code == 404
+    keys = re.findall(r'data-key="([^"]+)"', html)
+    assert keys
+    today = live.ctx.today()
+    plan = live.ctx.runtime.plan(today - dt.timedelta(days=60), today + dt.timedelta(days=30))
+    by_key = {t.key: t for t in plan.tasks}
+    for k in keys:
+        t = by_key[k]
+        assert t.owner == "vp-ubnd" or "vp-ubnd" in t.support, k
+    mine = {t.key for t in plan.tasks if t.owner == "vp-ubnd" or "vp-ubnd" in t.support}
+    shown = {k for k in keys}
+    assert shown == {k for k in mine if k in shown} and shown <= mine
+
+
+def test_year_view_marks_every_event_day(live: Live) -> None:
+    with client(live) as c:
+        html = c.get("/year/2025").text
+        dep_html = c.get("/year/2025?department=so-ngoai-vu").text
+        assert c.get("/year/2025?department=nope").status_code == 404
+    plan = live.ctx.runtime.plan(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    event_days = {o.date for o in plan.occurrences if o.date.year == 2025}
+    marked = re.findall(r'<td class="day[^"]*\bmarked\b[^"]*"\s+data-date="([^"]+)"', html)
+    assert {dt.date.fromisoformat(d) for d in marked} == event_days
+    assert f'data-marked="{len(event_days)}"' in html
+    assert len(re.findall(r'<section class="month"', html)) == 12
+    # Working days versus days off: 2025-01-01 (New Year) and the Tết break are off.
+    assert re.search(r'class="day off hol[^"]*"\s+data-date="2025-01-01"', html)
+    assert re.search(r'class="day off hol[^"]*"\s+data-date="2025-01-29"', html)
+    assert re.search(r'class="day[^"]*"\s+data-date="2025-01-02"', html)
+    assert not re.search(r'class="day off[^"]*"\s+data-date="2025-01-02"', html)
+    grid = year_grid(2025, plan, live.ctx.runtime.workdays, "so-ngoai-vu")
+    assert f'data-marked="{grid.marked_days}"' in dep_html
+
+
+def test_language_switch_sticks(live: Live) -> None:
+    with client(live) as c:
+        r = c.get("/?lang=en")
+        assert "Overdue" in r.text and "Due this week" in r.text and '<html lang="en">' in r.text
+        assert c.get("/year/2025").text.count("January") == 1
+        r = c.get("/?lang=vi")
+        assert "Quá hạn" in r.text
+
+
+def test_mark_done_needs_a_department_link_and_csrf(live: Live) -> None:
+    store = live.ctx.store
+    with client(live) as anon:
+        html = anon.get("/").text
+        assert "Đánh dấu đã hoàn thành" not in html  # anonymous readers cannot mark anything
+        week = keys_in(html, "week") + keys_in(html, "soon")
+        key = week[0]
+        r = anon.post("/done", data={"key": key, "csrf": csrf(anon.get("/login").text)})
+        assert r.status_code == 401
+        r = anon.post("/done", data={"key": key, "csrf": "forged"})
+        assert r.status_code == 403
+    assert acks.list_acks(store) == []
+
+    task = next(t for t in live.ctx.runtime.plan(NOW.date(), NOW.date() + dt.timedelta(days=30)).tasks
+                if t.key == key)
+    with client(live) as c:
+        login_dept(live, c, task.owner)
+        page = c.get(f"/d/{task.owner}").text
+        assert key not in keys_in(page, "done")
+        r = c.post("/done", data={"key": key, "csrf": csrf(page), "note": "Đã gửi thư", "next": f"/d/{task.owner}"})
+        assert r.status_code == 303 and r.headers["location"].startswith(f"/d/{task.owner}")
+        page = c.get(f"/d/{task.owner}").text
+        assert key in keys_in(page, "done")
+        assert "Đã gửi thư" in unescape(page)
+    # A department that has no part in a task may not mark it: refused, nothing recorded.
+    other = next(d.id for d in live.ctx.config.departments if d.id != task.owner and d.id not in task.support)
+    key2 = next(t.key for t in live.ctx.runtime.plan(NOW.date(), NOW.date() + dt.timedelta(days=30)).tasks
+                if t.key != key and other != t.owner and other not in t.support)
+    with client(live) as c:
+        login_dept(live, c, other)
+        r = c.post("/done", data={"key": key2, "csrf": csrf(c.get(f"/d/{other}").text)})
+        assert r.status_code == 403
+    done = acks.list_acks(store)
+    assert [(a.event_id, a.task_id, a.via) for a in done] == [(task.event.id, task.rule.id, "web")]
+
+
+def test_revoked_link_ends_the_session(live: Live) -> None:
+    tid, secret = tokens.create(live.ctx.store, "access", "department/so-ngoai-vu", "x", NOW)
+    with client(live) as c:
+        assert c.get(f"/a/{secret}").status_code == 303
+        assert "Đang dùng với quyền" in c.get("/").text
+        tokens.revoke(live.ctx.store, tid, NOW)
+        assert "Đang dùng với quyền" not in c.get("/").text
+        assert c.get(f"/a/{secret}").status_code == 404
+        assert c.get("/a/not-a-token").status_code == 404
+
+
+def test_login_and_adhoc_item_flows_into_plan_and_feed(live: Live) -> None:
+    webauth.set_admin_password(live.ctx.store, "admin", "mat-khau-dai-du", NOW)
+    with client(live) as c:
+        page = c.get("/login").text
+        assert c.get("/adhoc").status_code == 401
+        r = c.post("/login", data={"username": "admin", "password": "sai", "csrf": csrf(page)})
+        assert r.status_code == 401 and "Sai tên đăng nhập" in r.text
+        r = c.post("/login", data={"username": "admin", "password": "mat-khau-dai-du", "csrf": "x"})
+        assert r.status_code == 403
+        r = c.post("/login", data={"username": "admin", "password": "mat-khau-dai-du", "csrf": csrf(page)})
+        assert r.status_code == 303 and webauth.SESSION_COOKIE in r.headers["set-cookie"]
+        form = c.get("/adhoc").text
+        base = {"csrf": csrf(form), "title": "Đại sứ Nhật Bản mới đến chào xã giao", "date": "2025-03-12",
+                "task1_action": "Chuẩn bị đón tiếp", "task1_lead": "3-5wd", "task1_owner": "so-ngoai-vu",
+                "task1_support": ["vp-ubnd"]}
+        bad = c.post("/adhoc", data={**base, "task1_lead": "5-3wd", "date": "12/3"})
+        assert bad.status_code == 422
+        text = unescape(bad.text)
+        assert "· lead" in text and "· date" in text and "Chưa lưu được" in text
+        assert adhoc.list_items(live.ctx.store) == []
+        r = c.post("/adhoc", data=base)
+        assert r.status_code == 303, unescape(r.text)[:2000]
+        eid = "dai-su-nhat-ban-moi-den-chao-xa-giao-2025-03-12"
+        assert r.headers["location"] == f"/adhoc?saved={eid}"
+        assert eid in c.get("/adhoc").text
+        # In the plan at once, no restart: on the department page and in its feed.
+        page = c.get("/d/so-ngoai-vu").text
+        assert f"{eid}/viec-1@2025-03-12" in page
+        sub = c.get("/subscribe").text
+        feed = re.search(r'value="(http://[^"]+/department/so-ngoai-vu\.ics)"', sub)
+        assert feed, "the subscribe page lists the department feed"
+        ics = c.get(feed[1].replace("http://127.0.0.1:8080", live.url))
+        if ics.status_code == 200:  # the feed routes exist once the feeds part is installed
+            assert "Chuẩn bị đón tiếp" in ics.text.replace("\r\n ", "")
+
+
+def test_adhoc_needs_an_editor(live: Live) -> None:
+    with client(live) as c:
+        login_dept(live, c, "so-ngoai-vu")
+        page = c.get("/d/so-ngoai-vu").text
+        assert c.get("/adhoc").status_code == 403
+        r = c.post("/adhoc", data={"csrf": csrf(page), "title": "x", "date": "2025-03-12"})
+        assert r.status_code == 403
+    assert adhoc.list_items(live.ctx.store) == []
+
+
+def test_subscribe_lists_only_what_the_visitor_may_see(live: Live) -> None:
+    with client(live) as c:
+        anon = c.get("/subscribe").text
+        assert "tag/ngay-le-viet-nam" in anon  # the example config's public feed
+        assert "department/" not in anon
+        for how in ("Google Calendar", "Outlook", "Apple Calendar", "webcal://"):
+            assert how in anon
+        login_dept(live, c, "so-khdt")
+        mine = c.get("/subscribe").text
+        assert 'data-feed="department/so-khdt"' in mine
+        assert 'data-feed="department/so-ngoai-vu"' not in mine
+        assert mine.count("/department/so-khdt.ics") >= 2  # https and webcal
+        again = c.get("/subscribe").text
+        assert re.findall(r'value="(http[^"]+)"', mine) == re.findall(r'value="(http[^"]+)"', again)
