@@ -1,0 +1,202 @@
+"""ack, outbox list|retry|purge, send-test, tick: the mail side of the command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import getpass
+import json
+import sys
+from typing import Any
+
+from .. import acks, outbox
+from ..context import Context
+from ..errors import ReminderdError
+from ..mailer import send_batch, settings_from_config
+from ..messages import Mail, compose, make_message_id
+from ..runtime import Runtime
+from ..store import Store, open_store
+from .common import runtime
+
+_EN = {"done": "Marked as done: {what} ({year}).",
+       "already": "Already marked as done on {at} by {by} ({via}); nothing changed.",
+       "sent": "Test message sent to {to} (Message-ID {mid}).",
+       "failed": "Sending to {to} failed: {error}",
+       "none": "The outbox is empty.",
+       "retry": "{n} rows put back to pending.",
+       "purge": "{n} rows deleted."}
+_VI = {"done": "Đã đánh dấu hoàn thành: {what} (năm {year}).",
+       "already": "Đã được đánh dấu hoàn thành lúc {at} bởi {by} ({via}); không thay đổi gì.",
+       "sent": "Đã gửi thư thử tới {to} (Message-ID {mid}).",
+       "failed": "Gửi tới {to} không thành công: {error}",
+       "none": "Hàng đợi thư trống.",
+       "retry": "Đã đưa {n} thư về trạng thái chờ gửi.",
+       "purge": "Đã xóa {n} thư."}
+
+
+def _t(rt: Runtime, key: str, **kw: Any) -> str:
+    return (_EN if rt.config.language == "en" else _VI)[key].format(**kw)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("ack", help="đánh dấu một việc đã hoàn thành (dừng nhắc việc)")
+    p.add_argument("target", metavar="EVENT_ID/TASK_ID")
+    p.add_argument("--year", type=int, required=True, help="năm của lần sự kiện")
+    p.add_argument("--note", default="", help="ghi chú")
+    p.add_argument("--by", default=None, help="người xác nhận (mặc định: tên người dùng hệ thống)")
+    p.set_defaults(func=cmd_ack)
+
+    p = sub.add_parser("outbox", help="hàng đợi thư: list, retry, purge")
+    osub = p.add_subparsers(dest="outbox_cmd", metavar="list|retry|purge")
+    osub.required = True
+    lp = osub.add_parser("list", help="liệt kê thư trong hàng đợi (mới nhất trước)")
+    lp.add_argument("--state", action="append", choices=outbox.STATES, help="lọc theo trạng thái (lặp lại được)")
+    lp.add_argument("--limit", type=int, default=50)
+    lp.add_argument("--json", action="store_true")
+    lp.set_defaults(func=cmd_outbox_list)
+    rp = osub.add_parser("retry", help="gửi lại thư lỗi/hỏng (về trạng thái chờ, đếm lại số lần thử)")
+    rp.add_argument("ids", nargs="*", type=int, metavar="ID")
+    rp.add_argument("--dead", action="store_true", help="mọi thư ở trạng thái dead")
+    rp.add_argument("--failed", action="store_true", help="mọi thư ở trạng thái failed")
+    rp.set_defaults(func=cmd_outbox_retry)
+    pp = osub.add_parser("purge", help="xóa thư đã xong cũ hơn một ngày")
+    pp.add_argument("--before", required=True, type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
+    pp.add_argument("--state", action="append", choices=outbox.FINAL_STATES,
+                    help="trạng thái cần xóa (mặc định: sent, cancelled)")
+    pp.set_defaults(func=cmd_outbox_purge)
+
+    p = sub.add_parser("send-test", help="gửi một thư thử qua cấu hình SMTP")
+    p.add_argument("--to", required=True, metavar="ADDRESS")
+    p.set_defaults(func=cmd_send_test)
+
+    p = sub.add_parser("tick", help="một lượt lập kế hoạch và một lượt gửi, như tại thời điểm đó")
+    p.add_argument("--at", metavar="DATETIME", help="thời điểm ISO (không có múi giờ: giờ của tổ chức)")
+    p.add_argument("--dry-run", action="store_true", help="chỉ in những gì sẽ gửi; không ghi, không gửi")
+    p.set_defaults(func=cmd_tick)
+
+
+def _store(rt: Runtime) -> Store:
+    return open_store(rt.config.database_url)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)  # the CLI is a top level: it may read the clock
+
+
+def cmd_ack(args: argparse.Namespace) -> int:
+    rt = runtime(args)
+    event_id, _, task_id = args.target.partition("/")
+    if not task_id:
+        raise ReminderdError(f"{args.target!r}: cần dạng EVENT_ID/TASK_ID, ví dụ quoc-khanh-jp/thu-chuc-mung")
+    try:
+        ev = rt.catalog.event(event_id)
+    except KeyError:
+        raise ReminderdError(f"{event_id!r}: không có sự kiện này trong danh mục") from None
+    if task_id not in {t.id for t in ev.tasks}:
+        raise ReminderdError(f"{event_id}/{task_id}: sự kiện không có việc này; có: "
+                             + ", ".join(t.id for t in ev.tasks))
+    store = _store(rt)
+    by = args.by or getpass.getuser()
+    if acks.mark_done(store, event_id, task_id, args.year, by, "cli", args.note, _now()):
+        print(_t(rt, "done", what=f"{event_id}/{task_id}", year=args.year))
+    else:
+        a = acks.get_ack(store, event_id, task_id, args.year)
+        assert a is not None
+        at = a.done_at.astimezone(rt.config.tz).strftime("%Y-%m-%d %H:%M")
+        print(_t(rt, "already", at=at, by=a.done_by, via=a.via))
+    return 0
+
+
+def _local(rt: Runtime, t: dt.datetime | None) -> str:
+    return t.astimezone(rt.config.tz).strftime("%Y-%m-%d %H:%M") if t else ""
+
+
+def cmd_outbox_list(args: argparse.Namespace) -> int:
+    rt = runtime(args)
+    rows = outbox.list_rows(_store(rt), states=args.state or (), limit=args.limit)
+    if args.json:
+        out = [{k: (v.isoformat() if isinstance(v, dt.date | dt.datetime) else v)
+                for k, v in r.items() if k != "payload"} for r in rows]
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    if not rows:
+        print(_t(rt, "none"))
+        return 0
+    for r in rows:
+        what = f"{r['event_id']}/{r['task_id']} {r['year']}" if r["event_id"] else r["department"] or ""
+        line = (f"{r['id']:>6}  {r['state']:<9} {r['kind']:<11} {_local(rt, r['send_after'])}  "
+                f"{r['recipient'] or '-':<28} {what}  [{r['attempts']}]")
+        if r["last_error"]:
+            line += f"  {r['last_error']}"
+        print(line)
+    return 0
+
+
+def cmd_outbox_retry(args: argparse.Namespace) -> int:
+    rt = runtime(args)
+    states = [s for s, on in (("dead", args.dead), ("failed", args.failed)) if on]
+    if not args.ids and not states:
+        raise ReminderdError("cần ID hoặc --dead / --failed")
+    n = outbox.retry(_store(rt), _now(), ids=args.ids, states=states)
+    print(_t(rt, "retry", n=n))
+    return 0
+
+
+def cmd_outbox_purge(args: argparse.Namespace) -> int:
+    rt = runtime(args)
+    before = dt.datetime.combine(args.before, dt.time(0), tzinfo=rt.config.tz)
+    n = outbox.purge(_store(rt), before, args.state or ("sent", "cancelled"))
+    print(_t(rt, "purge", n=n))
+    return 0
+
+
+def cmd_send_test(args: argparse.Namespace) -> int:
+    rt = runtime(args)
+    cfg = rt.config
+    now = _now()
+    mid = make_message_id(f"test|{args.to}|{now.isoformat()}", str(cfg.get("smtp", "sender")))
+    msg = compose(Mail(args.to, mid, {"kind": "test"}), cfg, None, now)
+    res = asyncio.run(send_batch(settings_from_config(cfg), [msg]))[0]
+    if res.ok:
+        print(_t(rt, "sent", to=args.to, mid=mid))
+        return 0
+    print(_t(rt, "failed", to=args.to, error=res.error), file=sys.stderr)
+    return 1
+
+
+def parse_at(text: str | None, rt: Runtime) -> dt.datetime:
+    if not text:
+        return _now()
+    try:
+        t = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ReminderdError(f"--at {text!r}: cần thời điểm ISO, ví dụ 2025-02-13T09:00") from None
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=rt.config.tz)
+    return t.astimezone(dt.UTC)
+
+
+def cmd_tick(args: argparse.Namespace) -> int:
+    rt = runtime(args)
+    at = parse_at(args.at, rt)
+    ctx = Context(rt, _store(rt), now=lambda: at)
+    if args.dry_run:
+        plan = outbox.planning_pass_sync(ctx, dry_run=True)
+        due = [r for r in outbox.list_rows(ctx.store, states=outbox.OPEN_STATES, limit=10000)
+               if r["send_after"] <= at and (r["next_attempt_at"] is None or r["next_attempt_at"] <= at)]
+        print(f"# {_local(rt, at)}: {plan['created']} thư mới / new, {len(due)} thư đang chờ / queued")
+        for row in plan.get("rows", []):
+            when = "now" if row.send_after <= at else _local(rt, row.send_after)
+            what = f"{row.event_id}/{row.task_id} {row.year}" if row.event_id else row.department
+            print(f"new     {row.kind:<11} {when:<16} {row.recipient or '-':<28} {what}"
+                  + (f"  ({row.error})" if row.error else ""))
+        for r in due:
+            print(f"queued  {r['kind']:<11} {_local(rt, r['send_after']):<16} {r['recipient']:<28} "
+                  f"{r['event_id'] or r['department']}")
+        return 0
+    planned = outbox.planning_pass_sync(ctx)
+    sent = asyncio.run(outbox.dispatch(ctx))
+    print(json.dumps({"at": at.isoformat(), "plan": planned, "dispatch": sent}, ensure_ascii=False))
+    return 0 if not sent.get("failed") and not sent.get("dead") else 2
