@@ -450,17 +450,17 @@ def worker_id(ctx: Context) -> str:
     return f"{ctx.instance}:{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[:128]
 
 
-def _task(rt: Runtime, row: dict[str, Any]) -> PlannedTask | None:
-    """The task a row is about, from the current runtime (None if it left the catalog)."""
+def task_for(rt: Runtime, event_id: str, task_id: str, year: int) -> PlannedTask | None:
+    """A task occurrence from the current runtime (None if it left the catalog)."""
     from .occurrences import occurrence_in_year
     from .plan import plan_task
 
     try:
-        ev = rt.catalog.event(row["event_id"])
+        ev = rt.catalog.event(event_id)
     except KeyError:
         return None
-    occ = occurrence_in_year(ev, int(row["year"]))
-    rule = next((r for r in ev.tasks if r.id == row["task_id"]), None)
+    occ = occurrence_in_year(ev, int(year))
+    rule = next((r for r in ev.tasks if r.id == task_id), None)
     return plan_task(rule, occ, rt.workdays) if occ is not None and rule is not None else None
 
 
@@ -470,7 +470,7 @@ def _ics(rt: Runtime, row: dict[str, Any], now: dt.datetime) -> bytes | None:
         from .feeds import task_ics
     except ImportError:
         return None
-    t = _task(rt, row)
+    t = task_for(rt, row["event_id"], row["task_id"], row["year"])
     if t is None:
         return None
     role: Literal["owner", "support"] = "support" if row["role"] == "support" else "owner"
