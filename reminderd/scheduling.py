@@ -92,8 +92,11 @@ class Jobs:
     """The daemon's jobs on one AsyncIOScheduler, with in-flight tracking for a clean stop."""
 
     def __init__(self, ctx: Context, scheduler: AsyncIOScheduler,
-                 on_status: Callable[[str], object] | None = None):
+                 on_status: Callable[[str], object] | None = None,
+                 wall: Callable[[], dt.datetime] | None = None):
         self.ctx = ctx
+        # APScheduler's triggers run on the wall clock; ctx.now may be shifted (run --at).
+        self.wall = wall or ctx.now
         self.scheduler = scheduler
         self.on_status = on_status
         self.metrics = metrics.of(ctx)
@@ -127,7 +130,7 @@ class Jobs:
             return
         job = self.scheduler.get_job(job_id)
         if job is not None:
-            job.modify(next_run_time=self.ctx.now())
+            job.modify(next_run_time=self.wall())
 
     def _wrap(self, name: str, fn: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
         async def job() -> None:

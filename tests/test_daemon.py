@@ -146,7 +146,8 @@ class NotifySocket:
 
 
 class DaemonProcess:
-    def __init__(self, config: Path, tmp: Path, *, watchdog_usec: int | None = None, name: str = "d"):
+    def __init__(self, config: Path, tmp: Path, *, watchdog_usec: int | None = None, name: str = "d",
+                 args: tuple[str, ...] = ()):
         self.config = config
         self.base = http_base(config)
         self.notify = NotifySocket(tmp / f"notify-{name}-{os.getpid()}.sock")
@@ -157,7 +158,7 @@ class DaemonProcess:
         if watchdog_usec:
             env["WATCHDOG_USEC"] = str(watchdog_usec)
         self._err = open(self.stderr_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen([sys.executable, "-m", "reminderd", "--config", str(config), "run"],
+        self.proc = subprocess.Popen([sys.executable, "-m", "reminderd", "--config", str(config), "run", *args],
                                      env=env, stdout=subprocess.DEVNULL, stderr=self._err, cwd=str(tmp))
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import os
 import signal
 import sys
@@ -40,6 +41,8 @@ def _t(cfg: Config | None, key: str, **values: object) -> str:
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("run", help="chạy dịch vụ: lịch, gửi thư, máy chủ HTTP, đến khi nhận SIGTERM; SIGHUP nạp lại")
+    p.add_argument("--at", metavar="DATETIME", type=_datetime_arg,
+                   help="chạy thử như thể đồng hồ bắt đầu lúc này (YYYY-MM-DDTHH:MM, giờ của tổ chức)")
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("reload", help="yêu cầu dịch vụ đang chạy nạp lại cấu hình và danh mục (SIGHUP)")
     p.set_defaults(func=cmd_reload)
@@ -50,10 +53,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     u.set_defaults(func=cmd_db_upgrade)
 
 
+def _datetime_arg(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: cần dạng YYYY-MM-DDTHH:MM, ví dụ 2026-12-01T08:30") from None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from ..daemon import main
 
-    return main(config_path(args.config))
+    at: dt.datetime | None = args.at
+    if at is not None and at.tzinfo is None:
+        at = at.replace(tzinfo=config(args).tz)  # a bare time means the organisation's
+    return main(config_path(args.config), at)
 
 
 def _is_reminderd(pid: int) -> bool:
