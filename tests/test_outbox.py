@@ -1,0 +1,128 @@
+"""Planning rules without SMTP: catch-up, days off, corrections, idempotency, dry-run."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from reminderd import outbox
+from reminderd.context import Context
+from reminderd.runtime import load_runtime
+from reminderd.store import open_store
+
+from .conftest import SMALL_CATALOG
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def at(y: int, m: int, d: int, hh: int = 9) -> dt.datetime:
+    return dt.datetime(y, m, d, hh, tzinfo=TZ).astimezone(dt.UTC)
+
+
+def kinds(result: outbox.PlanResult, kind_filter: str | None = None) -> list[tuple[str, str, str]]:
+    return sorted((r.kind, r.event_id or r.department, r.recipient) for r in result.rows
+                  if kind_filter is None or r.kind == kind_filter)
+
+
+def test_catch_up_sends_only_the_latest_reminder(make_env):
+    rt = load_runtime(make_env())
+    # JP letter: window opens Thu 13/02, due Mon 17/02 (2025).
+    assert kinds(outbox.plan_rows(rt, at(2025, 2, 13), set(), []), "window_open") == [
+        ("window_open", "quoc-khanh-jp", "songoaivu@example.gov.vn")]
+    # Nothing ran on the 13th: on the 14th the opening notice still goes (due not passed)...
+    assert [r.kind for r in outbox.plan_rows(rt, at(2025, 2, 14), set(), []).rows
+            if r.event_id == "quoc-khanh-jp"] == ["window_open"]
+    # ...on the due date only the due reminder, never both stale ones...
+    assert [r.kind for r in outbox.plan_rows(rt, at(2025, 2, 17), set(), []).rows
+            if r.event_id == "quoc-khanh-jp"] == ["due"]
+    # ...after it only the overdue notice, to the owner and its escalation department.
+    late = outbox.plan_rows(rt, at(2025, 2, 19), set(), [])
+    assert kinds(late, "overdue") == [("overdue", "quoc-khanh-jp", "songoaivu@example.gov.vn"),
+                                      ("overdue", "quoc-khanh-jp", "vpubnd@example.gov.vn")]
+    assert {r.role for r in late.rows if r.kind == "overdue"} == {"owner", "escalation"}
+    # An acknowledged task gets nothing.
+    done = {("quoc-khanh-jp", "thu-chuc-mung", 2025)}
+    assert not [r for r in outbox.plan_rows(rt, at(2025, 2, 19), done, []).rows if r.event_id == "quoc-khanh-jp"]
+    # More than a working week late: no overdue notice is started any more.
+    assert kinds(outbox.plan_rows(rt, at(2025, 3, 5), set(), []), "overdue") == []
+
+
+def test_send_day_is_the_next_working_day_at_send_hour(make_env):
+    rt = load_runtime(make_env())
+    wd = rt.workdays
+    assert outbox.send_day(wd, dt.date(2025, 2, 15)) == dt.date(2025, 2, 17)  # Saturday → Monday
+    assert outbox.send_day(wd, dt.date(2025, 1, 28)) == dt.date(2025, 2, 3)  # Tết 2025 → after the break
+    assert outbox.send_moment(dt.date(2025, 2, 17), rt.config) == dt.datetime(2025, 2, 17, 1, tzinfo=dt.UTC)
+
+
+def test_planning_is_idempotent_and_dry_run_writes_nothing(make_env):
+    rt = load_runtime(make_env())
+    ctx = Context(rt, open_store(rt.config.database_url), now=lambda: at(2025, 2, 13))
+    dry = outbox.planning_pass_sync(ctx, dry_run=True)
+    assert dry["created"] == 3 and outbox.list_rows(ctx.store) == []
+    first = asyncio.run(outbox.planning_pass(ctx))
+    assert first["created"] == 3
+    for _ in range(3):
+        assert asyncio.run(outbox.planning_pass(ctx))["created"] == 0
+    assert len(outbox.list_rows(ctx.store)) == 3
+    assert outbox.planning_pass_sync(ctx, dry_run=True)["created"] == 0
+
+
+def _mark_all_sent(ctx: Context) -> None:
+    with ctx.store.engine.begin() as conn:
+        conn.execute(outbox.OB.update().values(state="sent", sent_at=ctx.now()))
+
+
+def test_date_change_after_sending_makes_one_correction(make_env):
+    cfg = make_env()
+    rt = load_runtime(cfg)
+    clock = [at(2025, 2, 13)]
+    ctx = Context(rt, open_store(rt.config.database_url), now=lambda: clock[0])
+    outbox.planning_pass_sync(ctx)
+    _mark_all_sent(ctx)
+    # The catalog is edited: the letter now has a 3-4wd lead (window 18–19/02 instead of 13–17/02).
+    make_env(catalog=SMALL_CATALOG.replace('lead = "5-7wd"', 'lead = "3-4wd"'))
+    ctx.set_runtime(load_runtime(cfg))
+    clock[0] = at(2025, 2, 14)
+    res = outbox.planning_pass_sync(ctx)
+    assert res["by_kind"] == {"correction": 1}
+    row = next(r for r in outbox.list_rows(ctx.store) if r["kind"] == "correction")
+    assert (row["window_start"], row["due"]) == (dt.date(2025, 2, 18), dt.date(2025, 2, 19))
+    assert '"old_due": "2025-02-17"' in row["payload"]
+    assert outbox.planning_pass_sync(ctx)["created"] == 0
+    # Once the correction is sent, nothing more — and no second window-opening notice.
+    _mark_all_sent(ctx)
+    clock[0] = at(2025, 2, 18)  # the new window opens: the correction already said so
+    assert outbox.planning_pass_sync(ctx)["by_kind"] == {}
+    clock[0] = at(2025, 2, 19)  # the new due date: the due reminder does go
+    assert outbox.planning_pass_sync(ctx)["by_kind"] == {"due": 1}
+
+
+def test_date_change_before_sending_cancels_the_stale_row(make_env):
+    cfg = make_env()
+    ctx = Context(load_runtime(cfg), open_store(load_runtime(cfg).config.database_url), now=lambda: at(2025, 2, 13))
+    outbox.planning_pass_sync(ctx)
+    make_env(catalog=SMALL_CATALOG.replace('lead = "5-7wd"', 'lead = "3-4wd"'))
+    ctx.set_runtime(load_runtime(cfg))
+    res = outbox.planning_pass_sync(ctx)
+    assert res["cancelled"] == 1
+    assert [r["state"] for r in outbox.list_rows(ctx.store) if r["kind"] == "window_open"] == ["cancelled"]
+
+
+def test_department_without_address_is_visible_not_dropped(make_env):
+    from .conftest import SMALL_CONFIG
+    cfg = make_env(config=SMALL_CONFIG.replace('email = ["songoaivu@example.gov.vn"]\n', ""))
+    rt = load_runtime(cfg)
+    ctx = Context(rt, open_store(rt.config.database_url), now=lambda: at(2025, 2, 13))
+    res = outbox.planning_pass_sync(ctx)
+    assert res["no_address"] >= 1
+    dead = outbox.list_rows(ctx.store, states=["dead"])
+    assert dead and all("không có địa chỉ thư" in r["last_error"] for r in dead)
+
+
+def test_backoff_grows_with_jitter_and_is_capped():
+    for n in range(1, 20):
+        b = outbox.backoff(n)
+        full = min(outbox.BACKOFF_CAP, outbox.BACKOFF_BASE * 2 ** (n - 1))
+        assert full / 2 <= b <= full
