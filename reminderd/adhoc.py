@@ -141,6 +141,8 @@ def refresh(ctx: Context) -> list[Problem]:
     events, problems = load_adhoc_events(ctx.store, ctx.base_runtime.config, catalog_ids(ctx))
     ctx.health["adhoc_items"] = len(events)
     ctx.health["adhoc_errors"] = [str(p) for p in problems]
+    if not events and ctx.runtime is ctx.base_runtime:
+        return problems  # nothing to merge and nothing to take out: spare the listeners a rebuild
     ctx.set_runtime(ctx.base_runtime.with_events(events))
     return problems
 

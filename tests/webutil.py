@@ -50,7 +50,8 @@ def example_runtime() -> Runtime:
     return load_runtime(EXAMPLE_CONFIG)
 
 
-def make_context(db_url: str, runtime: Runtime | None = None, clock: Callable[[], dt.datetime] | None = None) -> Context:
+def make_context(db_url: str, runtime: Runtime | None = None,
+                 clock: Callable[[], dt.datetime] | None = None) -> Context:
     rt = runtime or example_runtime()
     return Context(rt, open_store(db_url), now=clock or Clock())
 
