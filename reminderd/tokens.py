@@ -93,12 +93,53 @@ def verify(store: Store, kind: str, secret: str, now: dt.datetime) -> TokenRow |
 
 def revoke(store: Store, token_id: int, now: dt.datetime, kind: str | None = None) -> bool:
     """Revoke by id; False if no such active token (of that kind, when given)."""
+    global generation
     t = schema.tokens
     q = t.update().where(t.c.id == token_id, t.c.revoked_at.is_(None))
     if kind is not None:
         q = q.where(t.c.kind == kind)
     with store.engine.begin() as conn:
-        return bool(conn.execute(q.values(revoked_at=now)).rowcount)
+        done = bool(conn.execute(q.values(revoked_at=now)).rowcount)
+    generation += 1  # in this process, VerifyCache forgets at once
+    return done
+
+
+# Bumped by every revoke() in this process; VerifyCache drops everything when it moves.
+generation = 0
+
+
+class VerifyCache:
+    """Remembers successful verifications for ``ttl`` seconds, so that a calendar client
+    polling a feed costs no database query per request.
+
+    A revocation made in this process (web page, API, tests) takes effect at once; one
+    made elsewhere (``reminderd token revoke``, the other daemon of a pair) within
+    ``ttl`` seconds. Failures are never cached, so a new token works at once.
+    ``monotonic`` is a clock in seconds, passed in like every clock here.
+    """
+
+    def __init__(self, ttl: float = 2.0, max_size: int = 10_000):
+        self.ttl = ttl
+        self.max_size = max_size
+        self._hits: dict[str, tuple[TokenRow, float]] = {}
+        self._generation = generation
+
+    def verify(self, store: Store, kind: str, secret: str, now: dt.datetime, monotonic: float) -> TokenRow | None:
+        if self._generation != generation:
+            self._hits.clear()
+            self._generation = generation
+        key = f"{kind}:{secret}"
+        hit = self._hits.get(key)
+        if hit is not None and monotonic - hit[1] < self.ttl:
+            return hit[0]
+        row = verify(store, kind, secret, now)
+        if row is None:
+            self._hits.pop(key, None)
+        else:
+            if len(self._hits) >= self.max_size:
+                self._hits.clear()
+            self._hits[key] = (row, monotonic)
+        return row
 
 
 def get(store: Store, token_id: int) -> TokenRow | None:
