@@ -31,8 +31,11 @@ from .views import KeyCache, Visitor, dep_name, find_task, human_date, may_read,
 
 PKG = Path(__file__).resolve().parent.parent
 SECURITY_HEADERS = {
+    # Colours come in style="--c: …" attributes (per tag/department); attributes cannot run
+    # script, so 'unsafe-inline' is allowed for them only, never for <style> or <script>.
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                               "script-src 'self'; form-action 'self'; frame-ancestors 'none'",
+                               "style-src-attr 'unsafe-inline'; script-src 'self'; form-action 'self'; "
+                               "frame-ancestors 'none'",
     "Referrer-Policy": "no-referrer",  # the capability link must not leak to other sites
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-store",
@@ -214,7 +217,8 @@ class Pages:
         if not v.session.admin:
             return self.error(request, v, 401 if v.session.anonymous else 403, "err.forbidden")
         fields = {k: str(form.get(k, "")) for k in ("id", "title", "date", "country", "tags", "description")}
-        tasks: list[dict[str, Any]] = [{"id": str(form.get(f"task{i}_id", "")), "action": str(form.get(f"task{i}_action", "")),
+        tasks: list[dict[str, Any]] = [
+            {"id": str(form.get(f"task{i}_id", "")), "action": str(form.get(f"task{i}_action", "")),
                   "lead": str(form.get(f"task{i}_lead", "")), "owner": str(form.get(f"task{i}_owner", "")),
                   "support": [str(s) for s in form.getlist(f"task{i}_support")]} for i in range(1, 4)]
         raw = adhoc.from_form(fields, tasks)
