@@ -45,9 +45,9 @@ def live(sqlite_url: str) -> Iterator[Live]:
     srv.stop()
 
 
-def shot(page: object, tmp_path: Path, name: str) -> Path:
+def shot(page: object, tmp_path: Path, name: str, full: bool = True) -> Path:
     out = tmp_path / name
-    page.screenshot(path=str(out), full_page=True)  # type: ignore[attr-defined]
+    page.screenshot(path=str(out), full_page=full)  # type: ignore[attr-defined]
     assert out.stat().st_size > 10_000
     if os.environ.get("UPDATE_GOLDEN"):
         shutil.copy(out, ROOT / "docs" / name)
@@ -60,7 +60,7 @@ def test_overview_department_done_and_language(browser: object, live: Live, tmp_
     page.goto(live.url + "/")
     assert page.locator("h1").inner_text().startswith("Tổng quan")
     assert page.locator("#sec-week article.task, #sec-soon article.task").count() > 0
-    shot(page, tmp_path, "screenshot-overview.png")
+    shot(page, tmp_path, "screenshot-overview.png", full=False)
 
     # Follow a department link from the overview: only that department's work.
     page.click("aside.deplist a[href='/d/so-ngoai-vu']")
