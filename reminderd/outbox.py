@@ -486,13 +486,21 @@ def build_messages(ctx: Context, rows: Sequence[dict[str, Any]], now: dt.datetim
     done = acks.done_keys(ctx.store, years)
     ready: list[tuple[dict[str, Any], EmailMessage]] = []
     settled: list[tuple[dict[str, Any], Outcome]] = []
+    ics_cache: dict[tuple[Any, ...], bytes | None] = {}
     for r in rows:
         if r["kind"] in TASK_KINDS and (r["event_id"], r["task_id"], r["year"]) in done:
             settled.append((r, Outcome(ok=False, cancelled=True, error="đã đánh dấu hoàn thành / acknowledged")))
             continue
         try:
             mail = Mail(r["recipient"], r["message_id"], json.loads(r["payload"] or "{}"))
-            ics = _ics(rt, r, now) if r["kind"] in TASK_KINDS else None
+            ics = None
+            if r["kind"] in TASK_KINDS:
+                # One attachment per task and role: a task's owner, support and escalation
+                # mails share it, and rendering a calendar is the costliest step of composing.
+                ck = (r["event_id"], r["task_id"], r["year"], r["role"] == "support", r["kind"] == "correction")
+                if ck not in ics_cache:
+                    ics_cache[ck] = _ics(rt, r, now)
+                ics = ics_cache[ck]
             ready.append((r, compose(mail, rt.config, signer, now, ics=ics)))
         except Exception as e:  # a row that cannot be rendered is dead and visible, never dropped
             log.exception("outbox.compose_failed id=%s", r["id"])
