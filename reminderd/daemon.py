@@ -225,8 +225,11 @@ class Daemon:
         ctx = self.ctx
         self.metrics.started.set(ctx.now().timestamp())
         ctx.health["started_at"] = ctx.now().isoformat()
+        # Ad-hoc items first, then the feed cache: its listener would otherwise render every
+        # feed (seconds) before we serve. The first build runs in a thread after READY, and a
+        # feed request that comes before it builds on demand (web/feeds.py).
+        reload.install(ctx, ctx.runtime)
         self._setup_feeds()
-        reload.install(ctx, ctx.runtime)  # merge ad-hoc items from the database
         ctx.on_change.append(self._on_change)
 
         host, port = sock.getsockname()[:2]
@@ -246,6 +249,7 @@ class Daemon:
         self.scheduler.start()
         ctx.health["scheduler"] = "running"
         self.metrics.scheduler.set(1)
+        self.jobs.after_plan.append("feeds")
         self.jobs.run_soon("plan")  # catch-up: plans, then dispatches what came due while down
 
         for sig in (signal.SIGTERM, signal.SIGINT):

@@ -103,6 +103,9 @@ class Jobs:
         self.inflight: set[asyncio.Task[Any]] = set()
         self.stopping = False
         self._missing_logged: set[str] = set()
+        # Jobs to start once the next planning pass ends (the start-up chain: plan → feeds),
+        # so two heavy passes do not run side by side and inflate the resident memory.
+        self.after_plan: list[str] = []
 
     # --- wiring -----------------------------------------------------------------------
     def install(self) -> None:
@@ -152,6 +155,9 @@ class Jobs:
             finally:
                 if task is not None:
                     self.inflight.discard(task)
+                if name == "plan":
+                    while self.after_plan:
+                        self.run_soon(self.after_plan.pop(0))
         job.__name__ = f"reminderd_{name}"
         return job
 
