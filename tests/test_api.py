@@ -51,7 +51,7 @@ def count(live: Live, table: object) -> int:
 
 
 def test_upcoming_rows_are_the_cli_rows(live: Live) -> None:
-    with httpx.Client(base_url=live.url) as c:
+    with httpx.Client(base_url=live.url, timeout=60) as c:
         r = c.get("/api/v1/upcoming", params={"from": "2025-02-01", "to": "2025-04-30"})
         assert r.status_code == 200
         rows = r.json()
@@ -76,7 +76,7 @@ def test_upcoming_rows_are_the_cli_rows(live: Live) -> None:
 def test_unauthorised_changes_get_401_and_change_nothing(live_db: Live) -> None:
     live = live_db
     key = next(t.key for t in live.ctx.runtime.plan(NOW.date(), NOW.date() + dt.timedelta(days=30)).tasks)
-    with httpx.Client(base_url=live.url) as c:
+    with httpx.Client(base_url=live.url, timeout=60) as c:
         for headers in ({}, bearer("A" * 27), {"Authorization": "Basic YWRtaW46YWRtaW4="}):
             r = c.post("/api/v1/ack", json={"key": key}, headers=headers)
             assert r.status_code == 401, headers
@@ -100,7 +100,7 @@ def test_acknowledge_with_a_department_token(live_db: Live) -> None:
                     if d.id != task.owner and d.id not in task.support)
     _, mine = tokens.create(live.ctx.store, "access", f"department/{task.owner}", "staff", NOW)
     _, theirs = tokens.create(live.ctx.store, "access", f"department/{outsider}", "other", NOW)
-    with httpx.Client(base_url=live.url) as c:
+    with httpx.Client(base_url=live.url, timeout=60) as c:
         assert c.post("/api/v1/ack", json={"key": task.key}, headers=bearer(theirs)).status_code == 403
         assert count(live, schema.acks) == 0
         r = c.post("/api/v1/ack", json={"key": task.key, "note": "xong"}, headers=bearer(mine))
@@ -120,7 +120,7 @@ def test_adhoc_crud_for_editors_only(live_db: Live) -> None:
     live = live_db
     _, editor = tokens.create(live.ctx.store, "admin", "all", "editor", NOW)
     _, staff = tokens.create(live.ctx.store, "access", "department/so-ngoai-vu", "staff", NOW)
-    with httpx.Client(base_url=live.url) as c:
+    with httpx.Client(base_url=live.url, timeout=60) as c:
         assert c.post("/api/v1/adhoc", json=ITEM, headers=bearer(staff)).status_code == 403
         bad = {**ITEM, "date": "20/3/2025", "task": [{**ITEM["task"][0], "owner": "so-khong-co"}]}  # type: ignore[dict-item]
         r = c.post("/api/v1/adhoc", json=bad, headers=bearer(editor))
@@ -152,7 +152,7 @@ def test_adhoc_crud_for_editors_only(live_db: Live) -> None:
 
 def test_cookie_session_needs_csrf_header(live: Live) -> None:
     _, editor = tokens.create(live.ctx.store, "admin", "all", "editor", NOW)
-    with httpx.Client(base_url=live.url) as c:
+    with httpx.Client(base_url=live.url, timeout=60) as c:
         c.get(f"/a/{editor}")  # a browser session
         page = c.get("/").text
         assert c.post("/api/v1/adhoc", json=ITEM).status_code == 403
@@ -162,7 +162,7 @@ def test_cookie_session_needs_csrf_header(live: Live) -> None:
 
 
 def test_openapi_describes_every_route(live: Live) -> None:
-    with httpx.Client(base_url=live.url) as c:
+    with httpx.Client(base_url=live.url, timeout=60) as c:
         doc = c.get("/api/v1/openapi.json").json()
     assert doc["openapi"].startswith("3.")
     served: dict[str, set[str]] = {}

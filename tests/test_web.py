@@ -24,7 +24,7 @@ def live(sqlite_url: str) -> Iterator[Live]:
 
 
 def client(live: Live) -> httpx.Client:
-    return httpx.Client(base_url=live.url, follow_redirects=False, timeout=10)
+    return httpx.Client(base_url=live.url, follow_redirects=False, timeout=60)
 
 
 def csrf(html: str) -> str:
