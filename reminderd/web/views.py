@@ -166,7 +166,7 @@ def find_task(ctx: Context, key: str) -> PlannedTask | None:
 
 def dep_name(ctx: Context, dep_id: str, lang: str) -> str:
     try:
-        return ctx.config.department(dep_id).display(lang)
+        return str(ctx.config.department(dep_id).display(lang))
     except KeyError:
         return dep_id
 
