@@ -187,3 +187,26 @@ def test_ha_pair_on_postgresql_sends_1000_reminders_once_each(tmp_path: Path, pg
             if d.proc.poll() is None:
                 d.proc.kill()
         sink.stop()
+
+
+def test_sigterm_during_dispatch_exits_0_within_the_bound_and_loses_nothing(tmp_path: Path) -> None:
+    n = 300
+    eday = event_date_opening_on(RUN_DAY, 10)
+    sink = SmtpSink(delay=0.02)
+    try:
+        env = tmp_path / "env"
+        cfg = write_config(env, smtp_port=sink.port, catalog=catalog(n, eday, "5-10wd"), shutdown_timeout=2)
+        db = f"sqlite:///{env / 'state' / 'reminderd.db'}"
+        d = start(cfg, tmp_path, at(RUN_DAY, "09:00"), "busy")
+        wait_until(lambda: len(sink.message_ids()) >= 10, 60, "the first sends")
+        t0 = time.monotonic()
+        assert d.stop() == 0, d.log
+        assert time.monotonic() - t0 < 2 + 5, "stop exceeded shutdown_timeout + HTTP close"
+        assert len(sink.message_ids()) < n, "dispatch finished before the stop; make it slower"
+        assert "sending" not in {r["state"] for r in task_rows(db)}  # released, not left claimed
+        d = start(cfg, tmp_path, at(RUN_DAY, "09:05"), "next")
+        wait_until(lambda: {r["state"] for r in task_rows(db)} == {"sent"}, 120, "every row sent")
+        assert d.stop() == 0
+        assert {norm(r["message_id"]) for r in task_rows(db)} <= {norm(m) for m in sink.message_ids()}
+    finally:
+        sink.stop()
