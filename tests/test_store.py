@@ -20,3 +20,15 @@ def test_migrate_and_state_roundtrip(db_url):
     assert value == {"tasks": 3, "ghi chú": "Tết"}
     assert at == now and at.tzinfo is not None
     store.dispose()
+
+
+def test_insert_ignore_counts_rows(db_url):
+    from reminderd.store import insert_ignore, schema
+
+    store = open_store(db_url)
+    now = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    with store.engine.begin() as conn:
+        row = {"name": "x", "value": "1", "updated_at": now}
+        assert insert_ignore(conn, schema.daemon_state, row) == 1
+        assert insert_ignore(conn, schema.daemon_state, row) == 0
+    store.dispose()

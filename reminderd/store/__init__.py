@@ -71,12 +71,19 @@ class Store:
 
 
 def _insert_ignore(conn: Connection, table: Any, values: dict[str, Any]) -> int:
-    """INSERT that silently does nothing on a unique-key conflict; returns rows inserted."""
+    """INSERT that silently does nothing on a unique-key conflict; returns rows inserted (0 or 1).
+
+    Counted with RETURNING: psycopg reports rowcount -1 for ON CONFLICT DO NOTHING.
+    """
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
-        return conn.execute(pg_insert(table).values(**values).on_conflict_do_nothing()).rowcount
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-    return conn.execute(sqlite_insert(table).values(**values).on_conflict_do_nothing()).rowcount
+        stmt: Any = pg_insert(table)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+        stmt = sqlite_insert(table)
+    key = next(iter(table.primary_key.columns))
+    stmt = stmt.values(**values).on_conflict_do_nothing().returning(key)
+    return len(conn.execute(stmt).all())
 
 
 insert_ignore = _insert_ignore
