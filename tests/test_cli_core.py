@@ -156,3 +156,28 @@ def test_config_overrides_change_windows(make_env, capsys):
     _, out, _ = run(capsys, "--config", str(cfg), "explain", "quoc-khanh-jp/thu-chuc-mung", "--year", "2024")
     assert "Bắt đầu 2024-02-06" in out and "hạn 2024-02-15" in out, out
     assert "2024-02-16" in out and "cấu hình" in out
+
+
+def test_upcoming_includes_adhoc_items(make_env, capsys):
+    """An item added on the page shows in `reminderd upcoming` too, without a restart."""
+    import datetime as dt
+
+    from reminderd import adhoc
+    from reminderd.context import Context
+    from reminderd.runtime import load_runtime
+    from reminderd.store import open_store
+
+    cfg = make_env()
+    rt = load_runtime(cfg)
+    store = open_store(rt.config.database_url)
+    ctx = Context(rt, store, now=lambda: dt.datetime(2025, 3, 1, tzinfo=dt.UTC))
+    ev, problems = adhoc.add(ctx, {
+        "id": "dai-su-moi", "title": "Tân Đại sứ Nhật Bản đến nhận nhiệm vụ", "date": "2025-03-12",
+        "task": [{"id": "thu-chao-mung", "action": "Gửi thư chào mừng", "lead": "2-4wd",
+                  "owner": "so-ngoai-vu"}]}, by="test")
+    assert ev is not None, problems
+    store.dispose()
+    rc, out, _ = run(capsys, "--config", str(cfg), "upcoming", "--from", "2025-03-01",
+                     "--to", "2025-03-31", "--json")
+    rows = json.loads(out)
+    assert any(r["event_id"] == "dai-su-moi" and r["task_id"] == "thu-chao-mung" for r in rows), rows

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
+from pathlib import Path
 
 from ..config import Config, config_path, load_config
 from ..errors import ReminderdError
@@ -11,7 +13,37 @@ from ..runtime import Runtime, load_runtime
 
 
 def runtime(args: argparse.Namespace) -> Runtime:
-    return load_runtime(config_path(args.config))
+    """Config and catalog from the files, plus the ad-hoc items stored in the database.
+
+    The CLI must show what the daemon, its page and its feeds show. A database that
+    does not exist yet has no ad-hoc items, and none is created just to read it.
+    """
+    rt = load_runtime(config_path(args.config))
+    return with_adhoc(rt)
+
+
+def with_adhoc(rt: Runtime) -> Runtime:
+    url = rt.config.database_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return rt
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from ..adhoc import load_adhoc_events
+    from ..store import open_store
+
+    try:
+        store = open_store(url, migrate=False)
+        try:
+            events, problems = load_adhoc_events(store, rt.config, {e.id for e in rt.catalog.events})
+        finally:
+            store.dispose()
+    except SQLAlchemyError as e:
+        print(f"reminderd: cảnh báo: không đọc được các mục bổ sung trong CSDL ({type(e).__name__}); "
+              "chỉ dùng danh mục", file=sys.stderr)
+        return rt
+    for p in problems:
+        print(f"reminderd: cảnh báo: {p}", file=sys.stderr)
+    return rt.with_events(events) if events else rt
 
 
 def config(args: argparse.Namespace) -> Config:
