@@ -177,7 +177,7 @@ def test_upcoming_includes_adhoc_items(make_env, capsys):
                   "owner": "so-ngoai-vu"}]}, by="test")
     assert ev is not None, problems
     store.dispose()
-    rc, out, _ = run(capsys, "--config", str(cfg), "upcoming", "--from", "2025-03-01",
+    _, out, _ = run(capsys, "--config", str(cfg), "upcoming", "--from", "2025-03-01",
                      "--to", "2025-03-31", "--json")
     rows = json.loads(out)
     assert any(r["event_id"] == "dai-su-moi" and r["task_id"] == "thu-chao-mung" for r in rows), rows
