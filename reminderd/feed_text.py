@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from .i18n import lookup
+
 TEXTS: dict[str, dict[str, str]] = {
     "cal.all": {"vi": "{org} — Lịch đối ngoại", "en": "{org} — Foreign-affairs calendar"},
     "cal.department": {"vi": "{org} — {name}", "en": "{org} — {name}"},
@@ -56,5 +58,4 @@ def clean_text(text: str) -> str:
 
 
 def t(lang: str, key: str, **values: object) -> str:
-    texts = TEXTS[key]
-    return texts.get(lang, texts["vi"]).format(**values)
+    return lookup(TEXTS, lang, key, **values)

@@ -7,6 +7,7 @@ source language, so every key must have a ``vi`` text.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 MESSAGES: dict[str, dict[str, str]] = {
     "ok": {"vi": "Hợp lệ: {events} sự kiện, {tasks} việc trong {files} tệp; {departments} đơn vị.",
@@ -71,9 +72,17 @@ WEEKDAYS = {
 }
 
 
-def t(lang: str, key: str, **values: object) -> str:
-    texts = MESSAGES[key]
+def lookup(table: Mapping[str, Mapping[str, str]], lang: str, key: str, **values: object) -> str:
+    """``table[key]`` in ``lang`` (Vietnamese when that language has no text), filled in.
+
+    Each part keeps its own table (CLI, feeds, mail …); this is the one lookup rule.
+    """
+    texts = table[key]
     return texts.get(lang, texts["vi"]).format(**values)
+
+
+def t(lang: str, key: str, **values: object) -> str:
+    return lookup(MESSAGES, lang, key, **values)
 
 
 def weekday(lang: str, d: dt.date) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..config import Config, config_path, load_config
 from ..errors import ReminderdError, ValidationError
-from ..i18n import t
+from ..i18n import lookup, t
 from .common import config
 
 MESSAGES = {
@@ -35,8 +35,7 @@ MESSAGES = {
 
 
 def _t(cfg: Config | None, key: str, **values: object) -> str:
-    lang = cfg.language if cfg is not None and cfg.language == "en" else "vi"
-    return MESSAGES[key][lang].format(**values)
+    return lookup(MESSAGES, cfg.language if cfg is not None else "vi", key, **values)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from .. import feed_state, tokens
 from ..errors import ReminderdError
 from ..feeds import FeedName, FeedNameError, available_feeds, feed_items, feed_meta, parse_feed_name, render
+from ..i18n import lookup
 from ..runtime import Runtime
 from ..store import Store, open_store
 from ..web.feeds import feed_url
@@ -39,7 +40,7 @@ TEXT: dict[str, dict[str, Any]] = {
 
 
 def _t(lang: str, key: str, **values: object) -> str:
-    return str(TEXT[key].get(lang, TEXT[key]["vi"])).format(**values)
+    return lookup(TEXT, lang, key, **values)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
