@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -124,8 +124,11 @@ async def _quit(client: aiosmtplib.SMTP | None) -> None:
         client.close()
 
 
+OnResult = Callable[[int, Result], Awaitable[None]]
+
+
 async def _worker(st: Settings, jobs: asyncio.Queue[int], msgs: Sequence[EmailMessage],
-                  results: list[Result | None]) -> None:
+                  results: list[Result | None], on_result: OnResult | None) -> None:
     """Take messages off the shared queue and send them over one reused connection.
 
     A connection that breaks is reopened for the next message; if opening it fails,
@@ -140,34 +143,47 @@ async def _worker(st: Settings, jobs: asyncio.Queue[int], msgs: Sequence[EmailMe
             except asyncio.QueueEmpty:
                 return
             if broken is not None:
-                results[i] = broken
-                continue
-            if client is None or not client.is_connected:
-                try:
-                    client = await _connect(st)
-                except (aiosmtplib.SMTPException, OSError, TimeoutError) as e:
-                    broken = results[i] = classify(e)
-                    client = None
-                    continue
-            try:
-                await client.send_message(msgs[i])
-                results[i] = Result(ok=True)
-            except aiosmtplib.SMTPException as e:
-                results[i] = classify(e)
-                if client.is_connected:
-                    try:  # leave the failed transaction cleanly before the next message
-                        await client.rset()
-                    except (aiosmtplib.SMTPException, OSError, TimeoutError):
-                        client.close()
-            except (OSError, TimeoutError) as e:
-                results[i] = classify(e)
-                client.close()
+                res = broken
+            else:
+                res, client, connect_failed = await _send_one(st, client, msgs[i])
+                if connect_failed:
+                    broken = res
+            results[i] = res
+            if on_result is not None:
+                await on_result(i, res)
     finally:
         await _quit(client)
 
 
-async def send_batch(st: Settings, msgs: Sequence[EmailMessage]) -> list[Result]:
-    """Send every message; one Result per message, in order. Never raises for SMTP trouble."""
+async def _send_one(st: Settings, client: aiosmtplib.SMTP | None,
+                    msg: EmailMessage) -> tuple[Result, aiosmtplib.SMTP | None, bool]:
+    """(result, the connection to reuse or None, whether opening a connection failed)."""
+    if client is None or not client.is_connected:
+        try:
+            client = await _connect(st)
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as e:
+            return classify(e), None, True
+    try:
+        await client.send_message(msg)
+        return Result(ok=True), client, False
+    except aiosmtplib.SMTPException as e:
+        if client.is_connected:
+            try:  # leave the failed transaction cleanly before the next message
+                await client.rset()
+            except (aiosmtplib.SMTPException, OSError, TimeoutError):
+                client.close()
+        return classify(e), client, False
+    except (OSError, TimeoutError) as e:
+        client.close()
+        return classify(e), None, False
+
+
+async def send_batch(st: Settings, msgs: Sequence[EmailMessage], *,
+                     on_result: OnResult | None = None) -> list[Result]:
+    """Send every message; one Result per message, in order. Never raises for SMTP trouble.
+
+    ``on_result(i, result)`` is awaited as each message's outcome becomes known, so the
+    caller can record it at once: a crash then repeats only what was in flight."""
     if not msgs:
         return []
     jobs: asyncio.Queue[int] = asyncio.Queue()
@@ -175,7 +191,7 @@ async def send_batch(st: Settings, msgs: Sequence[EmailMessage]) -> list[Result]
         jobs.put_nowait(i)
     results: list[Result | None] = [None] * len(msgs)
     n = min(st.concurrency, len(msgs))
-    await asyncio.gather(*(_worker(st, jobs, msgs, results) for _ in range(n)))
+    await asyncio.gather(*(_worker(st, jobs, msgs, results, on_result) for _ in range(n)))
     out = [r if r is not None else Result(ok=False, error="không được gửi (lỗi nội bộ)") for r in results]
     failed = [r for r in out if not r.ok]
     if failed:

@@ -51,7 +51,7 @@ from sqlalchemy import and_, delete, or_, select, update
 from . import acks
 from .config import WEEKDAYS, Config
 from .context import Context
-from .mailer import Settings, send_batch, settings_from_config
+from .mailer import Result, Settings, send_batch, settings_from_config
 from .messages import TASK_KINDS, Mail, compose, make_message_id
 from .model import PlannedTask
 from .runtime import Runtime
@@ -446,6 +446,27 @@ def record(store: Store, worker: str, outcomes: Sequence[tuple[dict[str, Any], O
     return counts
 
 
+class _Recorder:
+    """Writes send outcomes as they arrive, a few at a time, so that a crash mid-batch
+    repeats only the messages in flight, not the whole batch."""
+
+    EVERY = 10
+
+    def __init__(self, store: Store, worker: str, now: dt.datetime, totals: dict[str, Any]):
+        self.store, self.worker, self.now, self.totals = store, worker, now, totals
+        self.pending: list[tuple[dict[str, Any], Outcome]] = []
+        self._lock = asyncio.Lock()
+
+    async def flush(self, *, force: bool = False) -> None:
+        async with self._lock:
+            if not self.pending or (not force and len(self.pending) < self.EVERY):
+                return
+            batch, self.pending = self.pending, []
+            counts = await asyncio.to_thread(record, self.store, self.worker, batch, self.now)
+            for state, k in counts.items():
+                self.totals[state] = self.totals.get(state, 0) + k
+
+
 def worker_id(ctx: Context) -> str:
     return f"{ctx.instance}:{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[:128]
 
@@ -529,18 +550,23 @@ async def dispatch(ctx: Context, *, limit: int | None = None, batch: int = BATCH
         if not rows:
             break
         totals["claimed"] += len(rows)
-        ready, outcomes = build_messages(ctx, rows, now, signer)
+        ready, settled = build_messages(ctx, rows, now, signer)
+        recorder = _Recorder(store, me, now, totals)
+        recorder.pending.extend(settled)
         if ready:
             try:
                 settings = settings or settings_from_config(cfg)
-                results = await send_batch(settings, [m for _, m in ready])
-                outcomes += [(r, Outcome(res.ok, res.permanent, res.error))
-                             for (r, _), res in zip(ready, results, strict=True)]
             except OSError as e:  # e.g. the password file is unreadable: retry later, say why
-                outcomes += [(r, Outcome(False, False, f"cấu hình SMTP / SMTP config: {e}")) for r, _ in ready]
-        counts = await asyncio.to_thread(record, store, me, outcomes, now)
-        for state, k in counts.items():
-            totals[state] = totals.get(state, 0) + k
+                recorder.pending += [(r, Outcome(False, False, f"cấu hình SMTP / SMTP config: {e}"))
+                                     for r, _ in ready]
+            else:
+                async def on_result(i: int, res: Result, ready: list[Any] = ready,
+                                    recorder: _Recorder = recorder) -> None:
+                    recorder.pending.append((ready[i][0], Outcome(res.ok, res.permanent, res.error)))
+                    await recorder.flush()
+
+                await send_batch(settings, [m for _, m in ready], on_result=on_result)
+        await recorder.flush(force=True)
     if totals["sent"]:
         await asyncio.to_thread(store.put_state, "outbox.last_sent", {"sent": totals["sent"]}, now)
     return totals
