@@ -36,13 +36,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import logs, metrics, reload
+from . import feed_cache, logs, metrics, reload
 from .config import Config
 from .context import Context, system_clock
 from .errors import ReminderdError
 from .logs import event
 from .runtime import Runtime, load_runtime
-from .scheduling import JOB_DEFAULTS, Jobs, optional, release_claims
+from .scheduling import JOB_DEFAULTS, Jobs, release_claims
 from .sdnotify import Notifier
 from .store import Store, open_store
 from .web.app import create_app
@@ -200,11 +200,7 @@ class Daemon:
 
     def _setup_feeds(self) -> None:
         # feed_cache.install makes ctx.feeds and rebuilds it on every runtime change itself.
-        install = optional("reminderd.feed_cache", "install")
-        if install is None:
-            event(log, "job.skipped", level=logging.WARNING, job="feeds", reason="module not installed")
-            return
-        install(self.ctx)
+        feed_cache.install(self.ctx)
 
     def _on_change(self, ctx: Context) -> None:
         # A reload or an ad-hoc edit: replan at once (idempotent; the outbox sees new dates).

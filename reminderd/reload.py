@@ -19,12 +19,11 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import metrics
+from . import adhoc, metrics
 from .context import Context
 from .errors import ValidationError
 from .logs import event, set_level
 from .runtime import Runtime, load_runtime
-from .scheduling import optional
 
 log = logging.getLogger("reminderd.reload")
 
@@ -50,13 +49,9 @@ def read(path: Path) -> tuple[Runtime | None, list[str]]:
 
 def install(ctx: Context, runtime: Runtime) -> None:
     """Make ``runtime`` the base runtime and merge the ad-hoc items back in."""
-    refresh = optional("reminderd.adhoc", "refresh")
-    if refresh is None:
-        ctx.set_runtime(runtime, base=True)
-        return
     # Set the base first without notifying, so listeners run once, on the merged runtime.
     ctx.base_runtime = runtime
-    problems = refresh(ctx)
+    problems = adhoc.refresh(ctx)
     for p in problems or ():
         event(log, "adhoc.invalid", level=logging.WARNING, problem=str(p))
 

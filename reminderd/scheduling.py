@@ -9,7 +9,8 @@ plan       at start, daily at ``[daemon] plan_at`` (before   ``outbox.planning_p
            ``send_at``), after every reload or ad-hoc edit   row per message due, idempotently
 dispatch   every ``[daemon] dispatch_interval`` seconds,     ``outbox.dispatch``: send the rows whose
            and right after each planning pass                ``send_after`` has come
-digest     weekly, ``digest_day`` at ``send_at``             ``outbox.digest_pass`` if it exists
+digest     weekly, ``digest_day`` at ``send_at``             the planning pass again: it makes the
+                                                            digest rows on that day (idempotent)
 feeds      daily just after midnight (reloads rebuild        ``ctx.feeds.rebuild(ctx)``
            through feed_cache's own change listener)
 ========== ================================================ =====================================
@@ -34,7 +35,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import importlib
 import inspect
 import logging
 import os
@@ -47,7 +47,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import func, select
 
-from . import metrics
+from . import metrics, outbox
 from .context import Context
 from .logs import event
 from .store import schema
@@ -60,25 +60,6 @@ STATUS = {
     "en": "{pending} pending, next send {next}",
 }
 STATUS_NONE = {"vi": "không có", "en": "none"}
-
-
-def optional(module: str, name: str) -> Callable[..., Any] | None:
-    """A function from a part of reminderd that may not be built (or installed) yet."""
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as e:
-        if e.name == module:
-            return None
-        raise
-    fn = getattr(mod, name, None)
-    return fn if callable(fn) else None
-
-
-async def _call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    result = fn(*args, **kwargs)
-    if inspect.isawaitable(result):
-        result = await result
-    return result
 
 
 def _summary(result: Any) -> dict[str, Any]:
@@ -102,7 +83,6 @@ class Jobs:
         self.metrics = metrics.of(ctx)
         self.inflight: set[asyncio.Task[Any]] = set()
         self.stopping = False
-        self._missing_logged: set[str] = set()
         # Jobs to start once the next planning pass ends (the start-up chain: plan → feeds),
         # so two heavy passes do not run side by side and inflate the resident memory.
         self.after_plan: list[str] = []
@@ -161,20 +141,11 @@ class Jobs:
         job.__name__ = f"reminderd_{name}"
         return job
 
-    def _missing(self, what: str) -> None:
-        if what not in self._missing_logged:
-            self._missing_logged.add(what)
-            event(log, "job.skipped", level=logging.WARNING, job=what, reason="module not installed")
-
     # --- the jobs ---------------------------------------------------------------------
     async def plan(self) -> None:
-        fn = optional("reminderd.outbox", "planning_pass")
-        if fn is None:
-            self._missing("plan")
-            return
         t0 = time.perf_counter()
         try:
-            result = await _call(fn, self.ctx)
+            result = await outbox.planning_pass(self.ctx)
         except Exception:
             self.metrics.plan_runs.inc(result="error")
             self.ctx.health["last_plan"] = {"at": self.ctx.now().isoformat(), "ok": False}
@@ -192,12 +163,7 @@ class Jobs:
         self.run_soon("dispatch")
 
     async def dispatch(self) -> None:
-        fn = optional("reminderd.outbox", "dispatch")
-        if fn is None:
-            self._missing("dispatch")
-            await self.publish_status()
-            return
-        result = await _call(fn, self.ctx)
+        result = await outbox.dispatch(self.ctx)
         facts = _summary(result)
         sent = int(facts.get("sent", 0) or 0)
         failed = int(facts.get("failed", 0) or 0) + int(facts.get("dead", 0) or 0)
@@ -217,12 +183,9 @@ class Jobs:
         await self.publish_status()
 
     async def digest(self) -> None:
-        fn = optional("reminderd.outbox", "digest_pass")
-        if fn is None:
-            return  # the weekly digest is planned by planning_pass when outbox has no digest_pass
-        result = await _call(fn, self.ctx)
-        event(log, "digest.done", **_summary(result))
-        self.run_soon("dispatch")
+        # The planning pass makes the digest rows on the configured day (idempotently); this
+        # job makes sure that happens at the send hour even if the daily pass ran earlier.
+        await self.plan()
 
     async def rebuild_feeds(self) -> None:
         rebuild = getattr(self.ctx.feeds, "rebuild", None)

@@ -17,6 +17,8 @@ if connection is not None:
     context.run_migrations()
 else:  # `alembic -x url=...` from a shell, for developers
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise SystemExit("alembic: pass -x url=… or set sqlalchemy.url")
     engine = create_engine(url)
     with engine.begin() as conn:
         context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)
