@@ -455,6 +455,7 @@ class _Recorder:
     def __init__(self, store: Store, worker: str, now: dt.datetime, totals: dict[str, Any]):
         self.store, self.worker, self.now, self.totals = store, worker, now, totals
         self.pending: list[tuple[dict[str, Any], Outcome]] = []
+        self.last_error = ""
         self._lock = asyncio.Lock()
 
     async def flush(self, *, force: bool = False) -> None:
@@ -462,6 +463,8 @@ class _Recorder:
             if not self.pending or (not force and len(self.pending) < self.EVERY):
                 return
             batch, self.pending = self.pending, []
+            self.last_error = next((o.error for _, o in reversed(batch) if not o.ok and not o.cancelled),
+                                   self.last_error)
             counts = await asyncio.to_thread(record, self.store, self.worker, batch, self.now)
             for state, k in counts.items():
                 self.totals[state] = self.totals.get(state, 0) + k
@@ -544,6 +547,7 @@ async def dispatch(ctx: Context, *, limit: int | None = None, batch: int = BATCH
     totals["released"] = await asyncio.to_thread(release_stale, store, now)
     settings: Settings | None = None
     signer = signer_for(cfg)
+    last_error = ""
     while limit is None or totals["claimed"] < limit:
         n = batch if limit is None else min(batch, limit - totals["claimed"])
         rows = await asyncio.to_thread(claim, store, me, now, n)
@@ -567,8 +571,12 @@ async def dispatch(ctx: Context, *, limit: int | None = None, batch: int = BATCH
 
                 await send_batch(settings, [m for _, m in ready], on_result=on_result)
         await recorder.flush(force=True)
+        last_error = recorder.last_error or last_error
+    # Shared facts for /healthz on every daemon of a pair.
     if totals["sent"]:
         await asyncio.to_thread(store.put_state, "outbox.last_sent", {"sent": totals["sent"]}, now)
+    if last_error:
+        await asyncio.to_thread(store.put_state, "outbox.last_error", {"error": last_error[:500]}, now)
     return totals
 
 

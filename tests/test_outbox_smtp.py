@@ -218,11 +218,17 @@ def test_smtp_down_keeps_rows_for_later(make_env, sink, tmp_path):
     result = asyncio.run(outbox.dispatch(ctx))
     assert result["failed"] >= 1 and result["sent"] == 0
     assert all(r["state"] == "failed" and r["last_error"] for r in outbox.list_rows(ctx.store))
+    # /healthz on either daemon of a pair reads the failure from the shared store.
+    from reminderd.web.health import _smtp
+    facts = _smtp(ctx)
+    assert facts["last_error"] and facts["error"] and "last_ok" not in facts
     back = SmtpSink(tmp_path, port=sink.port)  # the server comes back (new CA file, same path)
     try:
         clock.t += dt.timedelta(hours=1)
         assert asyncio.run(outbox.dispatch(ctx))["sent"] == result["failed"]
         assert len(back.handler.received) == result["failed"]
+        facts = _smtp(ctx)
+        assert facts["last_ok"] > facts["last_error"]
     finally:
         back.stop()
 

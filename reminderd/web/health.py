@@ -35,29 +35,27 @@ def _ping(ctx: Context) -> tuple[bool, str | None]:
 
 
 def _smtp(ctx: Context) -> dict[str, Any]:
-    """Last SMTP session facts, from the mailer's health entries or the shared daemon_state."""
-    out: dict[str, Any] = {}
-    for key in ("smtp_last_ok", "last_smtp_ok", "smtp_ok"):
-        if key in ctx.health:
-            out["last_ok"] = ctx.health[key]
-            break
-    for key in ("smtp_last_error", "last_smtp_error", "smtp_error"):
-        if key in ctx.health:
-            out["last_error"] = ctx.health[key]
-            break
-    return out
+    """When a message last went to the SMTP server, and when a send last failed (and why).
 
-
-def _smtp_from_store(ctx: Context) -> dict[str, Any]:
+    Read from the shared ``daemon_state`` (written by ``outbox.dispatch``), so both daemons
+    of a pair report the pair's facts; this process's own facts fill in without a database.
+    """
     out: dict[str, Any] = {}
-    for name, field in (("outbox.last_sent", "last_ok"),):
+    for key, field in (("smtp_last_ok", "last_ok"), ("smtp_last_error", "last_error")):
+        if key in ctx.health:
+            out[field] = ctx.health[key]
+    for name, field in (("outbox.last_sent", "last_ok"), ("outbox.last_error", "last_error")):
         try:
             got = ctx.store.get_state(name)
-        except Exception:
+        except Exception:  # database down: /healthz says so elsewhere
             continue
-        if got is not None:
-            _value, at = got
-            out[field] = at.isoformat()  # when the pair last handed a message to SMTP
+        if got is None:
+            continue
+        value, at = got
+        if str(at.isoformat()) > str(out.get(field, "")):
+            out[field] = at.isoformat()
+            if field == "last_error" and isinstance(value, dict):
+                out["error"] = value.get("error")
     return out
 
 
@@ -116,9 +114,7 @@ def health_report(ctx: Context, db_ok: bool, db_error: str | None, smtp: dict[st
 def routes(ctx: Context) -> list[BaseRoute]:
     async def healthz(request: Request) -> Response:
         db_ok, db_error = await asyncio.to_thread(_ping, ctx)
-        smtp = _smtp(ctx)
-        if "last_ok" not in smtp and db_ok:
-            smtp = {**await asyncio.to_thread(_smtp_from_store, ctx), **smtp}
+        smtp = await asyncio.to_thread(_smtp, ctx)
         metrics.of(ctx).up.set(1 if db_ok else 0)
         code, body = health_report(ctx, db_ok, db_error, smtp)
         return JSONResponse(body, status_code=code, headers={"Cache-Control": "no-store"})
