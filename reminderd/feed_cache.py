@@ -20,7 +20,7 @@ from email.utils import format_datetime
 
 from . import feed_state
 from .context import Context
-from .feeds import FeedName, available_feeds, feed_meta, items_for_feeds, parse_feed_name, render
+from .feeds import FeedName, available_feeds, feed_meta, items_for_feeds, public_feeds, render
 
 log = logging.getLogger(__name__)
 
@@ -80,17 +80,9 @@ class FeedCache:
         cfg = runtime.config
         now = ctx.now()
         today = ctx.today()
-        problems: list[str] = []
-        public: set[str] = set()
-        for text in cfg.get("feeds", "public"):
-            try:
-                public.add(str(parse_feed_name(text)))
-            except ValueError as e:
-                problems.append(f"[feeds] public: {e}")
         names = available_feeds(runtime)
-        known = {str(n) for n in names}
-        problems.extend(f"[feeds] public: {p!r}: không có lịch này (không đơn vị, nước hay nhãn nào khớp)"
-                        for p in sorted(public - known))
+        public, errors, unmatched = public_feeds(runtime, names)
+        problems = errors + unmatched
         start, end = runtime.horizon(today)
         plan = runtime.plan(start, end)
         current = items_for_feeds(plan, runtime, names)

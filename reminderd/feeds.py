@@ -97,6 +97,23 @@ def available_feeds(runtime: Runtime) -> list[FeedName]:
     return sorted(names)
 
 
+def public_feeds(runtime: Runtime, names: Sequence[FeedName] | None = None
+                 ) -> tuple[set[str], list[str], list[str]]:
+    """The config's ``[feeds] public`` names: (valid names, malformed entries, entries that
+    match no department, country or tag of this catalog). ``check`` reports both lists."""
+    known = {str(n) for n in (available_feeds(runtime) if names is None else names)}
+    public: set[str] = set()
+    errors: list[str] = []
+    for text in runtime.config.get("feeds", "public"):
+        try:
+            public.add(str(parse_feed_name(text)))
+        except ValueError as e:
+            errors.append(f"[feeds] public: {e}")
+    unmatched = [f"[feeds] public: {p!r}: không có lịch này (không đơn vị, nước hay nhãn nào khớp)"
+                 for p in sorted(public - known)]
+    return public, errors, unmatched
+
+
 @dataclass(frozen=True)
 class FeedItem:
     """One VEVENT, before SEQUENCE/LAST-MODIFIED are assigned. Pure content."""

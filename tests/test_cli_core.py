@@ -181,3 +181,14 @@ def test_upcoming_includes_adhoc_items(make_env, capsys):
                      "--to", "2025-03-31", "--json")
     rows = json.loads(out)
     assert any(r["event_id"] == "dai-su-moi" and r["task_id"] == "thu-chao-mung" for r in rows), rows
+
+
+@pytest.mark.parametrize(("public", "rc", "needle"), [
+    ('["tag/khong-co"]', 0, "'tag/khong-co': không có lịch này"),
+    ('["department"]', 1, "[feeds] public:"),
+])
+def test_check_public_feed_names(make_env, capsys, public, rc, needle):
+    cfg = make_env()
+    cfg.write_text(cfg.read_text(encoding="utf-8") + f"\n[feeds]\npublic = {public}\n", encoding="utf-8")
+    got, out, err = run(capsys, "--config", str(cfg), "check")
+    assert got == rc and needle in out + err, out + err

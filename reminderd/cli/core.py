@@ -11,6 +11,7 @@ from typing import Any
 from .. import dateforms, lunar
 from ..config import Config, config_path, load_config
 from ..errors import ValidationError
+from ..feeds import public_feeds
 from ..i18n import fmt_date, t, weekday
 from ..model import Occurrence, PlannedTask
 from ..occurrences import occurrence_in_year, rule_years
@@ -97,7 +98,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     lang = rt.config.language
     year = today(rt.config).year
-    warnings = [str(w) for w in rt.catalog.warnings] + leap_month_gaps(rt, year - 1, year + 10)
+    _, feed_errors, feed_unmatched = public_feeds(rt)
+    if feed_errors:
+        print(t("vi", "errors", n=len(feed_errors)), file=sys.stderr)
+        for msg in feed_errors:
+            print(f"  {rt.config.path}: {msg}", file=sys.stderr)
+        return 1
+    warnings = ([str(w) for w in rt.catalog.warnings] + leap_month_gaps(rt, year - 1, year + 10)
+                + [f"{rt.config.path}: {m}" for m in feed_unmatched])
     if warnings:
         print(t(lang, "warnings", n=len(warnings)))
         for w in warnings:
