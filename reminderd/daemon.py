@@ -44,7 +44,7 @@ from .logs import event
 from .runtime import Runtime, load_runtime
 from .scheduling import JOB_DEFAULTS, Jobs, release_claims
 from .sdnotify import Notifier
-from .store import Store, open_store
+from .store import MigrationError, Store, open_store
 from .web.app import create_app
 
 log = logging.getLogger("reminderd.daemon")
@@ -312,7 +312,10 @@ def main(config_path: Path, at: dt.datetime | None = None) -> int:
     logs.setup(str(cfg.get("logging", "format")), str(cfg.get("logging", "level")))
     with single_instance(cfg):
         try:
-            store = open_store(cfg.database_url)
+            store = open_store(cfg.database_url, isolated=True)
+        except MigrationError as e:
+            url = make_url(cfg.database_url).render_as_string(hide_password=True)
+            raise ReminderdError(msg(cfg, "db", url=url, error=str(e))) from None
         except SQLAlchemyError as e:
             url = make_url(cfg.database_url).render_as_string(hide_password=True)
             raise ReminderdError(msg(cfg, "db", url=url, error=str(e.orig if hasattr(e, "orig") else e)

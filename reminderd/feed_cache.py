@@ -10,6 +10,8 @@ old feeds and records the error in ``ctx.health["feeds"]``.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import datetime as dt
 import gzip
 import hashlib
@@ -69,6 +71,7 @@ class FeedCache:
         with self._lock:
             try:
                 self._rebuild(ctx)
+                _trim_heap()
             except Exception as e:
                 log.exception("feeds: rebuild failed; keeping the previous feeds")
                 ctx.health["feeds"] = {**ctx.health.get("feeds", {}), "ok": False, "error": str(e)}
@@ -110,6 +113,16 @@ class FeedCache:
         ctx.health["feeds"] = {"ok": True, "built_at": now.isoformat(), "feeds": len(new),
                                "items": sum(f.items for f in new.values()),
                                "horizon": [start.isoformat(), end.isoformat()], "problems": problems}
+
+
+def _trim_heap() -> None:
+    """Give the rebuild's freed scratch memory back to the OS (glibc keeps it otherwise):
+    a long-running daemon's resident size then reflects the feeds it holds, not its peak."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def install(ctx: Context) -> FeedCache:

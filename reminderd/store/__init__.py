@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import Connection
 
 from . import schema
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+# The newest alembic revision; tests/test_store.py checks it against the migration scripts.
+SCHEMA_HEAD = "0001"
 
 
 class Store:
@@ -32,8 +36,20 @@ class Store:
     def is_postgres(self) -> bool:
         return self.engine.dialect.name == "postgresql"
 
+    def current_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
     def upgrade(self) -> None:
-        """Run alembic migrations up to head (idempotent; safe on both daemons of a pair)."""
+        """Run alembic migrations up to head (idempotent; safe on both daemons of a pair).
+
+        A database already at ``SCHEMA_HEAD`` is left alone without importing alembic:
+        that keeps a routine start fast and the daemon's memory small.
+        """
+        if self.current_revision() == SCHEMA_HEAD:
+            return
         from alembic import command
         from alembic.config import Config as AlembicConfig
 
@@ -108,8 +124,22 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def open_store(url: str, *, migrate: bool = True) -> Store:
+class MigrationError(RuntimeError):
+    """The migrations failed in the child process; the message is its error output."""
+
+
+def open_store(url: str, *, migrate: bool = True, isolated: bool = False) -> Store:
+    """A store at the newest schema. ``isolated=True`` (the daemon) migrates, when there is
+    anything to do, in a child process, keeping alembic out of the long-running one."""
     store = Store(make_engine(url))
-    if migrate:
+    if migrate and isolated:
+        if store.current_revision() != SCHEMA_HEAD:
+            p = subprocess.run([sys.executable, "-m", "reminderd.store.migrate"], input=url, text=True,
+                               capture_output=True, timeout=600)
+            if p.returncode != 0:
+                store.dispose()
+                lines = (p.stderr or p.stdout).strip().splitlines()
+                raise MigrationError(lines[-1] if lines else f"exit status {p.returncode}")
+    elif migrate:
         store.upgrade()
     return store
