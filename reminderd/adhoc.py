@@ -9,6 +9,7 @@ the feeds and the mail see them at once, without a restart.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 import unicodedata
@@ -135,9 +136,24 @@ def load_adhoc_events(store: Store, cfg: Config, catalog_ids: set[str]) -> tuple
     return events, problems
 
 
+def fingerprint(store: Store) -> str:
+    """A digest of the stored items, to notice edits made by the other daemon of a pair."""
+    h = hashlib.sha256()
+    for item in list_items(store):
+        h.update(json.dumps([item.event_id, item.data], ensure_ascii=False, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def changed_elsewhere(ctx: Context) -> bool:
+    """True if the stored items differ from those this process last merged (another daemon,
+    or another process such as the CLI, changed them). Reads the database: call in a thread."""
+    return fingerprint(ctx.store) != ctx.health.get("adhoc_fingerprint")
+
+
 def refresh(ctx: Context) -> list[Problem]:
     """Merge the stored items into the base runtime and swap it in (listeners rebuild feeds)."""
     assert ctx.base_runtime is not None
+    ctx.health["adhoc_fingerprint"] = fingerprint(ctx.store)
     events, problems = load_adhoc_events(ctx.store, ctx.base_runtime.config, catalog_ids(ctx))
     ctx.health["adhoc_items"] = len(events)
     ctx.health["adhoc_errors"] = [str(p) for p in problems]

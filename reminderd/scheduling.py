@@ -11,6 +11,8 @@ dispatch   every ``[daemon] dispatch_interval`` seconds,     ``outbox.dispatch``
            and right after each planning pass                ``send_after`` has come
 digest     weekly, ``digest_day`` at ``send_at``             the planning pass again: it makes the
                                                             digest rows on that day (idempotent)
+adhoc      every ``dispatch_interval`` seconds               merge ad-hoc items that another daemon
+                                                            (or the CLI) changed in the database
 feeds      daily just after midnight (reloads rebuild        ``ctx.feeds.rebuild(ctx)``
            through feed_cache's own change listener)
 ========== ================================================ =====================================
@@ -47,7 +49,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import func, select
 
-from . import metrics, outbox
+from . import adhoc, metrics, outbox
 from .context import Context
 from .logs import event
 from .store import schema
@@ -100,6 +102,8 @@ class Jobs:
             id="plan", replace_existing=True, **JOB_DEFAULTS)
         add(self._wrap("dispatch", self.dispatch), IntervalTrigger(seconds=interval, timezone=tz),
             id="dispatch", replace_existing=True, **JOB_DEFAULTS)
+        add(self._wrap("adhoc", self.sync_adhoc), IntervalTrigger(seconds=interval, timezone=tz),
+            id="adhoc", replace_existing=True, **JOB_DEFAULTS)
         add(self._wrap("feeds", self.rebuild_feeds), CronTrigger(hour=0, minute=1, timezone=tz),
             id="feeds", replace_existing=True, **JOB_DEFAULTS)
         day = str(cfg.get("reminders", "digest_day"))[:3]
@@ -186,6 +190,12 @@ class Jobs:
         # The planning pass makes the digest rows on the configured day (idempotently); this
         # job makes sure that happens at the send hour even if the daily pass ran earlier.
         await self.plan()
+
+    async def sync_adhoc(self) -> None:
+        """Pick up ad-hoc items added or edited by the other daemon of a pair."""
+        if await asyncio.to_thread(adhoc.changed_elsewhere, self.ctx):
+            problems = adhoc.refresh(self.ctx)  # on the loop: listeners replan and rebuild feeds
+            event(log, "adhoc.synced", items=self.ctx.health.get("adhoc_items"), problems=len(problems))
 
     async def rebuild_feeds(self) -> None:
         rebuild = getattr(self.ctx.feeds, "rebuild", None)
