@@ -32,6 +32,7 @@ from typing import Literal
 import icalendar
 
 from . import i18n
+from .countries import country_name
 from .feed_text import clean_text, t
 from .model import Occurrence, PlannedTask
 from .plan import Plan, event_active
@@ -273,7 +274,12 @@ class FeedMeta:
 def feed_meta(runtime: Runtime, feed: FeedName) -> FeedMeta:
     cfg = runtime.config
     lang = cfg.language
-    name = _dep(runtime, feed.value) if feed.kind == "department" else feed.value
+    if feed.kind == "department":
+        name = _dep(runtime, feed.value)
+    elif feed.kind == "country":
+        name = country_name(feed.value, lang)
+    else:
+        name = feed.value
     values = {"org": cfg.org_name, "name": name, "value": feed.value}
     return FeedMeta(name=t(lang, f"cal.{feed.kind}", **values), description=t(lang, f"desc.{feed.kind}", **values),
                     timezone=str(cfg.get("organization", "timezone")),
