@@ -249,12 +249,15 @@ def outbox_status(ctx: Context) -> tuple[int, dt.datetime | None]:
     waiting = t.c.state.in_(("pending", "failed"))
     with ctx.store.engine.connect() as conn:
         pending = conn.execute(select(func.count()).select_from(t).where(waiting)).scalar_one()
-        nxt = conn.execute(select(func.min(t.c.send_after)).where(t.c.state == "pending")
-                           .where(t.c.send_after > ctx.now())).scalar_one()
+        # A failed row waits for its retry time; a pending one for its send time.
+        nxt = conn.execute(select(func.min(func.coalesce(t.c.next_attempt_at, t.c.send_after)))
+                           .where(waiting)).scalar_one()
     if isinstance(nxt, dt.datetime) and nxt.tzinfo is None:
         nxt = nxt.replace(tzinfo=dt.UTC)  # aggregate results skip the column's type on SQLite
     elif isinstance(nxt, str):
         nxt = dt.datetime.fromisoformat(nxt).replace(tzinfo=dt.UTC)
+    if isinstance(nxt, dt.datetime):
+        nxt = max(nxt, ctx.now())  # already due: it goes at the next dispatch
     return int(pending), nxt
 
 

@@ -222,6 +222,10 @@ def test_smtp_down_keeps_rows_for_later(make_env, sink, tmp_path):
     from reminderd.web.health import _smtp
     facts = _smtp(ctx)
     assert facts["last_error"] and facts["error"] and "last_ok" not in facts
+    # The daemon's STATUS line: how many wait, and when the next retry is.
+    from reminderd.scheduling import outbox_status
+    waiting, nxt = outbox_status(ctx)
+    assert waiting == result["failed"] and nxt is not None and nxt > ctx.now()
     back = SmtpSink(tmp_path, port=sink.port)  # the server comes back (new CA file, same path)
     try:
         clock.t += dt.timedelta(hours=1)

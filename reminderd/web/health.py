@@ -52,7 +52,7 @@ def _smtp(ctx: Context) -> dict[str, Any]:
         if got is None:
             continue
         value, at = got
-        if str(at.isoformat()) > str(out.get(field, "")):
+        if str(at.isoformat()) >= str(out.get(field, "")):
             out[field] = at.isoformat()
             if field == "last_error" and isinstance(value, dict):
                 out["error"] = value.get("error")
