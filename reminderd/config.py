@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,7 +57,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
     },
     "partners": {},  # tier name → list of ISO country codes; free-form, validated below
     "database": {
-        "url": Key("str", "sqlite:///state/reminderd.db", "SQLAlchemy URL; sqlite:/// tương đối theo tệp cấu hình."),
+        "url": Key("str", "", "SQLAlchemy URL (mặc định: tệp reminderd.db trong thư mục trạng thái); "
+                   "sqlite:///đường/dẫn tương đối theo tệp cấu hình; hoặc postgresql+psycopg://…"),
     },
     "state": {
         "directory": Key("path", "../state", "Thư mục trạng thái (CSDL SQLite, khóa bí mật)."),
@@ -195,7 +196,7 @@ def _resolve(base: Path, value: str) -> Path:
     return p if p.is_absolute() else (base / p).resolve()
 
 
-def _resolve_db_url(base: Path, url: str, state_dir: Path) -> str:
+def _resolve_db_url(base: Path, url: str) -> str:
     """A relative sqlite path resolves against the config file's directory."""
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith("sqlite:////"):
@@ -204,8 +205,6 @@ def _resolve_db_url(base: Path, url: str, state_dir: Path) -> str:
             return prefix + str(_resolve(base, rest))
     return url
 
-
-Checker = Callable[[Any], tuple[Any, str | None]]
 
 
 def _check_value(typ: str, value: Any, base: Path) -> tuple[Any, str | None]:
@@ -406,7 +405,8 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
     if problems:
         raise ValidationError(problems)
     state_dir = sections["state"]["directory"]
-    sections["database"]["url"] = _resolve_db_url(base, sections["database"]["url"], state_dir)
+    url = sections["database"]["url"] or f"sqlite:///{Path(state_dir) / 'reminderd.db'}"
+    sections["database"]["url"] = _resolve_db_url(base, url)
     sections["http"]["base_url"] = str(sections["http"]["base_url"]).rstrip("/")
     return Config(path=path.resolve(), sections=sections, departments=tuple(departments),
                   partners=partners, raw=raw)

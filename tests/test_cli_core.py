@@ -192,3 +192,14 @@ def test_check_public_feed_names(make_env, capsys, public, rc, needle):
     cfg.write_text(cfg.read_text(encoding="utf-8") + f"\n[feeds]\npublic = {public}\n", encoding="utf-8")
     got, out, err = run(capsys, "--config", str(cfg), "check")
     assert got == rc and needle in out + err, out + err
+
+
+def test_database_defaults_to_the_state_directory(make_env):
+    from reminderd.config import load_config
+
+    cfg_path = make_env()
+    text = cfg_path.read_text(encoding="utf-8").replace('url = "sqlite:///state/reminderd.db"', "")
+    text = text.replace('directory = "state"', 'directory = "var/lib"')
+    cfg_path.write_text(text, encoding="utf-8")
+    cfg = load_config(cfg_path)
+    assert cfg.database_url == f"sqlite:///{cfg_path.parent / 'var' / 'lib' / 'reminderd.db'}"
