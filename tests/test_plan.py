@@ -171,3 +171,30 @@ def test_holiday_form_takes_the_observed_day():
     ev = _ev("holiday:IL:Independence Day")
     assert occurrence_in_year(ev, 2024).date == D(2024, 5, 14)
     assert occurrence_in_year(ev, 2026).date == D(2026, 4, 22)
+
+
+def test_lunar_day_30_in_a_29_day_month_falls_on_day_29():
+    """Giao thừa, "30 Tết": lunar year 2024 (Giáp Thìn) had no 30th day of month 12."""
+    ev = _ev("lunar:12-30")
+    occ = occurrence_in_year(ev, 2024)
+    assert occ.date == D(2025, 1, 28)  # the day before Tết Ất Tỵ (29/1/2025)
+    assert "29" in occ.how
+    assert occurrence_in_year(ev, 2023).date == D(2024, 2, 9)  # Giáp Thìn's eve was a 30th
+
+
+def test_missing_leap_month_makes_no_occurrence():
+    ev = _ev("lunar:04L-15")
+    assert occurrence_in_year(ev, 2020).date == D(2020, 6, 6)  # 2020 had a leap 4th month
+    assert occurrence_in_year(ev, 2021) is None
+    years = [o.year for o in occurrences(ev, D(2015, 1, 1), D(2035, 12, 31))]
+    assert years == [2020]
+
+
+def test_check_says_which_years_lack_the_leap_month(make_env, capsys):
+    from reminderd.cli import main
+
+    cat = '[[event]]\nid = "ram-thang-tu-nhuan"\ntitle = "Rằm tháng Tư nhuận"\ndate = "lunar:04L-15"\n'
+    rc = main(["--config", str(make_env(cat)), "check"])
+    out = capsys.readouterr().out
+    assert rc == 0
+    assert "ram-thang-tu-nhuan" in out and "không có tháng 4 nhuận" in out, out
