@@ -18,11 +18,21 @@ from ..errors import ReminderdError, ValidationError
 GROUPS = ["core", "feeds", "mail", "daemon", "web"]
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("reminderd")
+    except PackageNotFoundError:  # running from a source tree that was not installed
+        return "(not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="reminderd",
         description="Lịch và nhắc việc đối ngoại cho UBND tỉnh (reminderd).",
     )
+    p.add_argument("--version", action="version", version=f"reminderd {_version()}")
     p.add_argument("--config", metavar="PATH",
                    help="tệp cấu hình (mặc định: $REMINDERD_CONFIG hoặc config/reminderd.toml)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
