@@ -140,3 +140,15 @@ def test_unknown_tier_is_a_warning(make_env):
     cat = cat.replace('date = "05-01"', 'date = "05-01"\ncountry = "JP"')
     c = load(make_env, cat)
     assert any("vip" in str(w) for w in c.warnings)
+
+
+def test_shipped_catalog_speaks_to_staff_not_developers():
+    """Titles, actions, descriptions and notes reach feeds and emails: no internal jargon."""
+    import re
+
+    from .conftest import ROOT
+
+    for f in sorted((ROOT / "calendars").glob("*.toml")):
+        for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
+            if re.match(r"^(title|action|description|note)\s*=", line):
+                assert not re.search(r"\bseeds?\b|§", line, re.I), f"{f.name}:{n}: {line}"
