@@ -100,8 +100,17 @@ def parse(text: str) -> DateForm:
                                 'ví dụ "rrule:FREQ=YEARLY;BYMONTH=11;BYDAY=4TH"') from None
         if getattr(rule, "_freq", YEARLY) != YEARLY:
             raise DateFormError(f"{t!r}: chỉ nhận FREQ=YEARLY (mỗi năm lấy một ngày)")
+        if not _rrule_ever_occurs(rest):
+            raise DateFormError(f"{t!r}: quy tắc này không bao giờ cho ngày nào (ví dụ BYMONTH=13, "
+                                "hay ngày 30 tháng 2); kiểm tra BYMONTH, BYMONTHDAY, BYDAY")
         return DateForm(t, "rrule", rule=rest)
     raise DateFormError(f"{t!r} không phải dạng ngày hợp lệ; {HINT}")
+
+
+@functools.lru_cache(maxsize=256)
+def _rrule_ever_occurs(rule: str) -> bool:
+    start = dt.datetime(1900, 1, 1)  # noqa: DTZ001 - dates only
+    return rrulestr(rule, dtstart=start).after(start, inc=True) is not None
 
 
 def _check_md(month: int, day: int, leap_year_ok: bool) -> None:

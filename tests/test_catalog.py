@@ -80,6 +80,8 @@ def one(**kw):
         ({"date": "2023-02-29"}, ["event su-kien: date:", "không phải ngày có thật"]),
         ({"date": "holiday:NL:Queen's Day"}, ["event su-kien: date:", "King's Day"]),
         ({"date": "tomorrow"}, ["event su-kien: date:", "dạng hợp lệ"]),
+        ({"date": "rrule:FREQ=YEARLY;BYMONTH=13"}, ["event su-kien: date:", "không bao giờ"]),
+        ({"date": "rrule:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"}, ["event su-kien: date:", "không bao giờ"]),
         ({"owner": "so-khong-co"}, ["event su-kien/viec: owner:", "'so-khong-co'", "so-ngoai-vu"]),
         ({"lead": "7-5wd"}, ["event su-kien/viec: lead:", '"5-7wd"']),
         ({"id": "Su Kien"}, ["id:", "[a-z0-9][a-z0-9-]*"]),
