@@ -430,7 +430,8 @@ def smtp_password(cfg: Config) -> str | None:
 def schema_markdown() -> str:
     """docs/CONFIG.md, generated from SCHEMA so the docs cannot drift."""
     lines = ["# Cấu hình / Configuration reference", "",
-             "Generated from `reminderd/config.py` by `UPDATE_GOLDEN=1 pytest tests/test_docs.py`; a test keeps it current. Unknown keys are errors.", ""]
+             "Generated from `reminderd/config.py` by `UPDATE_GOLDEN=1 pytest tests/test_docs.py`; "
+             "a test keeps it current. Unknown keys are errors.", ""]
     for sec, keys in SCHEMA.items():
         lines.append(f"## [{sec}]")
         lines.append("")
