@@ -97,7 +97,7 @@ def parse_event(raw: Any, source: Source, cfg: Config, index: int = 0,
         where = f"event {eid}"
     for k in raw:
         if k not in EVENT_KEYS:
-            err(k, f"khóa không được biết đến; các khóa hợp lệ: {', '.join(EVENT_KEYS)}")
+            err(k, f"khóa không hợp lệ; các khóa hợp lệ: {', '.join(EVENT_KEYS)}")
     if not isinstance(eid, str) or not ID_RE.match(eid):
         err("id", "cần mã dạng [a-z0-9][a-z0-9-]*, ví dụ \"quoc-khanh-cn\"")
     title = raw.get("title")
@@ -197,7 +197,7 @@ def _parse_task(raw: Any, f: str, where: str, line: int | None, cfg: Config,
         where = where.split(", task #")[0] + f"/{tid}"
     for k in raw:
         if k not in TASK_KEYS:
-            err(k, f"khóa không được biết đến; các khóa hợp lệ: {', '.join(TASK_KEYS)}")
+            err(k, f"khóa không hợp lệ; các khóa hợp lệ: {', '.join(TASK_KEYS)}")
     if not isinstance(tid, str) or not ID_RE.match(tid):
         err("id", "cần mã dạng [a-z0-9][a-z0-9-]*, ví dụ \"thu-chuc-mung\"")
     action = raw.get("action")
@@ -287,7 +287,7 @@ def load_catalog(cfg: Config, paths: Iterable[Path] | None = None) -> Catalog:
             continue
         for k in raw:
             if k != "event":
-                problems.append(Problem(fname, "", k, "khóa không được biết đến; tệp danh mục chỉ chứa [[event]]"))
+                problems.append(Problem(fname, "", k, "khóa không hợp lệ; tệp danh mục chỉ chứa [[event]]"))
         revents = raw.get("event", [])
         if not isinstance(revents, list):
             problems.append(Problem(fname, "", "event", "cần mảng bảng [[event]]"))

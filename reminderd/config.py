@@ -288,7 +288,7 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
     known = set(SCHEMA) | {"department"}
     for name in raw:
         if name not in known:
-            problems.append(Problem(fname, f"[{name}]", "", "mục không được biết đến; các mục hợp lệ: "
+            problems.append(Problem(fname, f"[{name}]", "", "mục không hợp lệ; các mục hợp lệ: "
                                     + ", ".join(sorted(known))))
     for sec, keys in SCHEMA.items():
         given = raw.get(sec, {})
@@ -299,7 +299,7 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
         if sec != "partners":
             for k in given:
                 if k not in keys:
-                    problems.append(Problem(fname, f"[{sec}]", k, "khóa không được biết đến; "
+                    problems.append(Problem(fname, f"[{sec}]", k, "khóa không hợp lệ; "
                                             "các khóa hợp lệ: " + ", ".join(keys)))
         for k, spec in keys.items():
             v = given.get(k, spec.default)
@@ -351,7 +351,7 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
             where = f"department {dep_id}"
         for k in d:
             if k not in DEPARTMENT_KEYS:
-                problems.append(Problem(fname, where, k, "khóa không được biết đến; các khóa hợp lệ: "
+                problems.append(Problem(fname, where, k, "khóa không hợp lệ; các khóa hợp lệ: "
                                         + ", ".join(DEPARTMENT_KEYS)))
         if not isinstance(dep_id, str) or not ID_RE.match(dep_id):
             problems.append(Problem(fname, where, "id", "cần mã dạng [a-z0-9][a-z0-9-]*, ví dụ \"so-ngoai-vu\""))

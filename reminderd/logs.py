@@ -77,7 +77,10 @@ class StructuredFormatter(logging.Formatter):
             out["msg"] = msg
         for k, v in record.__dict__.items():
             if k not in _RECORD_ATTRS and k != "event" and not k.startswith("_"):
-                out[k] = v
+                # event() suffixed fields that clash with LogRecord attributes; print the
+                # name the caller gave (created=3), unless a built-in field already has it.
+                base = k[:-1] if k.endswith("_") and k[:-1] in _RECORD_ATTRS else k
+                out[base if base not in out else k] = v
         if record.exc_info:
             out["exc"] = self.formatException(record.exc_info)
         return {k: redact(k, v) for k, v in out.items()}

@@ -61,7 +61,7 @@ STATUS = {
     "vi": "{pending} thư chờ gửi, lần gửi tới {next}",
     "en": "{pending} pending, next send {next}",
 }
-STATUS_NONE = {"vi": "không có", "en": "none"}
+STATUS_EMPTY = {"vi": "không có thư chờ gửi", "en": "nothing pending"}
 
 
 def _summary(result: Any) -> dict[str, Any]:
@@ -213,12 +213,13 @@ class Jobs:
         pending, nxt = await asyncio.to_thread(outbox_status, self.ctx)
         cfg = self.ctx.config
         lang = cfg.language if cfg.language in STATUS else "vi"
-        when = STATUS_NONE[lang]
-        if nxt is not None:
+        if pending == 0 or nxt is None:
+            text = STATUS_EMPTY[lang]
+        else:
             local = nxt.astimezone(cfg.tz)
             same_day = local.date() == self.ctx.local_now().date()
             when = local.strftime("%H:%M") if same_day else local.strftime("%H:%M %d/%m/%Y")
-        text = STATUS[lang].format(pending=pending, next=when)
+            text = STATUS[lang].format(pending=pending, next=when)
         self.ctx.health["status"] = text
         if self.on_status is not None:
             self.on_status(text)

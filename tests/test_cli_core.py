@@ -52,7 +52,7 @@ def test_check_bad_config(make_env, capsys):
     cfg.write_text(cfg.read_text(encoding="utf-8").replace('[smtp]', '[smtp]\nhots = "x"'),
                    encoding="utf-8")
     rc, _, err = run(capsys, "--config", str(cfg), "check")
-    assert rc == 1 and "[smtp]: hots: khóa không được biết đến" in err
+    assert rc == 1 and "[smtp]: hots: khóa không hợp lệ" in err
 
 
 def test_upcoming_json_fields(make_env, capsys):
