@@ -17,15 +17,15 @@ TEXTS: dict[str, dict[str, str]] = {
     "cal.all": {"vi": "{org} — Lịch đối ngoại", "en": "{org} — Foreign-affairs calendar"},
     "cal.department": {"vi": "{org} — {name}", "en": "{org} — {name}"},
     "cal.country": {"vi": "{org} — {name}", "en": "{org} — {name}"},
-    "cal.tag": {"vi": "{org} — Nhãn {value}", "en": "{org} — Tag {value}"},
+    "cal.tag": {"vi": "{org} — {name}", "en": "{org} — {name}"},
     "desc.all": {"vi": "Mọi sự kiện đối ngoại và việc cần làm của {org}.",
                  "en": "All foreign-affairs events and tasks of {org}."},
     "desc.department": {"vi": "Các việc {name} chủ trì hoặc phối hợp, và sự kiện của chúng.",
                         "en": "Tasks {name} leads or supports, and their events."},
     "desc.country": {"vi": "Các sự kiện và việc liên quan đến {name} ({value}).",
                      "en": "Events and tasks concerning {name} ({value})."},
-    "desc.tag": {"vi": "Các sự kiện có nhãn {value} và việc của chúng.",
-                 "en": "Events tagged {value} and their tasks."},
+    "desc.tag": {"vi": "Các sự kiện thuộc nhóm “{name}” và các việc liên quan.",
+                 "en": "Events in “{name}” and related tasks."},
     "task.summary": {"vi": "{action} (hạn {due})", "en": "{action} (due {due})"},
     "role.prefix.owner": {"vi": "[Chủ trì] ", "en": "[Lead] "},
     "role.prefix.support": {"vi": "[Phối hợp] ", "en": "[Support] "},
@@ -43,6 +43,35 @@ TEXTS: dict[str, dict[str, str]] = {
     "event.milestone": {"vi": " (năm tròn)", "en": " (milestone year)"},
     "ref": {"vi": "Mã: {ref}", "en": "Key: {ref}"},
 }
+
+# The tags of the shipped catalog (calendars/*.toml) as people read them: feed names, the
+# subscribe page, the year view's legend. A tag not listed here (a province's own) shows as is.
+TAG_TITLES: dict[str, dict[str, str]] = {
+    "ngay-le-viet-nam": {"vi": "Ngày lễ Việt Nam", "en": "Vietnamese public holidays"},
+    "quoc-khanh": {"vi": "Quốc khánh các nước", "en": "National days"},
+    "ky-niem-quan-he-ngoai-giao": {"vi": "Kỷ niệm quan hệ ngoại giao",
+                                   "en": "Anniversaries of diplomatic relations"},
+    "ky-niem": {"vi": "Ngày kỷ niệm", "en": "Anniversaries"},
+    "chuc-mung": {"vi": "Thăm hỏi, chúc mừng", "en": "Greetings and visits"},
+    "tet": {"vi": "Tết và năm mới", "en": "Tết and New Year"},
+    "tet-doi-tac": {"vi": "Tết cổ truyền của các nước đối tác", "en": "Partner countries' New Year"},
+    "bao-cao-dinh-ky": {"vi": "Báo cáo định kỳ", "en": "Periodic reports"},
+    "ke-hoach-dinh-ky": {"vi": "Kế hoạch định kỳ", "en": "Periodic plans"},
+    "su-kien-doi-ngoai": {"vi": "Sự kiện đối ngoại", "en": "Foreign-affairs events"},
+    "bac-giang": {"vi": "Kế hoạch tỉnh Bắc Giang", "en": "Bắc Giang province plan"},
+    "binh-dinh": {"vi": "Kế hoạch tỉnh Bình Định", "en": "Bình Định province plan"},
+    "tuyen-quang": {"vi": "Kế hoạch tỉnh Tuyên Quang", "en": "Tuyên Quang province plan"},
+    "khac": {"vi": "Khác", "en": "Other"},  # yearview.UNTAGGED: events without a tag
+}
+
+
+def tag_title(tag: str, lang: str) -> str:
+    """A tag's human title in ``lang`` (Vietnamese if there is no English); the tag itself if unknown."""
+    titles = TAG_TITLES.get(tag)
+    if titles is None:
+        return tag
+    return titles.get(lang) or titles["vi"]
+
 
 # RFC 5545 §3.3.11: TEXT excludes CONTROL (%x00-08 / %x0A-1F / %x7F) except as the
 # escaped newline. Line breaks of every flavour become "\n" (escaped as "\n" by the

@@ -33,7 +33,7 @@ import icalendar
 
 from . import i18n
 from .countries import country_name
-from .feed_text import clean_text, t
+from .feed_text import clean_text, t, tag_title
 from .model import Occurrence, PlannedTask
 from .plan import Plan, event_active
 from .runtime import Runtime
@@ -278,6 +278,8 @@ def feed_meta(runtime: Runtime, feed: FeedName) -> FeedMeta:
         name = _dep(runtime, feed.value)
     elif feed.kind == "country":
         name = country_name(feed.value, lang)
+    elif feed.kind == "tag":
+        name = tag_title(feed.value, lang)
     else:
         name = feed.value
     values = {"org": cfg.org_name, "name": name, "value": feed.value}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import icalendar
 import pytest
 
 from reminderd.feed_cache import FeedCache, install
+from reminderd.feed_text import TAG_TITLES, tag_title
 from reminderd.feeds import (
     FeedName,
     FeedNameError,
@@ -228,6 +230,26 @@ def test_english_wording(cfg_path: Path, make_env: Callable[..., Path]) -> None:
     assert task.summary.startswith("[Support] ") and "(due 2024-" in task.summary
     assert "Lead: Sở Ngoại vụ" in task.description
     assert feed_meta(rt, FeedName("all")).name == "UBND tỉnh Thử — Foreign-affairs calendar"
+
+
+def test_tag_feeds_have_human_titles(cfg_path: Path, make_env: Callable[..., Path]) -> None:
+    """A tag feed's name is what people see in their calendar list: a title, not the slug."""
+    rt = load_runtime(cfg_path)
+    meta = feed_meta(rt, FeedName("tag", "ngay-le-viet-nam"))
+    assert meta.name == "UBND tỉnh Thử — Ngày lễ Việt Nam"
+    assert "Ngày lễ Việt Nam" in meta.description and "ngay-le-viet-nam" not in meta.description
+    assert feed_meta(rt, FeedName("tag", "rieng-cua-tinh")).name == "UBND tỉnh Thử — rieng-cua-tinh"
+    make_env(config=FEEDS_CONFIG.replace('name = "UBND tỉnh Thử"', 'name = "UBND tỉnh Thử"\nlanguage = "en"'))
+    en = feed_meta(load_runtime(cfg_path), FeedName("tag", "quoc-khanh"))
+    assert en.name == "UBND tỉnh Thử — National days" and "quoc-khanh" not in en.description
+
+
+def test_every_shipped_tag_has_a_title() -> None:
+    tags = {tag for path in (Path(__file__).resolve().parent.parent / "calendars").glob("*.toml")
+            for ev in tomllib.loads(path.read_text("utf-8")).get("event", []) for tag in ev.get("tags", [])}
+    assert tags and not tags - TAG_TITLES.keys(), sorted(tags - TAG_TITLES.keys())
+    assert all(t["vi"] and t["en"] and t["vi"] != t["en"] for t in TAG_TITLES.values())
+    assert tag_title("binh-dinh", "vi") == "Kế hoạch tỉnh Bình Định" and tag_title("x-y", "en") == "x-y"
 
 
 def test_provisional_note(cfg_path: Path) -> None:

@@ -217,3 +217,18 @@ def test_subscribe_lists_only_what_the_visitor_may_see(live: Live) -> None:
         assert mine.count("/department/so-khdt.ics") >= 2  # https and webcal
         again = c.get("/subscribe").text
         assert re.findall(r'value="(http[^"]+)"', mine) == re.findall(r'value="(http[^"]+)"', again)
+
+
+def test_tags_show_their_titles_not_slugs(live: Live) -> None:
+    """The subscribe page and the year view's legend name tags as people read them."""
+    with client(live) as c:
+        sub = c.get("/subscribe").text
+        year = c.get("/year/2025").text
+        year_en = c.get("/year/2025?lang=en").text
+    assert re.search(r"<h3>Nhóm sự kiện: Ngày lễ Việt Nam\s*<span", sub)
+    legend = re.search(r'<div class="legend">.*?</div>\s*</div>', year, re.S)
+    assert legend
+    shown = re.findall(r'<span class="tag" data-tag="([^"]+)"><span class="dot"[^>]*></span>([^<]+)</span>', legend[0])
+    assert ("ngay-le-viet-nam", "Ngày lễ Việt Nam") in shown and ("quoc-khanh", "Quốc khánh các nước") in shown
+    assert all(slug != title for slug, title in shown), shown
+    assert '</span>National days</span>' in year_en

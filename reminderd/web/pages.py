@@ -23,7 +23,9 @@ from starlette.staticfiles import StaticFiles
 
 from .. import acks, adhoc, webauth
 from ..context import Context
+from ..countries import country_name
 from ..errors import Problem
+from ..feed_text import tag_title
 from ..yearview import colour, event_tag, year_grid
 from . import subscribe
 from .strings import translator
@@ -65,6 +67,7 @@ class Pages:
             T=T, v=v, lang=v.lang, org=ctx.config.org_name, today=ctx.today(),
             departments=ctx.config.departments, dep=lambda d: dep_name(ctx, d, v.lang),
             date=lambda d: human_date(v.lang, d), path=request.url.path,
+            tag=lambda x: tag_title(x, v.lang), country=lambda c: country_name(c, v.lang),
             adhoc_errors=ctx.health.get("adhoc_errors", []), today_tz=ctx.config.tz, **kw)
         return self.finish(request, v, HTMLResponse(html, status))
 

@@ -70,7 +70,7 @@ PAGE: dict[str, tuple[str, str]] = {
                   "and paste the link."),
     "feed.all": ("Toàn bộ lịch", "Everything"),
     "feed.department": ("Đơn vị", "Department"),
-    "feed.tag": ("Nhãn", "Tag"),
+    "feed.tag": ("Nhóm sự kiện", "Events"),
     "feed.country": ("Nước", "Country"),
     "feed.public": ("công khai", "public"),
     "adhoc.intro": ("Thêm việc mà danh mục không thể biết trước (ví dụ: Đại sứ mới đến chào xã giao). "
