@@ -232,3 +232,20 @@ def test_tags_show_their_titles_not_slugs(live: Live) -> None:
     assert ("ngay-le-viet-nam", "Ngày lễ Việt Nam") in shown and ("quoc-khanh", "Quốc khánh các nước") in shown
     assert all(slug != title for slug, title in shown), shown
     assert '</span>National days</span>' in year_en
+
+
+def test_page_text_names_departments_and_joins_cleanly(live: Live) -> None:
+    """The explain lines name the lead department, not its id; lists have no space before commas."""
+    with client(live) as c:
+        html = c.get("/").text
+        html_en = c.get("/?lang=en").text
+    ids = set(live.ctx.config.department_ids)
+    leads = re.findall(r"<li>[^<]*; chủ trì: ([^<]+)</li>", html)
+    assert leads and not ids & set(leads), leads
+    assert "Sở Ngoại vụ" in leads
+    leads_en = re.findall(r"<li>[^<]*; lead: ([^<]+)</li>", html_en)
+    assert leads_en and not ids & set(leads_en)
+    supports = re.findall(r'<p class="deps">.*?</p>', html, re.S)
+    assert any("</a>, <a" in p for p in supports), "the example has a task with several supporting departments"
+    text = unescape(re.sub(r"<[^>]+>", "", "".join(supports)))
+    assert not re.search(r"\s,", text), text

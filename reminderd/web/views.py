@@ -111,7 +111,8 @@ def explain_lines(ctx: Context, task: PlannedTask, lang: str) -> list[str]:
     out = [occ.how,
            f"{rule.lead.text}: " + t(lang, "rule." + rule.lead.unit, near=rule.lead.near, far=rule.lead.far),
            t(lang, "explain.window", start=task.window_start, start_wd=weekday(lang, task.window_start),
-             due=task.due, due_wd=weekday(lang, task.due), owner=task.owner, support="").strip()]
+             due=task.due, due_wd=weekday(lang, task.due), owner=dep_name(ctx, task.owner, lang),
+             support="").strip()]
     named = [s for s in task.skipped if s.date.weekday() < 5 or ctx.runtime.workdays.holiday_name(s.date)]
     weekends = len(task.skipped) - len(named)
     if task.skipped:
