@@ -245,7 +245,36 @@ class WorkdayCalendar:
         return self.confirmed_through is not None and d.year > self.confirmed_through
 
     def holiday_name(self, d: dt.date) -> str | None:
-        """The package's holiday name for ``d`` (names joined by "; "), or None."""
+        """The package's holiday name for ``d`` (names joined by "; "), or None.
+
+        Days of the Vietnamese Tết break are named by their lunar date instead: the package
+        calls the day before the eve "29 Tết" even in years whose 12th month has 29 days
+        (27/1/2025 was 28 tháng Chạp; the eve itself was the 29th).
+        """
         self._ensure(d.year, d.year)
         name: str | None = self._hol.get(d)
+        if name and self.country == "VN":
+            return _tet_name(d, self.language) or name
         return name
+
+
+def _tet_name(d: dt.date, language: str) -> str | None:
+    """A Tết-break holiday named by its Vietnamese lunar date, or None if ``d`` is not one."""
+    from . import lunar
+
+    try:
+        ld = lunar.from_solar(d, "vi")
+    except lunar.LunarError:
+        return None
+    if ld.leap or not ((ld.month == 12 and ld.day >= 20) or (ld.month == 1 and ld.day <= 10)):
+        return None
+    if language == "en":
+        if ld.month == 12:
+            eve = ld.day == lunar.month_length(ld.year, 12, False, "vi")
+            return ("Lunar New Year's Eve" if eve else "Tết holiday") + f" (day {ld.day} of the 12th lunar month)"
+        return "Lunar New Year" if ld.day == 1 else f"Tết holiday (day {ld.day} of the 1st lunar month)"
+    if ld.month == 12:
+        if ld.day == lunar.month_length(ld.year, 12, False, "vi"):
+            return f"Giao thừa Tết Nguyên Đán ({ld.day} tháng Chạp)"
+        return f"Nghỉ Tết Nguyên Đán ({ld.day} tháng Chạp)"
+    return "Tết Nguyên Đán (mùng 1 tháng Giêng)" if ld.day == 1 else f"Mùng {ld.day} Tết Nguyên Đán"
