@@ -10,9 +10,21 @@ import sys
 from .. import tokens, webauth
 from ..config import Config
 from ..errors import ReminderdError
+from ..i18n import lookup
 from ..store import Store, open_store
 from ..web.subscribe import revoke_derived
 from .common import check_department, config, dep_name
+
+TEXT: dict[str, dict[str, str]] = {
+    "no_tty": {"vi": "không có terminal để gõ mật khẩu; hãy dùng --password-stdin "
+                     "(vd. reminderd admin set-password --password-stdin < tep-mat-khau)",
+               "en": "no terminal to type the password on; use --password-stdin "
+                     "(e.g. reminderd admin set-password --password-stdin < password-file)"},
+}
+
+
+def _t(lang: str, key: str, **values: object) -> str:
+    return lookup(TEXT, lang, key, **values)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -106,8 +118,14 @@ def cmd_set_password(args: argparse.Namespace) -> int:
     if args.password_stdin:
         pw = sys.stdin.readline().rstrip("\n")
     else:
-        pw = getpass.getpass("Mật khẩu mới: ")
-        if getpass.getpass("Nhập lại: ") != pw:
+        try:
+            if not sys.stdin.isatty():
+                raise EOFError  # getpass would fall back to reading stdin, echoing, and hit its end
+            pw = getpass.getpass("Mật khẩu mới: ")
+            again = getpass.getpass("Nhập lại: ")
+        except EOFError:
+            raise ReminderdError(_t(cfg.language, "no_tty")) from None
+        if again != pw:
             raise ReminderdError("hai lần nhập không khớp")
     if len(pw) < 10:
         raise ReminderdError("mật khẩu cần ít nhất 10 ký tự")
