@@ -124,7 +124,10 @@ def test_workdays_commands(make_env, capsys):
 
 def test_lunar_commands(capsys):
     assert run(capsys, "lunar", "to-solar", "2024", "1", "1")[1].startswith("2024-02-10")
-    assert run(capsys, "lunar", "from-solar", "2024-02-10")[1].strip() == "2024-01-01"
+    assert run(capsys, "lunar", "from-solar", "2024-02-10")[1].strip() == \
+        "2024-01-01  (mùng 1 tháng Giêng năm Giáp Thìn)"
+    assert run(capsys, "lunar", "from-solar", "2025-08-20")[1].strip() == \
+        "2025-06L-27  (ngày 27 tháng Sáu nhuận năm Ất Tỵ)"
     rc, _, err = run(capsys, "lunar", "to-solar", "2024", "5", "1", "--leap")
     assert rc == 1 and err
 

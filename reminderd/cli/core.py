@@ -313,6 +313,20 @@ def cmd_lunar_from_solar(args: argparse.Namespace) -> int:
         print(f"reminderd: {e}", file=sys.stderr)
         return 1
     leap = "L" if ld.leap else ""
-    print(f"{ld.year}-{ld.month:02d}{leap}-{ld.day:02d}"
-          + (" (tháng nhuận)" if ld.leap else ""))
+    # The machine-readable form first (the catalog's lunar:MM[L]-DD), then words, so that
+    # nobody reads 2025-01-01 as the first of January.
+    print(f"{ld.year}-{ld.month:02d}{leap}-{ld.day:02d}  ({lunar_words(ld)})")
     return 0
+
+
+_MONTHS = ("Giêng", "Hai", "Ba", "Tư", "Năm", "Sáu", "Bảy", "Tám", "Chín", "Mười", "Mười Một", "Chạp")
+_CAN = ("Giáp", "Ất", "Bính", "Đinh", "Mậu", "Kỷ", "Canh", "Tân", "Nhâm", "Quý")
+_CHI = ("Tý", "Sửu", "Dần", "Mão", "Thìn", "Tỵ", "Ngọ", "Mùi", "Thân", "Dậu", "Tuất", "Hợi")
+
+
+def lunar_words(ld: lunar.LunarDate) -> str:
+    """'mùng 1 tháng Giêng năm Ất Tỵ', 'ngày 27 tháng Sáu nhuận năm Ất Tỵ'."""
+    day = f"mùng {ld.day}" if ld.day <= 10 else f"ngày {ld.day}"
+    month = _MONTHS[ld.month - 1] + (" nhuận" if ld.leap else "")
+    year = f"{_CAN[(ld.year + 6) % 10]} {_CHI[(ld.year + 8) % 12]}"
+    return f"{day} tháng {month} năm {year}"
