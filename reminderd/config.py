@@ -252,10 +252,12 @@ def _check_value(typ: str, value: Any, base: Path) -> tuple[Any, str | None]:
                 if isinstance(item, dt.date):
                     out.append(item)
                     continue
+                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(item)):
+                    return value, f"{item!r}: cần ngày dạng \"YYYY-MM-DD\""
                 try:
                     out.append(dt.date.fromisoformat(str(item)))
                 except ValueError:
-                    return value, f"{item!r}: cần ngày dạng \"YYYY-MM-DD\""
+                    return value, f"{item!r}: không có ngày này (tháng 01–12, ngày có thật trong tháng)"
             else:
                 v, err = _check_value(inner, item, base)
                 if err:
@@ -324,9 +326,10 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
                 problems.append(Problem(fname, "[partners]", tier, "cần danh sách mã nước, ví dụ [\"JP\", \"KR\"]"))
                 continue
             for c in countries:
-                if not re.fullmatch(r"[A-Z]{2}", c):
+                if not re.fullmatch(r"[A-Z]{2}", c) or c not in _known_countries():
                     problems.append(Problem(fname, "[partners]", tier,
-                                            f"{c!r}: cần mã nước ISO 3166-1 alpha-2 viết hoa, ví dụ \"JP\""))
+                                            f"{c!r}: không phải mã nước ISO 3166-1 alpha-2 đã biết "
+                                            "(viết hoa, ví dụ \"JP\", \"LA\", \"KR\")"))
                 elif c in seen_country:
                     problems.append(Problem(fname, "[partners]", tier,
                                             f"{c} đã có trong hạng {seen_country[c]!r}; mỗi nước chỉ một hạng"))
@@ -410,6 +413,15 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
     sections["http"]["base_url"] = str(sections["http"]["base_url"]).rstrip("/")
     return Config(path=path.resolve(), sections=sections, departments=tuple(departments),
                   partners=partners, raw=raw)
+
+
+def _known_countries() -> frozenset[str]:
+    """Codes we can name (the national-day table) plus every country `holidays` knows."""
+    import holidays
+
+    from .countries import VI
+
+    return frozenset(VI) | frozenset(holidays.list_supported_countries())
 
 
 def config_path(cli_value: str | None) -> Path:

@@ -206,3 +206,30 @@ def test_database_defaults_to_the_state_directory(make_env):
     cfg_path.write_text(text, encoding="utf-8")
     cfg = load_config(cfg_path)
     assert cfg.database_url == f"sqlite:///{cfg_path.parent / 'var' / 'lib' / 'reminderd.db'}"
+
+
+@pytest.mark.parametrize(("argv", "needle"), [
+    (["upcoming", "--from", "2025-13-01"], "không có ngày này"),
+    (["upcoming", "--from", "1/2/2025"], "cần ngày dạng YYYY-MM-DD"),
+    (["workdays", "add", "2025-02-30", "3"], "không có ngày này"),
+])
+def test_bad_dates_say_what_is_wrong(make_env, capsys, argv, needle):
+    with pytest.raises(SystemExit) as e:
+        main(["--config", str(make_env()), *argv])
+    assert e.value.code == 2 and needle in capsys.readouterr().err
+
+
+def test_upcoming_reversed_range(make_env, capsys):
+    rc, _, err = run(capsys, "--config", str(make_env()), "upcoming", "--from", "2025-02-01", "--to", "2025-01-01")
+    assert rc == 1 and "ngược" in err
+
+
+@pytest.mark.parametrize(("old", "new", "needle"), [
+    ('local_cooperation = ["LA", "KR", "CN"]', 'local_cooperation = ["LA", "XX"]', "'XX': không phải mã nước"),
+    ("confirmed_through = 2025", 'confirmed_through = 2025\nextra_days_off = ["2027-02-30"]', "không có ngày này"),
+])
+def test_config_values_that_cannot_be(make_env, capsys, old, new, needle):
+    cfg = make_env()
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    rc, _, err = run(capsys, "--config", str(cfg), "check")
+    assert rc == 1 and needle in err, err

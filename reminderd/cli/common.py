@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -56,10 +57,17 @@ def today(cfg: Config) -> dt.date:
 
 
 def date_arg(text: str) -> dt.date:
+    return parse_date(text, argparse.ArgumentTypeError)
+
+
+def parse_date(text: str, error: type[Exception] = ValueError) -> dt.date:
+    """An ISO date; the error says whether the form is wrong or the day does not exist."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        raise error(f"{text!r}: cần ngày dạng YYYY-MM-DD, ví dụ 2025-01-29")
     try:
-        return dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: cần ngày dạng YYYY-MM-DD") from None
+        raise error(f"{text!r}: không có ngày này (tháng 01–12, ngày có thật trong tháng)") from None
 
 
 def dep_name(cfg: Config, dep_id: str) -> str:

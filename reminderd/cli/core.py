@@ -10,7 +10,7 @@ from typing import Any
 
 from .. import dateforms, lunar
 from ..config import Config, config_path, load_config
-from ..errors import ValidationError
+from ..errors import ReminderdError, ValidationError
 from ..feeds import public_feeds
 from ..i18n import fmt_date, t, weekday
 from ..model import Occurrence, PlannedTask
@@ -162,6 +162,8 @@ def cmd_upcoming(args: argparse.Namespace) -> int:
     check_department(cfg, args.department)
     start = args.start or today(cfg)
     end = args.end or start + dt.timedelta(days=30)
+    if end < start:
+        raise ReminderdError(f"--to {end} trước --from {start}; khoảng ngày bị ngược")
     rows = select_rows(rt, start, end, args.department)
     if args.json:
         json.dump([row_json(o, tk) for o, tk in rows], sys.stdout, ensure_ascii=False, indent=2)
