@@ -9,9 +9,10 @@ validated exactly like catalog entries.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,18 @@ def _line_of(text: str, event_id: str) -> int | None:
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 
+def _task_line_of(text: str, event_line: int, task_id: str) -> int | None:
+    """The line of ``id = "task_id"`` in the first [[event.task]] after the event's own line."""
+    lines = text.splitlines()
+    pat = re.compile(rf'^\s*id\s*=\s*["\']{re.escape(task_id)}["\']')
+    for n in range(event_line, len(lines)):  # 0-based index event_line = the line after it
+        if lines[n].strip().startswith("[[event]]"):
+            return None
+        if pat.match(lines[n]):
+            return n + 1
+    return None
+
+
 def _placeholders_ok(s: str) -> str | None:
     bad = [p for p in _PLACEHOLDER_RE.findall(s) if p not in PLACEHOLDERS]
     if bad:
@@ -79,8 +92,8 @@ def _placeholders_ok(s: str) -> str | None:
     return None
 
 
-def parse_event(raw: Any, source: Source, cfg: Config, index: int = 0,
-                adhoc: bool = False) -> tuple[EventRule | None, list[Problem]]:
+def parse_event(raw: Any, source: Source, cfg: Config, index: int = 0, adhoc: bool = False,
+                task_line: Callable[[str], int | None] | None = None) -> tuple[EventRule | None, list[Problem]]:
     """Validate one ``[[event]]`` table; return the rule (None if unusable) and its problems."""
     f = source.file
     problems: list[Problem] = []
@@ -161,19 +174,23 @@ def parse_event(raw: Any, source: Source, cfg: Config, index: int = 0,
         traw = []
     seen: set[str] = set()
     for j, t in enumerate(traw):
-        task, tprobs = _parse_task(t, f, f"{where}, task #{j + 1}", source.line, cfg,
+        tid = t.get("id") if isinstance(t, dict) else None
+        line = task_line(tid) if task_line and isinstance(tid, str) else source.line
+        task, tprobs = _parse_task(t, f, f"{where}, task #{j + 1}", line, cfg,
                                    since is not None, country)
         problems.extend(tprobs)
+        # Duplicates are checked on the raw id, so they are reported even when the
+        # task has other problems too.
+        if isinstance(tid, str):
+            if tid in seen:
+                problems.append(Problem(f, f"{where}/{tid}", "id", "mã việc bị trùng trong sự kiện", line))
+            seen.add(tid)
         if task is None:
             continue
-        if task.id in seen:
-            problems.append(Problem(f, f"{where}/{task.id}", "id", "mã việc bị trùng trong sự kiện",
-                                    source.line))
-        seen.add(task.id)
         tasks.append(task)
         if "{ordinal}" in task.action and since is None:
             problems.append(Problem(f, f"{where}/{task.id}", "action",
-                                    "dùng {ordinal} cần khóa since ở sự kiện", source.line))
+                                    "dùng {ordinal} cần khóa since ở sự kiện", line))
 
     if any(not p.warning for p in problems) or form is None or not isinstance(eid, str):
         return None, problems
@@ -295,7 +312,8 @@ def load_catalog(cfg: Config, paths: Iterable[Path] | None = None) -> Catalog:
         for i, r in enumerate(revents):
             eid = r.get("id") if isinstance(r, dict) else None
             source = Source(fname, _line_of(text, eid) if isinstance(eid, str) else None)
-            ev, probs = parse_event(r, source, cfg, i)
+            ev, probs = parse_event(r, source, cfg, i,
+                                    task_line=functools.partial(_task_line_of, text, source.line or 1))
             problems.extend(probs)
             if isinstance(eid, str):
                 if eid in first_seen:

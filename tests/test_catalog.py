@@ -154,3 +154,12 @@ def test_shipped_catalog_speaks_to_staff_not_developers():
         for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
             if re.match(r"^(title|action|description|note)\s*=", line):
                 assert not re.search(r"\bseeds?\b|§", line, re.I), f"{f.name}:{n}: {line}"
+
+
+def test_task_problems_point_at_the_task_and_duplicates_always_show(make_env):
+    cat = one().replace('owner = "so-ngoai-vu"', 'owner = "nobody"')
+    cat += '\n[[event.task]]\nid = "viec"\naction = "Làm lại"\nlead = "x"\nowner = "vp-ubnd"\n'
+    msgs = problems(make_env, cat)
+    text = "\n".join(msgs)
+    assert "main.toml:8: event su-kien/viec: owner:" in text, text  # the task's id line
+    assert "mã việc bị trùng" in text, text  # reported although both tasks have errors
