@@ -25,7 +25,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("check", help="kiểm tra cấu hình và danh mục; mã thoát 0 hoặc 1")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("upcoming", help="các việc và sự kiện trong một khoảng ngày")
+    p = sub.add_parser(
+        "upcoming", help="các việc và sự kiện trong một khoảng ngày",
+        description="Liệt kê sự kiện có ngày trong khoảng, và việc có ngày bắt đầu hoặc hạn trong khoảng. "
+                    "Thứ tự: theo ngày bắt đầu của việc nếu ngày đó nằm trong khoảng, nếu không thì theo hạn; "
+                    "sự kiện theo ngày của sự kiện.")
     p.add_argument("--from", dest="start", type=date_arg, help="từ ngày (mặc định: hôm nay)")
     p.add_argument("--to", dest="end", type=date_arg, help="đến ngày (mặc định: 30 ngày tới)")
     p.add_argument("--department", help="chỉ việc của đơn vị này (chủ trì hoặc phối hợp)")
@@ -40,13 +44,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("workdays", help="tính ngày làm việc")
     wsub = p.add_subparsers(dest="workdays_cmd", metavar="add|between")
     wsub.required = True
-    a = wsub.add_parser("add", help="DATE cộng N ngày làm việc (N âm: lùi lại)")
-    a.add_argument("date", type=date_arg)
-    a.add_argument("n", type=int)
+    a = wsub.add_parser(
+        "add", help="DATE cộng N ngày làm việc (N âm: lùi lại)",
+        description="Ngày làm việc thứ N sau DATE (N âm: trước DATE), không tính chính DATE — "
+                    "\"N ngày làm việc trước D\" là `workdays add D -N`. N = 0: DATE nếu là ngày làm việc, "
+                    "nếu không thì ngày làm việc kế tiếp (như get_nth_working_day của gói holidays).")
+    a.add_argument("date", type=date_arg, help="ngày gốc, YYYY-MM-DD")
+    a.add_argument("n", type=int, help="số ngày làm việc; âm để lùi lại")
     a.set_defaults(func=cmd_workdays_add)
-    b = wsub.add_parser("between", help="số ngày làm việc sau D1 đến hết D2")
-    b.add_argument("d1", type=date_arg)
-    b.add_argument("d2", type=date_arg)
+    b = wsub.add_parser(
+        "between", help="số ngày làm việc sau D1 đến hết D2",
+        description="Số ngày làm việc trong (D1, D2]: không tính D1, tính D2. Âm nếu D2 trước D1; "
+                    "luôn có `workdays between D (workdays add D N)` = N.")
+    b.add_argument("d1", type=date_arg, help="ngày đầu (không tính), YYYY-MM-DD")
+    b.add_argument("d2", type=date_arg, help="ngày cuối (có tính), YYYY-MM-DD")
     b.set_defaults(func=cmd_workdays_between)
 
     p = sub.add_parser("lunar", help="đổi ngày âm lịch ↔ dương lịch")
