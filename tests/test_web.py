@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from html import unescape
 
 import httpx
@@ -13,7 +14,7 @@ import pytest
 from reminderd import acks, adhoc, tokens, webauth
 from reminderd.yearview import year_grid
 
-from .webutil import NOW, Live, make_context, serve
+from .webutil import NOW, Live, example_runtime, make_context, serve
 
 
 @pytest.fixture
@@ -249,3 +250,22 @@ def test_page_text_names_departments_and_joins_cleanly(live: Live) -> None:
     assert any("</a>, <a" in p for p in supports), "the example has a task with several supporting departments"
     text = unescape(re.sub(r"<[^>]+>", "", "".join(supports)))
     assert not re.search(r"\s,", text), text
+
+
+def test_subscribe_names_links_by_their_scheme(sqlite_url: str) -> None:
+    """The steps say "paste the http link" when the links are http (the example's base_url)."""
+    rt = example_runtime()
+    assert str(rt.config.get("http", "base_url")).startswith("http://")
+    sections = {**rt.config.sections, "http": {**rt.config.sections["http"], "base_url": "https://lich.example.vn"}}
+    for runtime, scheme in ((rt, "http"), (replace(rt, config=replace(rt.config, sections=sections)), "https")):
+        srv = serve(make_context(sqlite_url, runtime))
+        try:
+            with client(srv) as c:
+                vi, en = c.get("/subscribe?lang=vi").text, c.get("/subscribe?lang=en").text
+        finally:
+            srv.stop()
+        links = re.findall(r'class="copyrow"><input readonly value="([^"]+)" aria-label="([^"]+)"', vi)
+        assert links and all(u.startswith(scheme + "://") and label == scheme for u, label in links), links
+        assert vi.count(f"dán liên kết {scheme},") == 2 and en.count(f"paste the {scheme} link,") == 2
+        other = "https" if scheme == "http" else "http"
+        assert f"liên kết {other}," not in vi and f"the {other} link" not in en

@@ -136,7 +136,8 @@ class Pages:
     def subscribe(self, request: Request) -> Response:
         v = self.visitor(request)
         feeds = subscribe.feeds_for(self.ctx, v.session, v.key, str(request.base_url))
-        return self.render(request, v, "page_subscribe.html", feeds=feeds)
+        scheme = subscribe.scheme_of(subscribe.base_of(self.ctx, str(request.base_url)))
+        return self.render(request, v, "page_subscribe.html", feeds=feeds, scheme=scheme)
 
     # ---- access and login ------------------------------------------------------------------
 

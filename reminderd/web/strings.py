@@ -58,12 +58,12 @@ PAGE: dict[str, tuple[str, str]] = {
     "sub.copied": ("Đã chép", "Copied"),
     "sub.none": ("Không có lịch nào bạn được xem. Hãy mở liên kết đơn vị mà Sở Ngoại vụ gửi.",
                  "There is no feed you may see. Open the department link the foreign-affairs office sent you."),
-    "sub.google": ("Google Calendar: trên máy tính, mở Lịch khác → + → Từ URL, dán liên kết https, "
+    "sub.google": ("Google Calendar: trên máy tính, mở Lịch khác → + → Từ URL, dán liên kết {scheme}, "
                    "bấm Thêm lịch. Google cập nhật vài giờ một lần.",
-                   "Google Calendar: on a computer, Other calendars → + → From URL, paste the https link, "
+                   "Google Calendar: on a computer, Other calendars → + → From URL, paste the {scheme} link, "
                    "Add calendar. Google refreshes every few hours."),
-    "sub.outlook": ("Outlook: Thêm lịch → Đăng ký từ web (Subscribe from web), dán liên kết https, đặt tên, Nhập.",
-                    "Outlook: Add calendar → Subscribe from web, paste the https link, name it, Import."),
+    "sub.outlook": ("Outlook: Thêm lịch → Đăng ký từ web (Subscribe from web), dán liên kết {scheme}, đặt tên, Nhập.",
+                    "Outlook: Add calendar → Subscribe from web, paste the {scheme} link, name it, Import."),
     "sub.apple": ("Apple Calendar (iPhone, Mac): bấm liên kết webcal; hoặc Tệp → Đăng ký lịch mới và dán "
                   "liên kết.",
                   "Apple Calendar (iPhone, Mac): tap the webcal link; or File → New Calendar Subscription "

@@ -72,8 +72,18 @@ def revoke_derived(store: Store, owner: str, now: dt.datetime) -> int:
                                                  t.c.revoked_at.is_(None)).values(revoked_at=now)).rowcount)
 
 
+def base_of(ctx: Context, request_base: str) -> str:
+    """What the links start with: ``[http] base_url``, else the address the page was asked at."""
+    return str(ctx.config.get("http", "base_url")) or request_base
+
+
+def scheme_of(base: str) -> str:
+    """``http`` or ``https``: what the page calls the links people paste."""
+    return "http" if base.lower().startswith("http:") else "https"
+
+
 def feeds_for(ctx: Context, session: webauth.Session, key: bytes, base_url: str) -> list[FeedLink]:
-    base = str(ctx.config.get("http", "base_url")) or base_url
+    base = base_of(ctx, base_url)
     public = []
     for name in ctx.config.get("feeds", "public"):
         try:
