@@ -170,3 +170,17 @@ def test_openapi_describes_every_route(live: Live) -> None:
         served.setdefault(r.path, set()).update(m.lower() for m in (r.methods or ()) if m != "HEAD")  # type: ignore[attr-defined]
     assert {p: set(ops) for p, ops in doc["paths"].items()} == served
     assert doc == openapi_document(str(live.ctx.config.get("http", "base_url")))
+
+
+def test_api_root_is_an_index(live: Live) -> None:
+    """``/api/v1/`` (and ``/api/v1``) answers with the endpoints and the OpenAPI link, not 404."""
+    with httpx.Client(base_url=live.url, timeout=60, follow_redirects=True) as c:
+        r = c.get("/api/v1/")
+        assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
+        index = r.json()
+        assert c.get("/api/v1").json() == index
+        assert c.get(index["openapi"]).json()["openapi"].startswith("3.")
+    listed = {(e["method"], e["path"]) for e in index["endpoints"]}
+    assert {("GET", "/api/v1/upcoming"), ("POST", "/api/v1/ack"), ("POST", "/api/v1/adhoc"),
+            ("DELETE", "/api/v1/adhoc/{event_id}"), ("GET", "/api/v1/openapi.json")} <= listed
+    assert all(e["summary"] for e in index["endpoints"])

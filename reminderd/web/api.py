@@ -5,7 +5,8 @@
 - ``POST /api/v1/ack``: mark a task occurrence done (same effect as the e-mail link);
 - ``/api/v1/adhoc`` and ``/api/v1/adhoc/{event_id}``: ad-hoc items (list, create, read,
   replace, delete), validated exactly like catalog entries;
-- ``GET /api/v1/openapi.json``: this, as OpenAPI 3.1 (``openapi.py``).
+- ``GET /api/v1/openapi.json``: this, as OpenAPI 3.1 (``openapi.py``); ``GET /api/v1/``: an index
+  of the endpoints, with a link to it.
 
 Authorisation is the page's: ``Authorization: Bearer <access or admin token>``, or the
 page's session cookie plus an ``X-CSRF-Token`` header for changes. Without it a change
@@ -27,7 +28,7 @@ from .. import acks, adhoc, webauth
 from ..cli.core import row_json, select_rows
 from ..context import Context
 from ..errors import Problem
-from .openapi import openapi_document
+from .openapi import api_index, openapi_document
 from .views import KeyCache, Visitor, find_task, may_read, resolve
 
 MAX_RANGE_DAYS = 3 * 366
@@ -179,6 +180,9 @@ class Api:
     def openapi(self, request: Request) -> Response:
         return JSONResponse(openapi_document(str(self.ctx.config.get("http", "base_url"))))
 
+    def index(self, request: Request) -> Response:
+        return JSONResponse(api_index(str(self.ctx.config.get("http", "base_url"))))
+
 
 def _item_json(item: adhoc.AdhocItem) -> dict[str, Any]:
     return {"event_id": item.event_id, "event": item.data, "created_by": item.created_by,
@@ -188,6 +192,7 @@ def _item_json(item: adhoc.AdhocItem) -> dict[str, Any]:
 def routes(ctx: Context) -> list[BaseRoute]:
     a = Api(ctx)
     return [
+        Route("/api/v1/", a.index, methods=["GET"]),
         Route("/api/v1/openapi.json", a.openapi, methods=["GET"]),
         Route("/api/v1/upcoming", a.upcoming, methods=["GET"]),
         Route("/api/v1/ack", a.ack, methods=["POST"]),

@@ -113,5 +113,19 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                                          **_ERRS}}},
             "/api/v1/openapi.json": {"get": {"summary": "This document", "security": [{}],
                                              "responses": _resp("200", "OpenAPI 3.1", {"type": "object"})}},
+            "/api/v1/": {"get": {"summary": "Index: the endpoints and where this document is", "security": [{}],
+                                 "responses": _resp("200", "index", {"type": "object"})}},
         },
+    }
+
+
+def api_index(base_url: str) -> dict[str, Any]:
+    """``GET /api/v1/``: what there is, from the OpenAPI document so the two cannot disagree."""
+    doc = openapi_document(base_url)
+    return {
+        "name": doc["info"]["title"], "version": doc["info"]["version"],
+        "openapi": "/api/v1/openapi.json", "docs": "docs/WEB.md (JSON API)",
+        "endpoints": [{"method": method.upper(), "path": path, "summary": op["summary"]}
+                      for path, ops in doc["paths"].items() if path != "/api/v1/"
+                      for method, op in ops.items()],
     }
