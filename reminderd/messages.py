@@ -7,16 +7,25 @@ language`` picks one.
 
 Header safety: catalog text (titles, actions) reaches the Subject. Every header
 value is folded to one line here (any CR, LF or other whitespace run becomes a
-single space) before the email package encodes it per RFC 2047, so a title can
-never start a new header.
+single space) before it is encoded per RFC 2047, so a title can never start a new
+header.
+
+The Subject is encoded here, not by the email package's folder: that folder can put
+the space between two words *between* two encoded-words, where decoders drop it
+(RFC 2047 §6.2: "Khu côngnghiệp"). :class:`Subject` keeps every space inside an
+encoded-word, so any decoder gets the exact text back. It is capped at
+``SUBJECT_MAX`` characters (cut at a word, "…"); the body carries the full action.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from email.policy import Policy
 from email.utils import format_datetime, parseaddr
 from functools import cache
 from pathlib import Path
@@ -33,6 +42,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 TASK_KINDS = ("window_open", "due", "overdue", "correction")
 KINDS = (*TASK_KINDS, "digest", "test")
 ROLES = ("owner", "support", "escalation")
+SUBJECT_MAX = 120  # characters; a mail client shows about this much of a subject line
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,72 @@ class Mail:
 def one_line(text: str) -> str:
     """Fold any whitespace (CR, LF, tabs, Unicode line separators) to single spaces."""
     return " ".join(str(text).split())
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters: cut at the last space that fits, "…" appended."""
+    text = one_line(text)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    head, sep, _ = cut.rpartition(" ")
+    if sep and len(head) >= limit // 2:  # a word boundary not too far back
+        cut = head
+    return cut.rstrip(" ,;:.-–—(") + "…"
+
+
+_EW_OVERHEAD = len("=?utf-8?b??=")
+
+
+def _ew(text: str) -> str:
+    return "=?utf-8?b?" + base64.b64encode(text.encode("utf-8")).decode("ascii") + "?="
+
+
+def _fits(text: str, room: int) -> bool:
+    return _EW_OVERHEAD + 4 * -(-len(text.encode("utf-8")) // 3) <= room
+
+
+def encoded_words(text: str, first_room: int, room: int) -> list[str]:
+    """RFC 2047 encoded-words for ``text``, the first at most ``first_room`` characters long,
+    the others ``room``. Each space stays *inside* an encoded-word (the whitespace between
+    encoded-words is not part of the text, RFC 2047 §6.2), and no UTF-8 character is split."""
+    words: list[str] = []
+    cur = ""
+    for token in re.findall(r"\S+\s*|\s+", text):  # each word with the spaces after it
+        if _fits(cur + token, first_room if not words else room):
+            cur += token
+            continue
+        if cur:
+            words.append(cur)
+            cur = ""
+        for ch in token:  # a token too long for one encoded-word: split between characters
+            if cur and not _fits(cur + ch, first_room if not words else room):
+                words.append(cur)
+                cur = ""
+            cur += ch
+    if cur or not words:
+        words.append(cur)
+    return [_ew(w) for w in words]
+
+
+class Subject(str):
+    """A Subject header value that folds itself (the email package calls ``fold``; see the
+    module docstring). Works with any ``EmailPolicy`` the message is serialised with."""
+
+    name = "Subject"
+    defects: tuple[Exception, ...] = ()
+    max_count = 1
+
+    def fold(self, *, policy: Policy) -> str:
+        text = str(self)
+        maxlen = policy.max_line_length or 78
+        if getattr(policy, "utf8", False) or text.isascii():
+            # No encoded-words: folding happens at spaces, which unfolding restores.
+            factory = policy.header_factory  # type: ignore[attr-defined]
+            return str(factory(self.name, text).fold(policy=policy))
+        prefix = f"{self.name}: "
+        words = encoded_words(text, min(75, maxlen - len(prefix)), min(75, maxlen - 1))
+        return prefix + (policy.linesep + " ").join(words) + policy.linesep
 
 
 def sender_domain(sender: str) -> str:
@@ -155,7 +231,14 @@ def render(mail: Mail, cfg: Config, signer: Signer | None, now: dt.datetime) -> 
     ctx = _context(mail, cfg, signer, now)
     env = _env()
     base = "email_digest" if ctx["kind"] == "digest" else "email_reminder"
-    subject = one_line(env.get_template("email_subject.txt").render(ctx))
+    tpl = env.get_template("email_subject.txt")
+    subject = one_line(tpl.render(ctx))
+    if len(subject) > SUBJECT_MAX and ctx["kind"] in TASK_KINDS:
+        # Shorten the action, not the whole line, so that the due date stays in view.
+        action = one_line(ctx["p"]["action"])
+        room = max(SUBJECT_MAX // 3, len(action) - (len(subject) - SUBJECT_MAX))
+        subject = one_line(tpl.render(ctx | {"p": ctx["p"] | {"action": shorten(action, room)}}))
+    subject = shorten(subject, SUBJECT_MAX)
     text = env.get_template(f"{base}.txt").render(ctx)
     html = env.get_template(f"{base}.html").render(ctx)
     return subject, text, html
@@ -170,7 +253,7 @@ def compose(mail: Mail, cfg: Config, signer: Signer | None, now: dt.datetime, *,
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = one_line(mail.recipient)
-    msg["Subject"] = subject
+    msg["Subject"] = Subject(subject)
     msg["Date"] = format_datetime(now.astimezone(dt.UTC))
     msg["Message-ID"] = one_line(mail.message_id)
     # RFC 3834: tells vacation responders and ticket systems not to answer.

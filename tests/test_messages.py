@@ -91,3 +91,58 @@ def test_catalog_text_cannot_inject_headers(cfg, evil):
     assert m["Bcc"] is None
     assert "\n" not in m["Subject"] and "\r" not in m["Subject"]
     assert m["To"] == "songoaivu@example.gov.vn"
+
+
+# Words as in catalog actions: diacritics, đ/Đ, ASCII, digits and punctuation glued to words.
+_WORD = st.text(alphabet=st.sampled_from(list("aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậ"
+                                              "èẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"
+                                              "ĐNQUBTHK0123456789(),;:/-")), min_size=1, max_size=14)
+_SUBJECT_TEXT = st.lists(_WORD, min_size=1, max_size=60).map(" ".join)
+
+
+def _decoded_both_ways(raw: bytes) -> tuple[str, str]:
+    from email.header import decode_header, make_header
+    modern = email.message_from_bytes(raw, policy=email.policy.default)["Subject"]
+    legacy = email.message_from_bytes(raw)["Subject"]  # compat32: the raw header, decoded by hand
+    return str(modern), str(make_header(decode_header(legacy)))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_SUBJECT_TEXT, st.sampled_from([email.policy.SMTP, email.policy.default]))
+def test_subject_survives_folding_exactly(text, policy):
+    """No space is lost where the encoded Subject is folded (RFC 2047 §6.2), whatever the length."""
+    from email.message import EmailMessage
+
+    from reminderd.messages import Subject
+    msg = EmailMessage()
+    msg["Subject"] = Subject(text)
+    msg.set_content("x")
+    raw = msg.as_bytes(policy=policy)
+    head = raw.split(b"\n\n")[0].replace(b"\r", b"")
+    assert all(b < 128 for b in head) and all(len(line) <= 78 for line in head.split(b"\n"))
+    assert _decoded_both_ways(raw) == (text, text)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_SUBJECT_TEXT)
+def test_composed_subject_round_trips(cfg, action):
+    c = cfg()
+    mail = Mail("songoaivu@example.gov.vn", "<a@b.vn>", CASES["due_support"] | {"action": action})
+    subject = render(mail, c, SIGNER, NOW)[0]
+    raw = compose(mail, c, SIGNER, NOW).as_bytes(policy=email.policy.SMTP)
+    assert _decoded_both_ways(raw) == (subject, subject)
+    assert len(subject) <= 120
+
+
+def test_long_action_is_cut_in_the_subject_and_whole_in_the_body(cfg):
+    action = ("Rà soát, báo cáo kết quả thực hiện năm 2025: theo dõi quản lý tàu cá, ngư dân; chính sách "
+              "khuyến khích ngư dân đánh bắt xa bờ; tập huấn, tuyên truyền về chủ quyền biển, đảo; giải pháp "
+              "chống khai thác hải sản bất hợp pháp, không khai báo và không theo quy định (IUU)")
+    for lang in ("vi", "en"):
+        mail = Mail("songoaivu@example.gov.vn", "<a@b.vn>", CASES["window_open"] | {"action": action})
+        subject, text, html = render(mail, cfg(lang), SIGNER, NOW)
+        assert len(subject) <= 120
+        assert "… (" in subject and subject.endswith("17/02/2025)" if lang == "vi" else "2025-02-17)")
+        cut = subject.split(": ", 1)[1].split("…")[0]
+        assert action.startswith(cut) and action[len(cut)] in " ,;"  # at a word boundary
+        assert action in text and action in html
