@@ -194,6 +194,7 @@ def test_new_user_token_create_fetch_304(cfg_path: Path, capsys: pytest.CaptureF
     assert main(["--config", str(cfg_path), "token", "revoke", token_id]) == 0
     assert "Đã thu hồi" in capsys.readouterr().out
     assert main(["--config", str(cfg_path), "token", "revoke", token_id]) == 1
+    assert f"#{token_id} đã bị thu hồi từ trước" in capsys.readouterr().err  # as `access revoke`
     assert main(["--config", str(cfg_path), "token", "create", "--feed", "department/khong-co"]) == 1
     assert "department/so-ngoai-vu" in capsys.readouterr().err  # the error lists what exists
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from reminderd.cli import main
+
 from .conftest import ROOT
 
 
@@ -30,3 +32,16 @@ def test_set_password_without_a_terminal_says_use_password_stdin(cfg: Path) -> N
                         "--password-stdin"], input="mot-mat-khau-dai\n", capture_output=True, text=True,
                        cwd=ROOT, timeout=60, start_new_session=True)
     assert r.returncode == 0, r.stderr
+
+
+def test_access_revoke_twice_says_so_and_exits_1(cfg: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Like ``token revoke``: revoking what is already revoked is an error, not a silent success."""
+    assert main(["--config", str(cfg), "access", "create", "--department", "so-ngoai-vu", "--label", "Chị Lan"]) == 0
+    tid = capsys.readouterr().out.split()[0].lstrip("#")
+    assert main(["--config", str(cfg), "access", "revoke", tid]) == 0
+    assert "đã thu hồi liên kết" in capsys.readouterr().out
+    assert main(["--config", str(cfg), "access", "revoke", tid]) == 1
+    err = capsys.readouterr().err
+    assert f"liên kết #{tid} đã bị thu hồi từ trước" in err
+    assert main(["--config", str(cfg), "access", "revoke", "999"]) == 1
+

@@ -20,6 +20,7 @@ TEXT: dict[str, dict[str, str]] = {
                      "(vd. reminderd admin set-password --password-stdin < tep-mat-khau)",
                "en": "no terminal to type the password on; use --password-stdin "
                      "(e.g. reminderd admin set-password --password-stdin < password-file)"},
+    "already": {"vi": "liên kết #{id} đã bị thu hồi từ trước", "en": "link #{id} was already revoked"},
 }
 
 
@@ -106,8 +107,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
         raise ReminderdError(f"không có liên kết số {args.id} (xem: reminderd access list --all)")
     now = _now()
     if not tokens.revoke(store, args.id, now):
-        print(f"liên kết {args.id} đã bị thu hồi trước đó")
-        return 0
+        raise ReminderdError(_t(cfg.language, "already", id=args.id))  # exit 1, as `token revoke`
     feeds = revoke_derived(store, f"token{args.id}", now)
     print(f"đã thu hồi liên kết {args.id} và {feeds} lịch đi kèm; phiên đang mở bằng liên kết này hết hiệu lực ngay")
     return 0
