@@ -11,7 +11,7 @@ import pytest
 
 from reminderd.cli import main
 
-from .conftest import ROOT
+from .conftest import ROOT, SMALL_CONFIG
 
 
 @pytest.fixture
@@ -45,3 +45,20 @@ def test_access_revoke_twice_says_so_and_exits_1(cfg: Path, capsys: pytest.Captu
     assert f"liên kết #{tid} đã bị thu hồi từ trước" in err
     assert main(["--config", str(cfg), "access", "revoke", "999"]) == 1
 
+
+def test_access_list_kinds_are_words(cfg: Path, make_env: Callable[..., Path],
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """``access`` / ``admin`` are table names; the list says đơn vị / biên tập (department / editor)."""
+    assert main(["--config", str(cfg), "access", "create", "--department", "vp-ubnd", "--label", "VP"]) == 0
+    assert main(["--config", str(cfg), "access", "create", "--admin", "--label", "Anh Minh"]) == 0
+    capsys.readouterr()
+    assert main(["--config", str(cfg), "access", "list"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert len(rows) == 2
+    assert rows[0].split()[1:3] == ["đơn", "vị"] and "Văn phòng UBND" in rows[0] and "hiệu lực" in rows[0]
+    assert rows[1].split()[1:3] == ["biên", "tập"]
+    assert not any(w in r.split() for r in rows for w in ("access", "admin"))
+    make_env(config=SMALL_CONFIG.replace("[organization]", '[organization]\nlanguage = "en"', 1))
+    assert main(["--config", str(cfg), "access", "list"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0].split()[1] == "department" and rows[1].split()[1] == "editor" and "active" in rows[0]

@@ -20,6 +20,12 @@ TEXT: dict[str, dict[str, str]] = {
                      "(vd. reminderd admin set-password --password-stdin < tep-mat-khau)",
                "en": "no terminal to type the password on; use --password-stdin "
                      "(e.g. reminderd admin set-password --password-stdin < password-file)"},
+    "kind.access": {"vi": "đơn vị", "en": "department"},
+    "kind.admin": {"vi": "biên tập", "en": "editor"},
+    "active": {"vi": "hiệu lực", "en": "active"},
+    "revoked_on": {"vi": "thu hồi {date}", "en": "revoked {date}"},
+    "used": {"vi": "dùng", "en": "used"},
+    "none": {"vi": "(không có liên kết nào)", "en": "(no links)"},
     "already": {"vi": "liên kết #{id} đã bị thu hồi từ trước", "en": "link #{id} was already revoked"},
 }
 
@@ -89,13 +95,16 @@ def cmd_list(args: argparse.Namespace) -> int:
     rows = [r for k in ("access", "admin") for r in tokens.list_tokens(store, k, include_revoked=args.all)]
     rows.sort(key=lambda r: r.id)
     tz = cfg.tz
+    lang = cfg.language
     for r in rows:
         scope = dep_name(cfg, r.scope.split("/", 1)[1]) if r.scope.startswith("department/") else r.scope
-        state = f"thu hồi {r.revoked_at.astimezone(tz):%Y-%m-%d}" if r.revoked_at else "hiệu lực"
+        state = (_t(lang, "revoked_on", date=f"{r.revoked_at.astimezone(tz):%Y-%m-%d}") if r.revoked_at
+                 else _t(lang, "active"))
         used = f"{r.last_used_at.astimezone(tz):%Y-%m-%d %H:%M}" if r.last_used_at else "-"
-        print(f"{r.id:>4}  {r.kind:<6}  {scope:<40}  {state:<20}  dùng: {used:<16}  {r.label}")
+        kind = _t(lang, f"kind.{r.kind}")
+        print(f"{r.id:>4}  {kind:<10}  {scope:<40}  {state:<20}  {_t(lang, 'used')}: {used:<16}  {r.label}")
     if not rows:
-        print("(không có liên kết nào)" if cfg.language != "en" else "(no links)")
+        print(_t(lang, "none"))
     return 0
 
 
