@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -295,3 +296,13 @@ def test_golden(cfg_path: Path, feed: str) -> None:
         path.write_bytes(body)
     assert path.exists(), f"{path} missing: run UPDATE_GOLDEN=1 pytest tests/test_feeds.py"
     assert body == path.read_bytes(), f"{path} differs: review, then UPDATE_GOLDEN=1 pytest tests/test_feeds.py"
+
+
+def test_feeds_md_thunderbird_step_needs_no_credentials() -> None:
+    """A token link needs no username or password: the step ticks "doesn't require credentials"."""
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "FEEDS.md").read_text("utf-8")
+    step = re.search(r"\*\*Thunderbird[^*]*\*\*:(.*?)\n\n", doc, re.S)
+    assert step, "FEEDS.md has a Thunderbird step"
+    text = " ".join(step[1].split())
+    assert "*On the Network*" in text and "*Location*" in text and "*Find Calendars*" in text
+    assert "tick *This location doesn't require credentials*" in text and "untick" not in text
