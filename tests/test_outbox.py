@@ -6,6 +6,8 @@ import asyncio
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from reminderd import outbox
 from reminderd.context import Context
 from reminderd.runtime import load_runtime
@@ -126,3 +128,59 @@ def test_backoff_grows_with_jitter_and_is_capped():
         b = outbox.backoff(n)
         full = min(outbox.BACKOFF_CAP, outbox.BACKOFF_BASE * 2 ** (n - 1))
         assert full / 2 <= b <= full
+
+
+def _days(start: dt.date, end: dt.date) -> list[dt.datetime]:
+    return [at(d.year, d.month, d.day) for d in (start + dt.timedelta(days=i) for i in range((end - start).days + 1))]
+
+
+def _run(ctx: Context, clock: list[dt.datetime], days: list[dt.datetime]) -> int:
+    created = 0
+    for day in days:
+        clock[0] = day
+        created += outbox.planning_pass_sync(ctx)["created"]
+        _mark_all_sent(ctx)
+    return created
+
+
+def test_purge_never_lets_planning_send_again(make_env):
+    rt = load_runtime(make_env())
+    clock = [at(2025, 2, 10)]
+    ctx = Context(rt, open_store(rt.config.database_url), now=lambda: clock[0])
+    weeks = _days(dt.date(2025, 2, 10), dt.date(2025, 3, 14))
+    assert _run(ctx, clock, weeks) > 0
+    # A cutoff in the future (the wall clock is far ahead of the simulated one) is clamped to
+    # 90 days before the latest row planning made: nothing planning could make again is deleted.
+    res = outbox.purge(ctx.store, at(2027, 1, 1), ("sent", "cancelled", "dead"), now=at(2026, 11, 23))
+    latest = max(r["created_at"] for r in outbox.list_rows(ctx.store, limit=10_000))
+    assert res.clamped and res.before == latest - dt.timedelta(days=90) and res.deleted == 0
+    assert _run(ctx, clock, weeks) == 0
+    # A year later the 2025 rows are settled: purge deletes them, and planning from then on
+    # makes none of them again.
+    later = _days(dt.date(2026, 1, 5), dt.date(2026, 2, 27))
+    assert _run(ctx, clock, later) > 0
+    n_before = len(outbox.list_rows(ctx.store, limit=10_000))
+    res = outbox.purge(ctx.store, at(2025, 12, 1), now=at(2026, 11, 23))
+    assert res.deleted > 0 and res.before.year == 2025
+    left = outbox.list_rows(ctx.store, limit=10_000)
+    assert len(left) == n_before - res.deleted
+    assert all(r["created_at"] >= at(2026, 1, 5) for r in left)
+    assert _run(ctx, clock, later) == 0
+
+
+def test_purge_cli_explains_and_clamps(make_env, capsys):
+    from reminderd.cli import main
+    cfg = make_env()
+    rt = load_runtime(cfg)
+    clock = [at(2025, 2, 13)]
+    ctx = Context(rt, open_store(rt.config.database_url), now=lambda: clock[0])
+    _run(ctx, clock, [clock[0]])
+    with pytest.raises(SystemExit):
+        main(["--config", str(cfg), "outbox", "purge", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "có hạn hoàn thành trước ngày đó" in help_text and "không bao giờ bị xóa" in help_text
+    assert main(["--config", str(cfg), "outbox", "purge", "--before", "2030-01-01"]) == 0
+    out = capsys.readouterr()
+    assert out.out.strip() == "Đã xóa 0 thư."
+    assert "Mốc --before 2030-01-01 quá gần" in out.err and "2024-11-15" in out.err
+    assert len(outbox.list_rows(ctx.store)) == 3

@@ -25,14 +25,18 @@ _EN = {"done": "Marked as done: {what} ({year}).",
        "failed": "Sending to {to} failed: {error}",
        "none": "The outbox is empty.",
        "retry": "{n} rows put back to pending.",
-       "purge": "{n} rows deleted."}
+       "purge": "{n} rows deleted.",
+       "purge_clamped": "--before {asked} is too recent: rows that recent still stop a second reminder. "
+                        "Only rows before {used} are deleted ({days} days before the latest planning pass)."}
 _VI = {"done": "Đã đánh dấu hoàn thành: {what} (năm {year}).",
        "already": "Đã được đánh dấu hoàn thành lúc {at} bởi {by} ({via}); không thay đổi gì.",
        "sent": "Đã gửi thư thử tới {to} (Message-ID {mid}).",
        "failed": "Gửi tới {to} không thành công: {error}",
        "none": "Hàng đợi thư trống.",
        "retry": "Đã đưa {n} thư về trạng thái chờ gửi.",
-       "purge": "Đã xóa {n} thư."}
+       "purge": "Đã xóa {n} thư.",
+       "purge_clamped": "Mốc --before {asked} quá gần: các thư gần đây còn dùng để không nhắc lại lần nữa. "
+                        "Chỉ xóa thư trước ngày {used} ({days} ngày trước lần lập kế hoạch gần nhất)."}
 
 
 def _t(rt: Runtime, key: str, **kw: Any) -> str:
@@ -60,10 +64,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rp.add_argument("--dead", action="store_true", help="mọi thư ở trạng thái dead")
     rp.add_argument("--failed", action="store_true", help="mọi thư ở trạng thái failed")
     rp.set_defaults(func=cmd_outbox_retry)
-    pp = osub.add_parser("purge", help="xóa thư đã xong cũ hơn một ngày")
-    pp.add_argument("--before", required=True, type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
+    pp = osub.add_parser(
+        "purge", help="xóa thư đã xong từ lâu (những thư không thể bị nhắc lại)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=f"""\
+Xóa khỏi hàng đợi những thư ở trạng thái được chọn (mặc định: sent, cancelled),
+cập nhật lần cuối trước ngày --before, mà việc lập kế hoạch không bao giờ tạo lại:
+  - thư nhắc việc (window_open, due, overdue, correction) có hạn hoàn thành
+    trước ngày đó;
+  - thư tổng hợp tuần (digest) có thời điểm gửi trước ngày đó.
+Thư cập nhật trong vòng {outbox.PURGE_MIN_AGE_DAYS} ngày tính đến lần lập kế hoạch gần nhất
+không bao giờ bị xóa: thư đã gửi là căn cứ để hệ thống không nhắc lại lần nữa.
+Nếu --before gần hơn mốc đó, hệ thống lùi về mốc đó và báo rõ.
+Thư đang chờ, đang gửi hoặc lỗi (pending, sending, failed) không bao giờ bị xóa.""")
+    pp.add_argument("--before", required=True, type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+                    help="xóa thư trước ngày này (giờ của tổ chức)")
     pp.add_argument("--state", action="append", choices=outbox.FINAL_STATES,
-                    help="trạng thái cần xóa (mặc định: sent, cancelled)")
+                    help="trạng thái cần xóa, lặp lại được (mặc định: sent, cancelled)")
     pp.set_defaults(func=cmd_outbox_purge)
 
     p = sub.add_parser("send-test", help="gửi một thư thử qua cấu hình SMTP")
@@ -147,8 +164,12 @@ def cmd_outbox_retry(args: argparse.Namespace) -> int:
 def cmd_outbox_purge(args: argparse.Namespace) -> int:
     rt = runtime(args)
     before = dt.datetime.combine(args.before, dt.time(0), tzinfo=rt.config.tz)
-    n = outbox.purge(_store(rt), before, args.state or ("sent", "cancelled"))
-    print(_t(rt, "purge", n=n))
+    res = outbox.purge(_store(rt), before, args.state or ("sent", "cancelled"), now=_now())
+    if res.clamped:
+        used = res.before.astimezone(rt.config.tz).date()
+        print(_t(rt, "purge_clamped", asked=args.before, used=used, days=outbox.PURGE_MIN_AGE_DAYS),
+              file=sys.stderr)
+    print(_t(rt, "purge", n=res.deleted))
     return 0
 
 
