@@ -14,8 +14,9 @@ date only — never titles. ``<scope>`` is the feed (``all``, ``department-so-ng
 (lead/support marks), and clients such as Google Calendar misbehave when two
 subscribed calendars share a UID.
 
-``task_ics(task, runtime, now=…)`` is the public entry point for the ``.ics``
-attachment of a reminder e-mail: one VEVENT with the ``all``-feed UID, METHOD:PUBLISH.
+``task_ics(task, runtime, now=…, feed=…)`` is the public entry point for the ``.ics``
+attachment of a reminder e-mail: one VEVENT with the UID of the recipient department's
+feed (``all`` by default), METHOD:PUBLISH.
 """
 
 from __future__ import annotations
@@ -351,15 +352,16 @@ def _vevent_bytes(s: Stamped, dtstamp: dt.datetime) -> bytes:
 
 
 def task_ics(task: PlannedTask, runtime: Runtime, *, now: dt.datetime, sequence: int = 0,
-             role: Role | None = None) -> bytes:
+             role: Role | None = None, feed: FeedName | None = None) -> bytes:
     """The ``.ics`` attachment for one task (stable API for the mailer).
 
-    ``now`` (aware) is the DTSTAMP and LAST-MODIFIED; the UID is the task's UID in the
-    ``all`` feed, so importing the attachment and later updates agree with each other.
-    ``role`` words it for a department ("[Chủ trì]"/"[Phối hợp]"); ``sequence`` lets a
-    correction mail supersede an earlier attachment.
+    ``now`` (aware) is the DTSTAMP and LAST-MODIFIED; the UID is the task's UID in ``feed``
+    (default ``all``) — for a mail to a department, that department's feed, the one its
+    staff subscribe to, so importing the attachment updates the subscribed event instead
+    of duplicating it. ``role`` words it for a department ("[Chủ trì]"/"[Phối hợp]");
+    ``sequence`` lets a correction mail supersede an earlier attachment.
     """
-    feed = FeedName("all")
+    feed = feed or FeedName("all")
     item = task_item(task, runtime, feed, role)
     meta = feed_meta(runtime, feed)
     return render(meta, [Stamped(item, sequence, now.astimezone(dt.UTC))], method="PUBLISH",

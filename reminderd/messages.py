@@ -209,13 +209,15 @@ def _context(mail: Mail, cfg: Config, signer: Signer | None, now: dt.datetime) -
 
 def task_ics(p: dict[str, Any], uid_host: str, now: dt.datetime) -> bytes:
     """Fallback attachment when the task is no longer in the runtime: all-day from window
-    start through the due date, with the ``all`` feed's UID (docs/FEEDS.md) so it merges."""
+    start through the due date, with the UID of the recipient department's feed (or of the
+    ``all`` feed, docs/FEEDS.md) so that it merges with the subscribed event."""
     cal = icalendar.Calendar()
     cal.add("prodid", "-//reminderd//nhac-viec-doi-ngoai//VI")
     cal.add("version", "2.0")
     cal.add("method", "PUBLISH")
     ev = icalendar.Event()
-    ev.add("uid", f"{p['event_id']}.{p['task_id']}.{p['event_date'].replace('-', '')}.all@reminderd")
+    scope = f"department-{p['department'].lower()}" if p.get("department") else "all"
+    ev.add("uid", f"{p['event_id']}.{p['task_id']}.{p['event_date'].replace('-', '')}.{scope}@reminderd")
     ev.add("dtstamp", now.astimezone(dt.UTC))
     ev.add("summary", one_line(p["action"]))
     ev.add("description", f"{one_line(p['title'])} — {p['event_date']}")

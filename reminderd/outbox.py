@@ -494,16 +494,18 @@ def task_for(rt: Runtime, event_id: str, task_id: str, year: int) -> PlannedTask
 
 
 def _ics(rt: Runtime, row: dict[str, Any], now: dt.datetime) -> bytes | None:
-    """The attachment from the feeds module (same UID as the feeds), if both exist."""
-    try:
-        from .feeds import task_ics
-    except ImportError:
-        return None
+    """The attachment from the feeds module, with the UID of the feed the recipient department
+    subscribes to (its department feed), so that importing it does not duplicate the event."""
+    from .feeds import FeedName, task_ics
+
     t = task_for(rt, row["event_id"], row["task_id"], row["year"])
     if t is None:
         return None
-    role: Literal["owner", "support"] = "support" if row["role"] == "support" else "owner"
-    return task_ics(t, rt, now=now, sequence=1 if row["kind"] == "correction" else 0, role=role)
+    # An escalation department neither leads nor supports the task: no role mark.
+    role: Literal["owner", "support"] | None = (
+        "owner" if row["role"] == "owner" else "support" if row["role"] == "support" else None)
+    feed = FeedName("department", row["department"]) if row["department"] else None
+    return task_ics(t, rt, now=now, sequence=1 if row["kind"] == "correction" else 0, role=role, feed=feed)
 
 
 def build_messages(ctx: Context, rows: Sequence[dict[str, Any]], now: dt.datetime,
@@ -524,9 +526,10 @@ def build_messages(ctx: Context, rows: Sequence[dict[str, Any]], now: dt.datetim
             mail = Mail(r["recipient"], r["message_id"], json.loads(r["payload"] or "{}"))
             ics = None
             if r["kind"] in TASK_KINDS:
-                # One attachment per task and role: a task's owner, support and escalation
-                # mails share it, and rendering a calendar is the costliest step of composing.
-                ck = (r["event_id"], r["task_id"], r["year"], r["role"] == "support", r["kind"] == "correction")
+                # One attachment per task and department: a department's addresses share it,
+                # and rendering a calendar is the costliest step of composing.
+                ck = (r["event_id"], r["task_id"], r["year"], r["department"], r["role"],
+                      r["kind"] == "correction")
                 if ck not in ics_cache:
                     ics_cache[ck] = _ics(rt, r, now)
                 ics = ics_cache[ck]

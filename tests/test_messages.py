@@ -146,3 +146,13 @@ def test_long_action_is_cut_in_the_subject_and_whole_in_the_body(cfg):
         cut = subject.split(": ", 1)[1].split("…")[0]
         assert action.startswith(cut) and action[len(cut)] in " ,;"  # at a word boundary
         assert action in text and action in html
+
+
+def test_fallback_attachment_has_the_department_feed_uid(cfg):
+    """Without the task in the runtime, the payload-made attachment still names the feed of the
+    department the mail goes to (docs/FEEDS.md UIDs), as the full one does."""
+    raw = compose(Mail("vpubnd@example.gov.vn", "<a@b.vn>", CASES["due_support"]), cfg(), SIGNER, NOW).as_bytes()
+    m = email.message_from_bytes(raw, policy=email.policy.default)
+    ics = next(p for p in m.walk() if p.get_content_type() == "text/calendar").get_content()
+    text = ics if isinstance(ics, str) else ics.decode()
+    assert "UID:quoc-khanh-jp.thu-chuc-mung.20250223.department-vp-ubnd@reminderd" in text

@@ -170,6 +170,42 @@ def test_overdue_goes_to_owner_and_escalation(make_env, sink):
     assert "được báo cáo lên Quý đơn vị" in esc.get_body(("plain",)).get_content()
 
 
+def _ics_uid(m) -> str:
+    import icalendar
+    (part,) = [p for p in m.iter_attachments() if p.get_content_type() == "text/calendar"]
+    body = part.get_content()
+    cal = icalendar.Calendar.from_ical(body if isinstance(body, str) else body.decode())
+    (ev,) = cal.walk("VEVENT")
+    return str(ev["UID"])
+
+
+def test_attachment_has_the_uid_of_the_recipient_department_feed(make_env, sink):
+    """Staff subscribe to their department's feed: importing the attachment must update that
+    event, not add a second one (the ``all`` feed's UID would)."""
+    from reminderd.feeds import FeedName, feed_items
+    ctx, clock = make_ctx(make_env, sink, at(2025, 2, 17))
+    cycle(ctx)  # due: owner and support
+    clock.t = at(2025, 2, 18)
+    cycle(ctx)  # overdue: owner and escalation
+    plan = ctx.runtime.plan(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    lao = next(t for t in plan.tasks if t.event.id == "dang-nd-cm-lao")
+    clock.t = at(lao.due.year, lao.due.month, lao.due.day)
+    cycle(ctx)  # due: owner and support
+    rows = {r["message_id"]: r for r in outbox.list_rows(ctx.store, states=["sent"])}
+    seen = set()
+    for m in sink.handler.messages():
+        r = rows[m["Message-ID"]]
+        if r["kind"] not in outbox.TASK_KINDS:
+            continue
+        feed = FeedName("department", r["department"])
+        uid = _ics_uid(m)
+        assert uid == f"{r['event_id']}.{r['task_id']}.{r['occurrence_date']:%Y%m%d}.{feed.scope}@reminderd"
+        if r["role"] != "escalation":  # the task is in the feed the department subscribes to
+            assert uid in {i.uid for i in feed_items(plan, ctx.runtime, feed)}
+        seen.add((r["kind"], r["role"]))
+    assert seen == {("due", "owner"), ("due", "support"), ("overdue", "owner"), ("overdue", "escalation")}
+
+
 def test_ack_after_planning_cancels_the_pending_row(make_env, sink):
     ctx, clock = make_ctx(make_env, sink, at(2025, 2, 18, 7))  # planned before send_at 08:00
     asyncio.run(outbox.planning_pass(ctx))
