@@ -599,11 +599,20 @@ def list_rows(store: Store, *, states: Sequence[str] = (), limit: int = 50) -> l
         return [dict(r._mapping) for r in conn.execute(q)]
 
 
+RETRYABLE_STATES = ("failed", "dead", "cancelled")
+
+
+def states_of(store: Store, ids: Sequence[int]) -> dict[int, str]:
+    """The state of each of ``ids`` that exists."""
+    with store.engine.connect() as conn:
+        return {int(r.id): r.state for r in conn.execute(select(OB.c.id, OB.c.state).where(OB.c.id.in_(list(ids))))}
+
+
 def retry(store: Store, now: dt.datetime, *, ids: Sequence[int] = (), states: Sequence[str] = ()) -> int:
     """Put dead/failed rows (by id, or all in ``states``) back to pending, attempts reset."""
     cond = OB.c.id.in_(list(ids)) if ids else OB.c.state.in_(list(states))
     with store.engine.begin() as conn:
-        return int(conn.execute(update(OB).where(cond, OB.c.state.in_(("failed", "dead", "cancelled")))
+        return int(conn.execute(update(OB).where(cond, OB.c.state.in_(RETRYABLE_STATES))
                                 .values(state="pending", attempts=0, next_attempt_at=None, claimed_by=None,
                                         updated_at=now)).rowcount)
 

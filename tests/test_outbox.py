@@ -184,3 +184,51 @@ def test_purge_cli_explains_and_clamps(make_env, capsys):
     assert out.out.strip() == "Đã xóa 0 thư."
     assert "Mốc --before 2030-01-01 quá gần" in out.err and "2024-11-15" in out.err
     assert len(outbox.list_rows(ctx.store)) == 3
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_tick_dry_run_speaks_one_language(make_env, capsys, lang):
+    import re
+
+    from reminderd.cli import main
+
+    from .conftest import SMALL_CONFIG
+    config = SMALL_CONFIG if lang == "vi" else SMALL_CONFIG.replace(
+        "[organization]\n", '[organization]\nlanguage = "en"\n', 1)
+    cfg = make_env(config=config.replace('email = ["songoaivu@example.gov.vn"]\n', ""))
+    assert main(["--config", str(cfg), "tick", "--dry-run", "--at", "2025-02-13T09:00"]) == 0
+    out = capsys.readouterr().out
+    words = set(re.findall(r"[^\W\d_]+", out)) - {"example", "gov", "vn", "so", "ngoai", "vu", "vp", "ubnd",
+                                                   "quoc", "khanh", "jp", "thu", "chuc", "mung"}
+    if lang == "vi":
+        assert out.startswith("# 2025-02-13 09:00: 3 thư mới, 0 thư đang chờ gửi\n")
+        assert "mới      bắt đầu        ngay" in out and "tổng hợp tuần" in out
+        assert "(đơn vị so-ngoai-vu không có địa chỉ thư trong cấu hình)" in out
+        assert not words & {"new", "queued", "now", "window_open", "digest", "department", "address"}
+    else:
+        assert out.startswith("# 2025-02-13 09:00: 3 new, 0 queued\n")
+        assert "new     window_open    now" in out
+        assert "(department so-ngoai-vu has no e-mail address in the config)" in out
+        assert not words & {"thư", "mới", "chờ", "ngay", "đơn", "vị"}
+
+
+def test_retry_of_unknown_ids_says_so_and_fails(make_env, capsys):
+    from reminderd.cli import main
+    cfg = make_env()
+    rt = load_runtime(cfg)
+    ctx = Context(rt, open_store(rt.config.database_url), now=lambda: at(2025, 2, 13))
+    outbox.planning_pass_sync(ctx)
+    rows = outbox.list_rows(ctx.store)
+    with ctx.store.engine.begin() as conn:
+        conn.execute(outbox.OB.update().where(outbox.OB.c.id == rows[0]["id"]).values(state="dead"))
+    pending = rows[1]["id"]
+    assert main(["--config", str(cfg), "outbox", "retry", "99999"]) == 1
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == "Không có thư mang số 99999 trong hàng đợi.\n"
+    assert main(["--config", str(cfg), "outbox", "retry", str(pending)]) == 1
+    assert capsys.readouterr().err == f"Thư số {pending} không cần gửi lại (trạng thái: chờ gửi).\n"
+    # Some found, one not: the found row goes back, the missing one is reported, exit 1.
+    assert main(["--config", str(cfg), "outbox", "retry", str(rows[0]["id"]), "99999"]) == 1
+    out = capsys.readouterr()
+    assert out.out == "Đã đưa 1 thư về trạng thái chờ gửi.\n" and "99999" in out.err
+    assert main(["--config", str(cfg), "outbox", "retry", "--dead"]) == 0  # none dead left: fine

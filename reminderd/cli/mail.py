@@ -26,6 +26,11 @@ _EN = {"done": "Marked as done: {what} ({year}).",
        "none": "The outbox is empty.",
        "retry": "{n} rows put back to pending.",
        "purge": "{n} rows deleted.",
+       "no_such": "No outbox row with id {ids}.",
+       "not_retryable": "Row {id} needs no retry (state: {state}).",
+       "tick_head": "# {at}: {new} new, {queued} queued",
+       "tick_new": "new", "tick_queued": "queued", "tick_now": "now",
+       "no_address": "department {dep} has no e-mail address in the config",
        "purge_clamped": "--before {asked} is too recent: rows that recent still stop a second reminder. "
                         "Only rows before {used} are deleted ({days} days before the latest planning pass)."}
 _VI = {"done": "Đã đánh dấu hoàn thành: {what} (năm {year}).",
@@ -35,12 +40,28 @@ _VI = {"done": "Đã đánh dấu hoàn thành: {what} (năm {year}).",
        "none": "Hàng đợi thư trống.",
        "retry": "Đã đưa {n} thư về trạng thái chờ gửi.",
        "purge": "Đã xóa {n} thư.",
+       "no_such": "Không có thư mang số {ids} trong hàng đợi.",
+       "not_retryable": "Thư số {id} không cần gửi lại (trạng thái: {state}).",
+       "tick_head": "# {at}: {new} thư mới, {queued} thư đang chờ gửi",
+       "tick_new": "mới", "tick_queued": "chờ gửi", "tick_now": "ngay",
+       "no_address": "đơn vị {dep} không có địa chỉ thư trong cấu hình",
        "purge_clamped": "Mốc --before {asked} quá gần: các thư gần đây còn dùng để không nhắc lại lần nữa. "
                         "Chỉ xóa thư trước ngày {used} ({days} ngày trước lần lập kế hoạch gần nhất)."}
 
 
+_KINDS_VI = {"window_open": "bắt đầu", "due": "đến hạn", "overdue": "quá hạn", "correction": "đính chính",
+             "digest": "tổng hợp tuần", "test": "thư thử"}
+_STATES_VI = {"pending": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "failed": "lỗi, chờ thử lại",
+              "dead": "không gửi được", "cancelled": "đã hủy"}
+
+
 def _t(rt: Runtime, key: str, **kw: Any) -> str:
     return (_EN if rt.config.language == "en" else _VI)[key].format(**kw)
+
+
+def _kind(rt: Runtime, kind: str) -> str:
+    """A row's kind as a word of the config's language (English keeps the codes of outbox list)."""
+    return kind if rt.config.language == "en" else _KINDS_VI.get(kind, kind)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -156,9 +177,20 @@ def cmd_outbox_retry(args: argparse.Namespace) -> int:
     states = [s for s, on in (("dead", args.dead), ("failed", args.failed)) if on]
     if not args.ids and not states:
         raise ReminderdError("cần ID hoặc --dead / --failed")
-    n = outbox.retry(_store(rt), _now(), ids=args.ids, states=states)
-    print(_t(rt, "retry", n=n))
-    return 0
+    store = _store(rt)
+    found = outbox.states_of(store, args.ids) if args.ids else {}
+    missing = [i for i in args.ids if i not in found]
+    for i, state in sorted(found.items()):
+        if state not in outbox.RETRYABLE_STATES:
+            word = state if rt.config.language == "en" else _STATES_VI.get(state, state)
+            print(_t(rt, "not_retryable", id=i, state=word), file=sys.stderr)
+    if missing:
+        print(_t(rt, "no_such", ids=", ".join(map(str, missing))), file=sys.stderr)
+    n = outbox.retry(store, _now(), ids=args.ids, states=states) if found or states else 0
+    # Explicit ids that are not all there, or that put nothing back, are a mistake: exit 1.
+    if n or not args.ids:
+        print(_t(rt, "retry", n=n))
+    return 1 if missing or (args.ids and not n) else 0
 
 
 def cmd_outbox_purge(args: argparse.Namespace) -> int:
@@ -207,15 +239,17 @@ def cmd_tick(args: argparse.Namespace) -> int:
         plan = outbox.planning_pass_sync(ctx, dry_run=True)
         due = [r for r in outbox.list_rows(ctx.store, states=outbox.OPEN_STATES, limit=10000)
                if r["send_after"] <= at and (r["next_attempt_at"] is None or r["next_attempt_at"] <= at)]
-        print(f"# {_local(rt, at)}: {plan['created']} thư mới / new, {len(due)} thư đang chờ / queued")
+        print(_t(rt, "tick_head", at=_local(rt, at), new=plan["created"], queued=len(due)))
+        new, queued = _t(rt, "tick_new"), _t(rt, "tick_queued")
+        width = max(len(new), len(queued)) + 2
         for row in plan.get("rows", []):
-            when = "now" if row.send_after <= at else _local(rt, row.send_after)
+            when = _t(rt, "tick_now") if row.send_after <= at else _local(rt, row.send_after)
             what = f"{row.event_id}/{row.task_id} {row.year}" if row.event_id else row.department
-            print(f"new     {row.kind:<11} {when:<16} {row.recipient or '-':<28} {what}"
-                  + (f"  ({row.error})" if row.error else ""))
+            print(f"{new:<{width}}{_kind(rt, row.kind):<14} {when:<16} {row.recipient or '-':<28} {what}"
+                  + (f"  ({_t(rt, 'no_address', dep=row.department)})" if row.error else ""))
         for r in due:
-            print(f"queued  {r['kind']:<11} {_local(rt, r['send_after']):<16} {r['recipient']:<28} "
-                  f"{r['event_id'] or r['department']}")
+            print(f"{queued:<{width}}{_kind(rt, r['kind']):<14} {_local(rt, r['send_after']):<16} "
+                  f"{r['recipient'] or '-':<28} {r['event_id'] or r['department']}")
         return 0
     planned = outbox.planning_pass_sync(ctx)
     sent = asyncio.run(outbox.dispatch(ctx))
