@@ -73,7 +73,11 @@ def check_bytes(body: bytes) -> icalendar.Calendar:
         assert b"\n" not in line and b"\r" not in line
     strict(body)
     parsed = icalendar.Calendar.from_ical(body)
-    assert parsed.to_ical() == body  # byte-exact round trip through icalendar
+    if b"\\\\N" not in body.replace(b"\r\n ", b""):  # unfolded
+        assert parsed.to_ical() == body  # byte-exact round trip through icalendar
+    # else: icalendar 7 re-serialises a literal backslash-N as a line break (its
+    # escape_char turns "\\N" into "\\n" first), so bytes cannot match; what it parsed
+    # must still be exactly what we wrote, which the text tests check property by property.
     return parsed
 
 

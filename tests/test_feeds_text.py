@@ -49,6 +49,7 @@ def test_clean_text_contract() -> None:
 @given(title=TEXT, description=TEXT)
 @example(title="a\r\nUID:evil\r\nBEGIN:VEVENT", description="x;y,z\\n\\")
 @example(title="Kỷ niệm 69 năm Ngày thành lập Đảng Nhân dân Cách mạng Lào " * 4, description="Tết")
+@example(title="Hồ sơ tại D:\\Ngoai-vu\\Nam 2025", description="\\N không phải xuống dòng")  # icalendar 7 bug
 def test_text_round_trips_and_cannot_inject(title: str, description: str) -> None:
     body = feed_with(title, description, title)
     parsed = check_bytes(body)  # folding, UTF-8 per line, strict parse, icalendar byte round trip
