@@ -88,8 +88,11 @@ def main() -> None:
         t_outbox = time.perf_counter() - t0
         assert result["sent"] == a.n, result
 
+        # The same messages as the outbox sent, attachment included (composed beforehand).
         signer = signer_for(rt.config)
-        msgs = [compose(Mail(f"r{i}@example.gov.vn", f"<b{i}@x>", r.payload), rt.config, signer, now)
+        ics = outbox._ics(rt, rows[0].values(sender, now), now)
+        assert ics is not None
+        msgs = [compose(Mail(f"r{i}@example.gov.vn", f"<b{i}@x>", r.payload), rt.config, signer, now, ics=ics)
                 for i, r in enumerate(rows)]
 
         async def bare() -> None:
