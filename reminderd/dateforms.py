@@ -27,6 +27,7 @@ from .errors import DateFormError
 Kind = Literal["annual", "once", "lunar", "holiday", "rrule"]
 CAL_PREFIX = {"lunar": "vi", "chinese": "zh", "korean": "ko"}
 CAL_NAME = {"vi": "âm lịch Việt Nam", "zh": "âm lịch Trung Quốc", "ko": "âm lịch Hàn Quốc"}
+CAL_NAME_EN = {"vi": "Vietnamese lunar calendar", "zh": "Chinese lunar calendar", "ko": "Korean lunar calendar"}
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,8 @@ class DateForm:
 @dataclass(frozen=True)
 class Resolved:
     date: dt.date
-    how: str  # one line for `explain`
+    how: str  # one line for `explain`, Vietnamese
+    how_en: str = ""  # the same in English
 
 
 _MMDD = re.compile(r"(\d{2})-(\d{2})")
@@ -152,25 +154,30 @@ def resolve(form: DateForm, year: int) -> Resolved | None:
     if form.kind == "annual":
         month, day = form.month, form.day
         if month == 2 and day == 29 and not _gregorian.isleap(year):
-            return Resolved(dt.date(year, 2, 28), f"{form.text}: năm {year} không nhuận → 28/02")
-        return Resolved(dt.date(year, month, day), f"{form.text} → {dt.date(year, month, day)}")
+            return Resolved(dt.date(year, 2, 28), f"{form.text}: năm {year} không nhuận → 28/02",
+                            f"{form.text}: {year} is not a leap year → 28 Feb")
+        d = dt.date(year, month, day)
+        return Resolved(d, f"{form.text} → {d}", f"{form.text} → {d}")
     if form.kind == "once":
         if year != form.year:
             return None
-        return Resolved(dt.date(form.year, form.month, form.day), f"ngày cố định {form.text}")
+        return Resolved(dt.date(form.year, form.month, form.day), f"ngày cố định {form.text}",
+                        f"fixed date {form.text}")
     if form.kind == "lunar":
         return _resolve_lunar(form, year)
     if form.kind == "holiday":
-        d = _holiday_in_year(form.country, form.name, year)
-        if d is None:
+        hd = _holiday_in_year(form.country, form.name, year)
+        if hd is None:
             return None
-        return Resolved(d, f"gói holidays: {form.country} «{form.name}» năm {year} → {d}")
+        return Resolved(hd, f"gói holidays: {form.country} «{form.name}» năm {year} → {hd}",
+                        f"holidays package: {form.country} “{form.name}” in {year} → {hd}")
     if form.kind == "rrule":
         rule = rrulestr(form.rule, dtstart=dt.datetime(year, 1, 1))  # noqa: DTZ001 - dates only
         nxt = rule.after(dt.datetime(year, 1, 1), inc=True)  # noqa: DTZ001
         if nxt is None or nxt.year != year:
             return None
-        return Resolved(nxt.date(), f"RRULE {form.rule} năm {year} → {nxt.date()}")
+        return Resolved(nxt.date(), f"RRULE {form.rule} năm {year} → {nxt.date()}",
+                        f"RRULE {form.rule} in {year} → {nxt.date()}")
     raise AssertionError(form.kind)
 
 
@@ -183,10 +190,14 @@ def _resolve_lunar(form: DateForm, year: int) -> Resolved | None:
         length = lunar.month_length(year, form.month, form.leap, cal)  # type: ignore[arg-type]
     except lunar.LunarError:
         return None  # a leap month the year lacks: no occurrence (check warns)
-    day, note = form.day, ""
+    day, note, note_en = form.day, "", ""
     if day > length:
-        day, note = length, f" (tháng {form.month}{leap_text} năm {year} chỉ có {length} ngày → ngày {length})"
+        day = length
+        note = f" (tháng {form.month}{leap_text} năm {year} chỉ có {length} ngày → ngày {length})"
+        note_en = f" (month {form.month}{' (leap)' if form.leap else ''} of {year} has {length} days → day {length})"
     d = lunar.to_solar(year, form.month, day, form.leap, cal)  # type: ignore[arg-type]
     how = (f"{CAL_NAME[cal]} ngày {form.day:02d} tháng {form.month:02d}{leap_text} "
            f"năm {year}{note} → {d}")
-    return Resolved(d, how)
+    how_en = (f"{CAL_NAME_EN[cal]} day {form.day} of month {form.month}{' (leap)' if form.leap else ''}, "
+              f"lunar year {year}{note_en} → {d}")
+    return Resolved(d, how, how_en)

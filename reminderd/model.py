@@ -83,6 +83,10 @@ class Occurrence:
     milestone: bool
     title: str  # placeholders filled in
     how: str  # one line: how the date was found ("lunar 01-01 (vi) → 2024-02-10")
+    how_en: str = field(default="", compare=False)  # the same in English
+
+    def explain(self, language: str) -> str:
+        return self.how_en if language == "en" and self.how_en else self.how
 
     @property
     def key(self) -> str:

@@ -68,7 +68,7 @@ def occurrence_in_year(event: EventRule, year: int) -> Occurrence | None:
     milestone = bool(ordinal) and ordinal % 5 == 0  # type: ignore[operator]
     title = fill(event.title, ordinal=ordinal, year=year, since=event.since, date=res.date)
     return Occurrence(event=event, date=res.date, year=year, ordinal=ordinal,
-                      milestone=milestone, title=title, how=res.how)
+                      milestone=milestone, title=title, how=res.how, how_en=res.how_en)
 
 
 def occurrences(event: EventRule, start: dt.date, end: dt.date) -> list[Occurrence]:

@@ -233,3 +233,14 @@ def test_config_values_that_cannot_be(make_env, capsys, old, new, needle):
     cfg.write_text(cfg.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     rc, _, err = run(capsys, "--config", str(cfg), "check")
     assert rc == 1 and needle in err, err
+
+
+def test_explain_in_english(make_env, capsys):
+    cfg = make_env()
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace(
+        '[organization]\nname = "UBND tỉnh Thử"', '[organization]\nname = "UBND tỉnh Thử"\nlanguage = "en"'),
+        encoding="utf-8")
+    rc, out, _ = run(capsys, "--config", str(cfg), "explain", "tet", "--year", "2025")
+    assert rc == 0
+    assert "Vietnamese lunar calendar day 1 of month 1, lunar year 2025 → 2025-01-29" in out, out
+    assert "âm lịch" not in out and "Thời hạn" not in out, out

@@ -246,7 +246,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if occ is None:
         print(t(lang, "explain.none", year=year, why=t(lang, "why.norule")))
         return 0
-    print(t(lang, "explain.occ", year=year, how=occ.how))
+    print(t(lang, "explain.occ", year=year, how=occ.explain(lang)))
     print(f"  → {occ.title}: {fmt_date(lang, occ.date)}")
     if occ.ordinal is not None:
         ms = t(lang, "explain.milestone") if occ.milestone else ""

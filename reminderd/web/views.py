@@ -108,7 +108,7 @@ def status_of(task: PlannedTask, done: bool, today: dt.date) -> Status:
 def explain_lines(ctx: Context, task: PlannedTask, lang: str) -> list[str]:
     """``reminderd explain`` in a few lines: how the date was found, what was skipped."""
     occ, rule = task.occurrence, task.rule
-    out = [occ.how,
+    out = [occ.explain(lang),
            f"{rule.lead.text}: " + t(lang, "rule." + rule.lead.unit, near=rule.lead.near, far=rule.lead.far),
            t(lang, "explain.window", start=task.window_start, start_wd=weekday(lang, task.window_start),
              due=task.due, due_wd=weekday(lang, task.due), owner=dep_name(ctx, task.owner, lang),
