@@ -89,7 +89,7 @@ def main() -> None:
         assert result["sent"] == a.n, result
 
         # The same messages as the outbox sent, attachment included (composed beforehand).
-        signer = signer_for(rt.config)
+        signer = signer_for(rt.config, store, now)
         ics = outbox._ics(rt, rows[0].values(sender, now), now)
         assert ics is not None
         msgs = [compose(Mail(f"r{i}@example.gov.vn", f"<b{i}@x>", r.payload), rt.config, signer, now, ics=ics)

@@ -554,7 +554,7 @@ async def dispatch(ctx: Context, *, limit: int | None = None, batch: int = BATCH
     me = worker_id(ctx)
     totals["released"] = await asyncio.to_thread(release_stale, store, now)
     settings: Settings | None = None
-    signer = signer_for(cfg)
+    signer = signer_for(cfg, store, now)
     last_error = ""
     while limit is None or totals["claimed"] < limit:
         n = batch if limit is None else min(batch, limit - totals["claimed"])

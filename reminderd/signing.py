@@ -6,9 +6,11 @@ recipient the link was mailed to, an expiry (Unix seconds) and a nonce (so the
 acknowledgement records which message's link was used). Nothing in the token
 is secret; it only must not be forgeable or alterable, and it expires.
 
-The secret comes from ``[reminders] secret_file`` or ``<state dir>/ack-secret``,
-created with mode 0600 on first use. Rotating it (deleting the file) invalidates
-every link already mailed, which is the intended way to revoke them all.
+The secret comes from ``[reminders] secret_file`` when the config names one; otherwise it
+lives in the database (``daemon_state`` row ``ack.secret``), so that both daemons of a pair
+verify each other's links. An older install's ``<state dir>/ack-secret`` seeds that row, so
+links already mailed keep working. Rotating the secret (deleting the row or the file)
+invalidates every link already mailed, which is the intended way to revoke them all.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pathlib import Path
 
 from .config import Config
 from .errors import ReminderdError
+from .store import Store, insert_ignore, schema
 
 SECRET_NAME = "ack-secret"
 
@@ -114,5 +117,24 @@ class Signer:
         return claim
 
 
-def signer_for(cfg: Config) -> Signer:
-    return Signer(load_secret(cfg))
+STATE_NAME = "ack.secret"
+
+
+def shared_secret(cfg: Config, store: Store, now: dt.datetime) -> bytes:
+    """The configured secret file's key, else the one in the database (created once)."""
+    if cfg.get("reminders", "secret_file"):
+        return load_secret(cfg)
+    got = store.get_state(STATE_NAME)
+    if got is None:
+        legacy = cfg.state_dir / SECRET_NAME
+        value = legacy.read_text(encoding="ascii").strip() if legacy.exists() else secrets.token_hex(32)
+        with store.engine.begin() as conn:
+            insert_ignore(conn, schema.daemon_state,
+                          {"name": STATE_NAME, "value": json.dumps(value), "updated_at": now})
+        got = store.get_state(STATE_NAME)
+    assert got is not None
+    return str(got[0]).encode("ascii")
+
+
+def signer_for(cfg: Config, store: Store, now: dt.datetime) -> Signer:
+    return Signer(shared_secret(cfg, store, now))

@@ -16,7 +16,7 @@ from reminderd import acks
 from reminderd.cli import main
 from reminderd.context import Context
 from reminderd.runtime import load_runtime
-from reminderd.signing import LinkError, Signer, load_secret, secret_path
+from reminderd.signing import LinkError, Signer, load_secret, secret_path, signer_for
 from reminderd.store import open_store
 from reminderd.web.app import create_app
 
@@ -54,7 +54,7 @@ def served(make_env) -> Iterator[tuple[str, Context, Clock]]:
 
 
 def _token(ctx: Context, days: int = 60) -> str:
-    s = Signer(load_secret(ctx.config))
+    s = signer_for(ctx.config, ctx.store, NOW)
     return s.sign("quoc-khanh-jp", "thu-chuc-mung", 2025, "songoaivu@example.gov.vn",
                   NOW + dt.timedelta(days=days), "abc123")
 
@@ -99,7 +99,7 @@ def test_tampered_and_expired_links_are_refused(served):
 
 def test_signer_binds_every_field(make_env):
     rt = load_runtime(make_env())
-    s = Signer(load_secret(rt.config))
+    s = Signer(load_secret(rt.config))  # the [reminders] secret_file form
     tok = s.sign("e", "t", 2025, "a@b.vn", NOW + dt.timedelta(days=1), "n")
     c = s.verify(tok, NOW)
     assert (c.event_id, c.task_id, c.year, c.recipient, c.nonce) == ("e", "t", 2025, "a@b.vn", "n")
@@ -118,3 +118,32 @@ def test_ack_cli(make_env, capsys):
     assert main(["--config", str(cfg), "ack", "quoc-khanh-jp/khong-co", "--year", "2025"]) == 1
     assert "thu-chuc-mung" in capsys.readouterr().err
     assert main(["--config", str(cfg), "ack", "khong-co/x", "--year", "2025"]) == 1
+
+
+def test_both_daemons_of_a_pair_verify_each_others_links(make_env, db_url, tmp_path):
+    """The secret lives in the shared database, not in each host's state directory."""
+    from reminderd.store import open_store
+
+    cfg_a = make_env()
+    rt_a = load_runtime(cfg_a)
+    # Host B: same database, its own state directory.
+    cfg_b = cfg_a.with_name("b.toml")
+    cfg_b.write_text(cfg_a.read_text(encoding="utf-8").replace('directory = "state"', 'directory = "state-b"'),
+                     encoding="utf-8")
+    rt_b = load_runtime(cfg_b)
+    a, b = open_store(db_url), open_store(db_url)
+    tok = signer_for(rt_a.config, a, NOW).sign("e", "t", 2025, "x@y.vn", NOW + dt.timedelta(days=1), "n")
+    assert signer_for(rt_b.config, b, NOW).verify(tok, NOW).event_id == "e"
+    a.dispose()
+    b.dispose()
+
+
+def test_an_older_installs_secret_file_seeds_the_shared_secret(make_env, sqlite_url):
+    from reminderd.store import open_store
+
+    rt = load_runtime(make_env())
+    old = Signer(load_secret(rt.config))  # what an older version signed mailed links with
+    tok = old.sign("e", "t", 2025, "x@y.vn", NOW + dt.timedelta(days=1), "n")
+    store = open_store(sqlite_url)
+    assert signer_for(rt.config, store, NOW).verify(tok, NOW).task_id == "t"
+    store.dispose()

@@ -65,7 +65,8 @@ class AckPages:
         return HTMLResponse(html, status_code=status, headers=HEADERS)
 
     def _verify(self, token: str) -> AckClaim:
-        return signer_for(self.ctx.config).verify(token, self.ctx.now())
+        now = self.ctx.now()
+        return signer_for(self.ctx.config, self.ctx.store, now).verify(token, now)
 
     def get(self, request: Request) -> Response:
         try:
