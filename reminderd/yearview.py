@@ -4,7 +4,11 @@
 for every day, whether it is a working day (and the holiday's name if not),
 the events on it, the task windows that cover it and the tasks due on it.
 Colours are stable per tag (events) and per department (tasks), so the same
-department is the same colour on every page and every year.
+department is the same colour on every page and every year: ``colour_map`` deals a
+fixed palette of well-separated colours out in a stable order (the shipped tags in
+catalog order, the departments in config order), so no two tags and no two departments
+of the shipped catalog and config share a colour. Only keys beyond the palette, or
+unknown to both lists, fall back to a hash.
 """
 
 from __future__ import annotations
@@ -12,8 +16,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from .feed_text import TAG_TITLES
 from .model import Occurrence, PlannedTask
 from .plan import Plan
 from .workdays import WorkdayCalendar
@@ -59,10 +66,53 @@ class YearGrid:
         return sum(1 for m in self.months for d in m.days if d.marked)
 
 
-def colour(key: str) -> str:
-    """A stable, readable colour for a tag or department id (HSL; hue from a hash)."""
-    hue = int(hashlib.sha256(key.encode()).hexdigest()[:4], 16) % 360
-    return f"hsl({hue} 65% 42%)"
+# Twenty colours readable as a dot or a thin bar on white and on the grey of days off,
+# ordered so that neighbours differ most. The first is Sở Ngoại vụ's colour since the
+# first release (the first department of the shipped config), kept as it was.
+PALETTE: tuple[str, ...] = (
+    "hsl(150 65% 42%)",  # green
+    "#1f4fd8",  # blue
+    "#d7263d",  # red
+    "#f08c00",  # orange
+    "#8e24aa",  # purple
+    "#00a5c8",  # cyan
+    "#8d5524",  # brown
+    "#e040a0",  # magenta
+    "#000075",  # navy
+    "#a4b000",  # lime olive
+    "#7f7f7f",  # grey
+    "#800000",  # maroon
+    "#e6b800",  # gold
+    "#2f6f6a",  # dark teal
+    "#ff8a80",  # salmon
+    "#7e8cf0",  # periwinkle
+    "#1b1b1b",  # black
+    "#c38de0",  # lavender
+    "#5f7a00",  # dark olive
+    "#ffb27a",  # apricot
+)
+TAG_OFFSET = 2  # tags start at red: "Ngày lễ Việt Nam" (the first shipped tag) is red
+
+
+def _hashed(key: str) -> str:
+    return PALETTE[int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % len(PALETTE)]
+
+
+@lru_cache(maxsize=16)
+def colour_map(departments: tuple[str, ...], tags: tuple[str, ...] = tuple(TAG_TITLES)) -> dict[str, str]:
+    """Tag and department ids → colours: each list takes the palette in its own order.
+
+    Departments come first (the page's bars and the overview's dots); a tag id that is
+    also a department id keeps the department's colour."""
+    out = {d: PALETTE[i % len(PALETTE)] for i, d in enumerate(departments)}
+    for i, t in enumerate(tags):
+        out.setdefault(t, PALETTE[(i + TAG_OFFSET) % len(PALETTE)])
+    return out
+
+
+def colour(key: str, departments: Sequence[str] = ()) -> str:
+    """A stable, readable colour for a tag or department id (see ``colour_map``)."""
+    return colour_map(tuple(departments)).get(key) or _hashed(key)
 
 
 def event_tag(occ: Occurrence) -> str:

@@ -269,3 +269,26 @@ def test_subscribe_names_links_by_their_scheme(sqlite_url: str) -> None:
         assert vi.count(f"dán liên kết {scheme},") == 2 and en.count(f"paste the {scheme} link,") == 2
         other = "https" if scheme == "http" else "http"
         assert f"liên kết {other}," not in vi and f"the {other} link" not in en
+
+
+def test_year_colours_are_distinct_for_the_shipped_catalog_and_config() -> None:
+    """Every shipped tag and every shipped department has its own colour; Sở Ngoại vụ keeps its old one."""
+    import tomllib
+    from pathlib import Path
+
+    from reminderd.config import load_config
+    from reminderd.yearview import PALETTE, colour
+
+    root = Path(__file__).resolve().parent.parent
+    deps = tuple(d.id for d in load_config(root / "config" / "reminderd.toml").departments)
+    tags = {t for f in (root / "calendars").glob("*.toml")
+            for ev in tomllib.loads(f.read_text(encoding="utf-8")).get("event", []) for t in ev.get("tags", [])}
+    assert len(deps) >= 19 and len(tags) >= 13
+    dep_colours = [colour(d, deps) for d in deps]
+    assert len(set(dep_colours)) == len(deps), dep_colours
+    tag_colours = {t: colour(t, deps) for t in tags}
+    assert len(set(tag_colours.values())) == len(tags), tag_colours
+    assert all(c in PALETTE for c in [*dep_colours, *tag_colours.values()])
+    assert colour("so-ngoai-vu", deps) == "hsl(150 65% 42%)"
+    # Stable: the same answer on every call, and a department never takes a tag's place.
+    assert colour("ngay-le-viet-nam", deps) != colour("bao-cao-dinh-ky", deps) != colour("ke-hoach-dinh-ky", deps)

@@ -48,7 +48,7 @@ def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(PKG / "templates"),
                              autoescape=True, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
-    env.globals.update(colour=colour, event_tag=event_tag)
+    env.globals.update(event_tag=event_tag)
     return env
 
 
@@ -57,6 +57,11 @@ class Pages:
         self.ctx = ctx
         self.keys = KeyCache(ctx)
         self.env = _env()
+        self.env.globals["colour"] = self.colour
+
+    def colour(self, key: str) -> str:
+        """A tag's or a department's colour: departments dealt the palette in config order."""
+        return colour(key, tuple(d.id for d in self.ctx.config.departments))
 
     # ---- plumbing --------------------------------------------------------------------------
 
