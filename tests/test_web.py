@@ -292,3 +292,13 @@ def test_year_colours_are_distinct_for_the_shipped_catalog_and_config() -> None:
     assert colour("so-ngoai-vu", deps) == "hsl(150 65% 42%)"
     # Stable: the same answer on every call, and a department never takes a tag's place.
     assert colour("ngay-le-viet-nam", deps) != colour("bao-cao-dinh-ky", deps) != colour("ke-hoach-dinh-ky", deps)
+
+
+def test_favicon_is_served(live: Live) -> None:
+    """No 404 for /favicon.ico (a console error on every page otherwise); pages link the SVG icon."""
+    with client(live) as c:
+        r = c.get("/favicon.ico")
+        assert r.status_code == 301 and r.headers["location"] == "/static/favicon.svg"
+        icon = c.get("/static/favicon.svg")
+        assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+        assert '<link rel="icon" href="/static/favicon.svg"' in c.get("/").text

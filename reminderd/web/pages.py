@@ -269,6 +269,12 @@ def field_errors(problems: list[Problem], tasks: list[dict[str, Any]]) -> dict[s
     return out
 
 
+def favicon(request: Request) -> Response:
+    """``/favicon.ico``: browsers ask for it even for pages that link the SVG icon (and for the
+    feeds and the API); a 404 there is a console error on every visit. The SVG, as a redirect."""
+    return RedirectResponse("/static/favicon.svg", 301, headers={"Cache-Control": "max-age=86400"})
+
+
 def routes(ctx: Context) -> list[BaseRoute]:
     if "adhoc_items" not in ctx.health:
         adhoc.refresh(ctx)  # ad-hoc items are part of the plan from the first request on
@@ -287,5 +293,6 @@ def routes(ctx: Context) -> list[BaseRoute]:
         Route("/adhoc", p.adhoc_page, methods=["GET"]),
         Route("/adhoc", p.adhoc_save, methods=["POST"]),
         Route("/adhoc/{event_id}/delete", p.adhoc_delete, methods=["POST"]),
+        Route("/favicon.ico", favicon),
         Mount("/static", StaticFiles(directory=PKG / "static"), name="static"),
     ]
