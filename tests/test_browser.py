@@ -121,6 +121,30 @@ def test_year_view_draws_every_event_day(browser: object, live: Live, tmp_path: 
     ctx.close()
 
 
+def test_year_view_day_tap_on_a_phone(browser: object, live: Live) -> None:
+    """Phones have no hover: a tap on a day lists its events and task windows under the month."""
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,  # type: ignore[attr-defined]
+                                has_touch=True)
+    page = phone.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(live.url + "/year/2025")
+    plan = live.ctx.runtime.plan(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    occ = next(o for o in plan.occurrences if o.date.year == 2025)
+    day = page.locator(f"td.day[data-date='{occ.date.isoformat()}']")
+    panel = page.locator(f"section.month[data-month='{occ.date.month}'] .daypanel")
+    assert panel.is_hidden()
+    day.tap()
+    assert panel.is_visible()
+    assert occ.title in panel.inner_text()
+    day.tap()  # a second tap closes it
+    assert panel.is_hidden()
+    assert not errors, errors  # nothing blocked by the CSP, no missing favicon
+    assert page.evaluate("document.documentElement.scrollWidth") <= 392
+    phone.close()
+
+
 def test_adhoc_item_lands_in_the_department_feed(browser: object, live: Live) -> None:
     _, secret = tokens.create(live.ctx.store, "admin", "all", "Biên tập Sở Ngoại vụ", NOW)
     ctx = browser.new_context()  # type: ignore[attr-defined]

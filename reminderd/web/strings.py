@@ -47,6 +47,9 @@ PAGE: dict[str, tuple[str, str]] = {
     "year.off": ("ngày nghỉ (cuối tuần, lễ, Tết)", "day off (weekend, holiday, Tết)"),
     "year.holiday": ("ngày lễ", "public holiday"),
     "year.marked": ("{n} ngày có sự kiện", "{n} days with events"),
+    "year.tap": ("Bấm vào một ngày để xem sự kiện và việc của ngày đó.",
+                 "Tap or click a day to see its events and tasks."),
+    "year.empty_day": ("Không có sự kiện hay việc nào.", "No events or tasks."),
     "year.list": ("Danh sách sự kiện trong năm", "The year's events"),
     "weekdays": ("T2 T3 T4 T5 T6 T7 CN", "Mo Tu We Th Fr Sa Su"),
     "months": ("Tháng 1|Tháng 2|Tháng 3|Tháng 4|Tháng 5|Tháng 6|Tháng 7|Tháng 8|Tháng 9|Tháng 10|"
