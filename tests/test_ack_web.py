@@ -67,9 +67,13 @@ def test_get_confirms_without_changing_state_then_post_marks_done(served):
     assert "Đánh dấu đã hoàn thành" in r.text and "Quốc khánh Nhật Bản" in r.text
     assert "Chủ tịch UBND tỉnh gửi thư chúc mừng Đại sứ quán Nhật Bản" in r.text
     assert r.headers["referrer-policy"] == "no-referrer"
+    # Nothing is confirmed yet: the page says whom the link was sent to, under the site's header.
+    assert "Liên kết gửi tới" in r.text and "Người xác nhận" not in r.text and 'id="sent-to"' in r.text
+    assert '<header class="top"><a class="brand" href="/">Lịch đối ngoại' in r.text
     assert not acks.is_done(ctx.store, "quoc-khanh-jp", "thu-chuc-mung", 2025)  # GET changed nothing
     r = httpx.post(f"{url}/ack/{tok}", data={"note": "Đã gửi thư ngày 14/02"})
     assert r.status_code == 200 and 'data-state="done"' in r.text
+    assert "Người xác nhận" in r.text and "songoaivu@example.gov.vn" in r.text
     a = acks.get_ack(ctx.store, "quoc-khanh-jp", "thu-chuc-mung", 2025)
     assert a is not None and a.done_by == "songoaivu@example.gov.vn" and a.via == "email"
     assert a.note == "Đã gửi thư ngày 14/02" and a.nonce == "abc123" and a.done_at == NOW
@@ -80,6 +84,7 @@ def test_get_confirms_without_changing_state_then_post_marks_done(served):
     assert acks.get_ack(ctx.store, "quoc-khanh-jp", "thu-chuc-mung", 2025).note == "Đã gửi thư ngày 14/02"
     r = httpx.get(f"{url}/ack/{tok}")
     assert r.status_code == 200 and 'data-state="already"' in r.text
+    assert "bởi songoaivu@example.gov.vn (liên kết trong thư)." in r.text
 
 
 def test_tampered_and_expired_links_are_refused(served):

@@ -302,3 +302,28 @@ def test_favicon_is_served(live: Live) -> None:
         icon = c.get("/static/favicon.svg")
         assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
         assert '<link rel="icon" href="/static/favicon.svg"' in c.get("/").text
+
+
+def test_done_by_and_signed_in_name_people_not_token_numbers(live: Live) -> None:
+    """"Đã hoàn thành — Phòng Lễ tân (liên kết đơn vị), 08:08 03/02/2025", not "token 2: …";
+    the role is said once; "· chủ trì" is set off by a space."""
+    task = next(t for t in live.ctx.runtime.plan(NOW.date(), NOW.date() + dt.timedelta(days=30)).tasks)
+    _, secret = tokens.create(live.ctx.store, "access", f"department/{task.owner}", "Phòng Lễ tân", NOW)
+    with client(live) as c:
+        c.get(f"/a/{secret}")
+        page = c.get(f"/d/{task.owner}").text
+        who = re.search(r'<div class="who">(.*?)</div>', page, re.S)
+        assert who and "token" not in who[1] and "Phòng Lễ tân" in who[1] and "(liên kết đơn vị)" in who[1]
+        c.post("/done", data={"key": task.key, "csrf": csrf(page), "next": f"/d/{task.owner}"})
+        page = unescape(c.get(f"/d/{task.owner}").text)
+    done = re.search(r'<p class="done-by">(.*?)</p>', page, re.S)
+    assert done and "token" not in done[1], done
+    assert re.search(r"✓ Đã hoàn thành — Phòng Lễ tân \(liên kết đơn vị\), \d\d:\d\d \d\d/\d\d/\d{4}", done[1])
+    deps = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", "".join(re.findall(r'<p class="deps">.*?</p>', page, re.S))))
+    assert re.search(r"\S · (chủ trì|phối hợp)", deps) and not re.search(r"\S·", deps), deps
+
+    _, admin = tokens.create(live.ctx.store, "admin", "all", "mig", NOW)
+    with client(live) as c:
+        c.get(f"/a/{admin}")
+        who = re.search(r'<div class="who">(.*?)</div>', c.get("/").text, re.S)
+    assert who and "<b>mig</b> (biên tập, quản trị)" in who[1] and "token" not in who[1], who

@@ -24,6 +24,8 @@ from ..i18n import fmt_date
 from ..messages import dep_name
 from ..outbox import task_for
 from ..signing import AckClaim, LinkError, signer_for
+from .strings import translator
+from .views import person
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 HEADERS = {
@@ -59,9 +61,10 @@ class AckPages:
                         "owner": dep_name(cfg, t.owner)}
         ack = kw.pop("ack", None)
         html = self.env.get_template("ack_page.html").render(
-            lang=lang, org=cfg.org_name, state=state, claim=claim, task=task,
-            done_at=ack.done_at.astimezone(cfg.tz).strftime("%d/%m/%Y %H:%M") if ack else "",
-            done_by=ack.done_by if ack else "", **kw)
+            lang=lang, org=cfg.org_name, app=translator(lang)("app"), overview=translator(lang)("overview"),
+            state=state, claim=claim, task=task,
+            done_at=ack.done_at.astimezone(cfg.tz).strftime("%H:%M %d/%m/%Y") if ack else "",
+            done_by=person(self.ctx, ack.done_by, ack.via, lang) if ack else "", **kw)
         return HTMLResponse(html, status_code=status, headers=HEADERS)
 
     def _verify(self, token: str) -> AckClaim:

@@ -29,7 +29,7 @@ from ..feed_text import tag_title
 from ..yearview import colour, event_tag, year_grid
 from . import subscribe
 from .strings import translator
-from .views import KeyCache, Visitor, dep_name, find_task, human_date, may_read, resolve, task_views
+from .views import KeyCache, Visitor, dep_name, find_task, human_date, may_read, person, resolve, task_views, who_parts
 
 PKG = Path(__file__).resolve().parent.parent
 SECURITY_HEADERS = {
@@ -73,7 +73,9 @@ class Pages:
             departments=ctx.config.departments, dep=lambda d: dep_name(ctx, d, v.lang),
             date=lambda d: human_date(v.lang, d), path=request.url.path,
             tag=lambda x: tag_title(x, v.lang), country=lambda c: country_name(c, v.lang),
-            adhoc_errors=ctx.health.get("adhoc_errors", []), today_tz=ctx.config.tz, **kw)
+            adhoc_errors=ctx.health.get("adhoc_errors", []), today_tz=ctx.config.tz,
+            person=lambda who, via="web": person(ctx, who, via, v.lang),
+            who_name=lambda who: who_parts(ctx, who)[0] if who else "", **kw)
         return self.finish(request, v, HTMLResponse(html, status))
 
     def finish(self, request: Request, v: Visitor, resp: Response) -> Response:

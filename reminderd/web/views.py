@@ -9,12 +9,13 @@ the acknowledgement and the ``explain`` text of each.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 from starlette.requests import Request
 
-from .. import acks, webauth
+from .. import acks, tokens, webauth
 from ..context import Context
 from ..i18n import fmt_date, t, weekday
 from ..model import PlannedTask
@@ -174,3 +175,37 @@ def dep_name(ctx: Context, dep_id: str, lang: str) -> str:
 
 def human_date(lang: str, d: dt.date) -> str:
     return str(fmt_date(lang, d))
+
+
+_TOKEN_WHO = re.compile(r"^token (\d+): (.*)$", re.S)
+_HOW = {  # how someone acted, said once after their name
+    "access": ("liên kết đơn vị", "department link"),
+    "admin": ("biên tập", "editor"),
+    "login": ("biên tập", "editor"),
+    "email": ("liên kết trong thư", "email link"),
+    "cli": ("dòng lệnh", "command line"),
+}
+
+
+def who_parts(ctx: Context, who: str, via: str = "web") -> tuple[str, str | None]:
+    """A recorded actor (``token 3: Phòng Lễ tân``, ``admin``, ``x@y.vn``) as (name, how):
+    the token's label rather than its number, and what kind of access was used."""
+    m = _TOKEN_WHO.match(who)
+    if m:
+        row = tokens.get(ctx.store, int(m[1]))
+        return (m[2].strip() or (row.label if row else who)), (row.kind if row else None)
+    if via == "email":
+        return who, "email"
+    if via == "cli":
+        return who, "cli"
+    if via == "web" and who and who != "web":
+        return who, "login"  # an editor's username and password
+    return who, None
+
+
+def person(ctx: Context, who: str, via: str, lang: str) -> str:
+    """``Phòng Lễ tân (liên kết đơn vị)``: who did it, and how, for people to read."""
+    name, how = who_parts(ctx, who, via)
+    if how in _HOW:
+        return f"{name} ({_HOW[how][1 if lang == 'en' else 0]})"
+    return name
