@@ -97,6 +97,9 @@ def test_overview_department_done_and_language(browser: object, live: Live, tmp_
     p2 = phone.new_page()
     p2.goto(live.url + "/")
     assert p2.evaluate("document.documentElement.scrollWidth") <= 392
+    # A compact header: name and menu in a couple of lines, not a 150 px column of links.
+    box = p2.locator("header.top").bounding_box()
+    assert box is not None and box["height"] < 100, box
     phone.close()
     ctx.close()
 
