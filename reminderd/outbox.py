@@ -66,11 +66,15 @@ LOOKBACK_DAYS = 45  # tasks due this long ago are still looked at (overdue, corr
 OVERDUE_DAYS = 30  # the digest lists tasks overdue by up to this many days
 OVERDUE_CATCHUP_WD = 5  # an overdue notice is not started later than this many working days after due
 DIGEST_DAYS = 28  # the weekly digest covers the next four weeks
-CLAIM_TIMEOUT = dt.timedelta(minutes=15)
+CLAIM_TIMEOUT = dt.timedelta(minutes=5)
+# While it sends, a dispatcher renews its claims this often, so only a dead one's claims age.
+CLAIM_RENEW_SECONDS = 30.0
 MAX_ATTEMPTS = 12
 BACKOFF_BASE = dt.timedelta(minutes=2)
 BACKOFF_CAP = dt.timedelta(hours=6)
-BATCH = 200
+# Rows claimed at a time; a claim is renewed while it is worked on (CLAIM_RENEW_SECONDS), so a
+# slow server never makes a live claim look abandoned.
+BATCH = 100
 # `outbox purge` never deletes a row touched in the last PURGE_MIN_AGE_DAYS, counted back from
 # the latest planning pass; planning re-makes a task's rows only while its due date is within
 # LOOKBACK_DAYS, a digest only during its week, so older rows can never come back.
@@ -446,16 +450,30 @@ def record(store: Store, worker: str, outcomes: Sequence[tuple[dict[str, Any], O
     with store.engine.begin() as conn:
         for row, o in outcomes:
             values = outcome_values(row, o, now)
-            conn.execute(update(OB).where(OB.c.id == row["id"], OB.c.claimed_by == worker).values(**values))
-            counts[values["state"]] = counts.get(values["state"], 0) + 1
+            n = conn.execute(update(OB).where(OB.c.id == row["id"], OB.c.claimed_by == worker)
+                             .values(**values)).rowcount
+            if n:  # a row released and re-claimed elsewhere is no longer ours to record
+                counts[values["state"]] = counts.get(values["state"], 0) + 1
     return counts
 
 
-class _Recorder:
-    """Writes send outcomes as they arrive, a few at a time, so that a crash mid-batch
-    repeats only the messages in flight, not the whole batch."""
+def renew_claims(store: Store, worker: str, at: dt.datetime) -> int:
+    with store.engine.begin() as conn:
+        return int(conn.execute(update(OB).where(OB.c.claimed_by == worker, OB.c.state == "sending")
+                                .values(claimed_at=at)).rowcount)
 
-    EVERY = 10
+
+async def _renew_while_sending(ctx: Context, worker: str) -> None:
+    while True:
+        await asyncio.sleep(CLAIM_RENEW_SECONDS)
+        await asyncio.to_thread(renew_claims, ctx.store, worker, ctx.now())
+
+
+class _Recorder:
+    """Writes send outcomes as they arrive, a few at a time (EVERY), so that a crash repeats
+    at most those few and the messages in flight, never a batch."""
+
+    EVERY = 5
 
     def __init__(self, store: Store, worker: str, now: dt.datetime, totals: dict[str, Any]):
         self.store, self.worker, self.now, self.totals = store, worker, now, totals
@@ -577,7 +595,11 @@ async def dispatch(ctx: Context, *, limit: int | None = None, batch: int = BATCH
                     recorder.pending.append((ready[i][0], Outcome(res.ok, res.permanent, res.error)))
                     await recorder.flush()
 
-                await send_batch(settings, [m for _, m in ready], on_result=on_result)
+                keepalive = asyncio.create_task(_renew_while_sending(ctx, me))
+                try:
+                    await send_batch(settings, [m for _, m in ready], on_result=on_result)
+                finally:
+                    keepalive.cancel()
         await recorder.flush(force=True)
         last_error = recorder.last_error or last_error
     # Shared facts for /healthz on every daemon of a pair.

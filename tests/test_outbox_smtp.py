@@ -279,3 +279,22 @@ def test_implicit_tls(make_env, tmp_path, monkeypatch, tls):
         ctx, _ = make_ctx(make_env, s, at(2025, 2, 17))
         asyncio.run(outbox.planning_pass(ctx))
         assert asyncio.run(outbox.dispatch(ctx))["sent"] >= 1
+
+
+def test_live_claims_are_renewed_while_sending(make_env, sink, monkeypatch):
+    """A slow batch is never taken over: its claims are renewed while it is being sent."""
+    ctx, clock = make_ctx(make_env, sink, at(2025, 2, 17))
+    asyncio.run(outbox.planning_pass(ctx))
+    taken = outbox.claim(ctx.store, "me", clock.t, 100)
+    assert taken
+    monkeypatch.setattr(outbox, "CLAIM_RENEW_SECONDS", 0.05)
+
+    async def run_for_a_while() -> None:
+        task = asyncio.create_task(outbox._renew_while_sending(ctx, "me"))
+        clock.t += outbox.CLAIM_TIMEOUT * 3  # a very slow server
+        await asyncio.sleep(0.3)
+        task.cancel()
+
+    asyncio.run(run_for_a_while())
+    # Renewed to "now": nothing is stale, so another dispatcher releases nothing.
+    assert outbox.release_stale(ctx.store, clock.t) == 0
