@@ -457,6 +457,13 @@ def record(store: Store, worker: str, outcomes: Sequence[tuple[dict[str, Any], O
     return counts
 
 
+def stale_claims(store: Store, now: dt.datetime, timeout: dt.timedelta = CLAIM_TIMEOUT) -> int:
+    """Rows held in ``sending`` by a dispatcher that stopped renewing them (it died)."""
+    with store.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(OB).where(
+            OB.c.state == "sending", OB.c.claimed_at < now - timeout)).scalar_one())
+
+
 def renew_claims(store: Store, worker: str, at: dt.datetime) -> int:
     with store.engine.begin() as conn:
         return int(conn.execute(update(OB).where(OB.c.claimed_by == worker, OB.c.state == "sending")
@@ -588,6 +595,7 @@ async def dispatch(ctx: Context, *, limit: int | None = None, batch: int = BATCH
             try:
                 settings = settings or settings_from_config(cfg)
             except OSError as e:  # e.g. the password file is unreadable: retry later, say why
+                log.warning("smtp config error=%r rows=%d", str(e), len(ready))
                 recorder.pending += [(r, Outcome(False, False, f"cấu hình SMTP / SMTP config: {e}"))
                                      for r, _ in ready]
             else:

@@ -243,6 +243,12 @@ def test_stale_claim_is_released(make_env, sink):
     assert taken
     assert asyncio.run(outbox.dispatch(ctx))["claimed"] == 0  # held by the other process
     clock.t += outbox.CLAIM_TIMEOUT + dt.timedelta(seconds=1)
+    # /healthz says so until a dispatch releases them.
+    from reminderd.web.health import health_report
+    assert outbox.stale_claims(ctx.store, clock.t) == len(taken)
+    ctx.health["scheduler"] = "running"
+    _, body = health_report(ctx, True, None, {}, outbox.stale_claims(ctx.store, clock.t))
+    assert any("dispatcher that stopped" in w for w in body["warnings"])
     result = asyncio.run(outbox.dispatch(ctx))
     assert result["released"] == len(taken) and result["sent"] == len(taken)
 

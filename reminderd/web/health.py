@@ -54,9 +54,18 @@ def _smtp(ctx: Context) -> dict[str, Any]:
         value, at = got
         if str(at.isoformat()) >= str(out.get(field, "")):
             out[field] = at.isoformat()
-            if field == "last_error" and isinstance(value, dict):
-                out["error"] = value.get("error")
+        if field == "last_error" and isinstance(value, dict):
+            out["error"] = value.get("error")  # the reason, whichever daemon met it last
     return out
+
+
+def _stale(ctx: Context) -> int:
+    from ..outbox import stale_claims
+
+    try:
+        return stale_claims(ctx.store, ctx.now())
+    except Exception:  # database trouble is reported by the ping
+        return 0
 
 
 def _public(value: Any) -> Any:
@@ -67,7 +76,8 @@ def _public(value: Any) -> Any:
     return value
 
 
-def health_report(ctx: Context, db_ok: bool, db_error: str | None, smtp: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+def health_report(ctx: Context, db_ok: bool, db_error: str | None, smtp: dict[str, Any],
+                  stale_claims: int = 0) -> tuple[int, dict[str, Any]]:
     now = ctx.now()
     problems: list[str] = []
     warnings: list[str] = []
@@ -86,6 +96,8 @@ def health_report(ctx: Context, db_ok: bool, db_error: str | None, smtp: dict[st
         problems.append("no successful planning pass since start")
     if ctx.config_errors:
         warnings.append("last reload refused: configuration errors (previous configuration in force)")
+    if stale_claims:
+        warnings.append(f"{stale_claims} reminders held by a dispatcher that stopped (released at the next dispatch)")
     if ctx.health.get("restart_needed"):
         warnings.append("restart needed for: " + ", ".join(ctx.health["restart_needed"]))
     if smtp.get("last_error") and (not smtp.get("last_ok") or str(smtp["last_error"]) > str(smtp["last_ok"])):
@@ -115,8 +127,9 @@ def routes(ctx: Context) -> list[BaseRoute]:
     async def healthz(request: Request) -> Response:
         db_ok, db_error = await asyncio.to_thread(_ping, ctx)
         smtp = await asyncio.to_thread(_smtp, ctx)
+        stale = await asyncio.to_thread(_stale, ctx) if db_ok else 0
         metrics.of(ctx).up.set(1 if db_ok else 0)
-        code, body = health_report(ctx, db_ok, db_error, smtp)
+        code, body = health_report(ctx, db_ok, db_error, smtp, stale)
         return JSONResponse(body, status_code=code, headers={"Cache-Control": "no-store"})
 
     async def metrics_view(request: Request) -> Response:
