@@ -414,8 +414,11 @@ def test_db_upgrade_command(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-m", "reminderd", "--config", str(cfg), "db", "upgrade"],
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
-    assert re.search(r"\b0\d{3}\b", out.stdout), out.stdout
+    assert re.search(r"\(trống\) → 0\d{3}\b", out.stdout), out.stdout  # says it created the schema
     assert (tmp_path / "env" / "state" / "reminderd.db").exists()
+    again = subprocess.run([sys.executable, "-m", "reminderd", "--config", str(cfg), "db", "upgrade"],
+                           capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0 and "mới nhất" in again.stdout, again.stdout
 
 
 def test_example_config_runs_unchanged(tmp_path: Path) -> None:

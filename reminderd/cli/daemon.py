@@ -31,6 +31,8 @@ MESSAGES = {
     "sent": {"vi": "đã gửi SIGHUP tới reminderd (pid {pid}); kết quả xem ở nhật ký và /healthz",
              "en": "sent SIGHUP to reminderd (pid {pid}); see the log and /healthz for the result"},
     "upgraded": {"vi": "CSDL đã ở phiên bản mới nhất: {rev}", "en": "database schema is at the latest revision: {rev}"},
+    "migrated": {"vi": "Đã nâng cấp CSDL: {old} → {rev}", "en": "database schema upgraded: {old} → {rev}"},
+    "empty": {"vi": "(trống)", "en": "(empty)"},
 }
 
 
@@ -112,16 +114,18 @@ def cmd_reload(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from sqlalchemy import text
-
     from ..store import open_store
 
     cfg = config(args)
-    store = open_store(cfg.database_url)
+    store = open_store(cfg.database_url, migrate=False)
     try:
-        with store.engine.connect() as conn:
-            rev = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        before = store.current_revision()
+        store.upgrade()
+        after = store.current_revision()
     finally:
         store.dispose()
-    print(_t(cfg, "upgraded", rev=rev))
+    if before == after:
+        print(_t(cfg, "upgraded", rev=after))
+    else:
+        print(_t(cfg, "migrated", old=before or _t(cfg, "empty"), rev=after))
     return 0
