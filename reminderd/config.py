@@ -181,6 +181,16 @@ class Config:
                 return d
         raise KeyError(dep_id)
 
+    def department_name(self, dep_id: str | None, language: str | None = None) -> str:
+        """The department's name for people; its id if the config no longer has it (a row
+        planned before the department was renamed or removed), "" for none."""
+        if not dep_id:
+            return ""
+        try:
+            return self.department(dep_id).display(language or self.language)
+        except KeyError:
+            return dep_id
+
     def tier_of(self, country: str | None) -> str | None:
         """The partner tier a country belongs to, or None."""
         if not country:

@@ -170,14 +170,6 @@ def task_uid(task: PlannedTask, feed: FeedName) -> str:
     return f"{task.event.id}.{task.rule.id}.{task.occurrence.date:%Y%m%d}.{feed.scope}@{UID_DOMAIN}"
 
 
-def _dep(runtime: Runtime, dep_id: str) -> str:
-    cfg = runtime.config
-    try:
-        return cfg.department(dep_id).display(cfg.language)
-    except KeyError:
-        return dep_id
-
-
 def _date(lang: str, d: dt.date) -> str:
     return d.isoformat() if lang == "en" else f"{d.day:02d}/{d.month:02d}/{d.year}"
 
@@ -215,9 +207,9 @@ def task_item(task: PlannedTask, runtime: Runtime, feed: FeedName, role: Role | 
     rule = i18n.t(lang, f"rule.{lead.unit}", far=lead.far, near=lead.near)
     lines = [task.action,
              t(lang, "task.event", title=task.occurrence.title, date=i18n.fmt_date(lang, task.occurrence.date)),
-             t(lang, "task.owner", name=_dep(runtime, task.owner))]
+             t(lang, "task.owner", name=runtime.config.department_name(task.owner))]
     if task.support:
-        lines.append(t(lang, "task.support", names=", ".join(_dep(runtime, s) for s in task.support)))
+        lines.append(t(lang, "task.support", names=", ".join(runtime.config.department_name(s) for s in task.support)))
     lines.append(t(lang, "task.lead", lead=lead.text, rule=rule))
     lines.append(t(lang, "task.window", start=i18n.fmt_date(lang, task.window_start),
                    due=i18n.fmt_date(lang, task.due)))
@@ -276,7 +268,7 @@ def feed_meta(runtime: Runtime, feed: FeedName) -> FeedMeta:
     cfg = runtime.config
     lang = cfg.language
     if feed.kind == "department":
-        name = _dep(runtime, feed.value)
+        name = runtime.config.department_name(feed.value)
     elif feed.kind == "country":
         name = country_name(feed.value, lang)
     elif feed.kind == "tag":

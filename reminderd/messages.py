@@ -159,15 +159,6 @@ def _env() -> jinja2.Environment:
     return env
 
 
-def dep_name(cfg: Config, dep_id: str | None) -> str:
-    if not dep_id:
-        return ""
-    try:
-        return cfg.department(dep_id).display(cfg.language)
-    except KeyError:
-        return dep_id  # a department removed from the config since the row was planned
-
-
 def ack_url(cfg: Config, signer: Signer, item: dict[str, Any], recipient: str,
             now: dt.datetime, nonce: str) -> str:
     days = int(cfg.get("reminders", "ack_link_days"))
@@ -183,9 +174,9 @@ def _context(mail: Mail, cfg: Config, signer: Signer | None, now: dt.datetime) -
     nonce = nonce_for(mail.message_id)
     ctx: dict[str, Any] = {
         "kind": kind, "lang": lang, "org": cfg.org_name, "p": p,
-        "department": dep_name(cfg, p.get("department")),
-        "owner": dep_name(cfg, p.get("owner")),
-        "support": [dep_name(cfg, s) for s in p.get("support", [])],
+        "department": cfg.department_name(p.get("department")),
+        "owner": cfg.department_name(p.get("owner")),
+        "support": [cfg.department_name(s) for s in p.get("support", [])],
         "role": p.get("role", "owner"),
         "d": lambda v: _date(v, lang),
         "ack": None,
@@ -198,7 +189,7 @@ def _context(mail: Mail, cfg: Config, signer: Signer | None, now: dt.datetime) -
         items = []
         for it in p.get("items", []):
             it = dict(it)
-            it["owner_name"] = dep_name(cfg, it.get("owner"))
+            it["owner_name"] = cfg.department_name(it.get("owner"))
             it["ack"] = (ack_url(cfg, signer, it, mail.recipient, now, nonce)
                          if signer is not None and it.get("role") == "owner" else None)
             items.append(it)

@@ -70,12 +70,6 @@ def parse_date(text: str, error: type[Exception] = ValueError) -> dt.date:
         raise error(f"{text!r}: không có ngày này (tháng 01–12, ngày có thật trong tháng)") from None
 
 
-def dep_name(cfg: Config, dep_id: str) -> str:
-    try:
-        return cfg.department(dep_id).display(cfg.language)
-    except KeyError:
-        return dep_id
-
 
 def check_department(cfg: Config, dep_id: str | None) -> None:
     if dep_id is not None and dep_id not in cfg.department_ids:

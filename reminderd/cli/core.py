@@ -18,7 +18,7 @@ from ..occurrences import occurrence_in_year, rule_years
 from ..plan import event_active, plan_task, task_applies, upcoming_rows
 from ..runtime import Runtime, load_runtime, workdays_for
 from ..workdays import WorkdayCalendar
-from .common import check_department, date_arg, dep_name, runtime, today
+from .common import check_department, date_arg, runtime, today
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -203,11 +203,11 @@ def print_table(cfg: Config, rows: list[tuple[Occurrence, PlannedTask | None]],
             window += f" ({t(lang, 'provisional')})"
         what = f"{tk.action} — {occ.title} ({fmt_date(lang, occ.date)})"
         if tk.support:
-            names = ", ".join(dep_name(cfg, s) for s in tk.support)
+            names = ", ".join(cfg.department_name(s) for s in tk.support)
             what += f"; {t(lang, 'role.support')}: {names}"
         key_date = tk.window_start if start <= tk.window_start <= end else tk.due
         table.append((fmt_date(lang, key_date), t(lang, "kind.task"), window,
-                      dep_name(cfg, tk.owner), what))
+                      cfg.department_name(tk.owner), what))
     widths = [max(len(r[i]) for r in [head, *table]) for i in range(4)]
     for r in [head, *table]:
         print("  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4])
@@ -264,9 +264,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print(t(lang, "explain.lead", lead=tr.lead.text, rule=rule))
         sup = ""
         if tk.support:
-            sup = f"; {t(lang, 'role.support')}: " + ", ".join(dep_name(cfg, s) for s in tk.support)
+            sup = f"; {t(lang, 'role.support')}: " + ", ".join(cfg.department_name(s) for s in tk.support)
         print(t(lang, "explain.window", start=tk.window_start, start_wd=weekday(lang, tk.window_start),
-                due=tk.due, due_wd=weekday(lang, tk.due), owner=dep_name(cfg, tk.owner),
+                due=tk.due, due_wd=weekday(lang, tk.due), owner=cfg.department_name(tk.owner),
                 support=sup))
         holidays_ = [s for s in tk.skipped if s.date.weekday() < 5 or wd.holiday_name(s.date)]
         weekends = len(tk.skipped) - len(holidays_)

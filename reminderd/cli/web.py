@@ -13,7 +13,7 @@ from ..errors import ReminderdError
 from ..i18n import lookup
 from ..store import Store, open_store
 from ..web.subscribe import revoke_derived
-from .common import check_department, config, dep_name
+from .common import check_department, config
 
 TEXT: dict[str, dict[str, str]] = {
     "no_tty": {"vi": "không có terminal để gõ mật khẩu; hãy dùng --password-stdin "
@@ -78,7 +78,7 @@ def cmd_create(args: argparse.Namespace) -> int:
     tid, secret = tokens.create(_store(cfg), kind, scope, args.label, _now())
     base = str(cfg.get("http", "base_url")).rstrip("/")
     lang = cfg.language
-    what = dep_name(cfg, args.department) if args.department else ("editor" if lang == "en" else "biên tập")
+    what = cfg.department_name(args.department) if args.department else ("editor" if lang == "en" else "biên tập")
     print(f"#{tid} {what} — {args.label}")
     print(f"{base}/a/{secret}")
     if lang == "en":
@@ -97,7 +97,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     tz = cfg.tz
     lang = cfg.language
     for r in rows:
-        scope = dep_name(cfg, r.scope.split("/", 1)[1]) if r.scope.startswith("department/") else r.scope
+        scope = cfg.department_name(r.scope.split("/", 1)[1]) if r.scope.startswith("department/") else r.scope
         state = (_t(lang, "revoked_on", date=f"{r.revoked_at.astimezone(tz):%Y-%m-%d}") if r.revoked_at
                  else _t(lang, "active"))
         used = f"{r.last_used_at.astimezone(tz):%Y-%m-%d %H:%M}" if r.last_used_at else "-"

@@ -21,7 +21,6 @@ from starlette.routing import BaseRoute, Route
 from .. import acks
 from ..context import Context
 from ..i18n import fmt_date
-from ..messages import dep_name
 from ..outbox import task_for
 from ..signing import AckClaim, LinkError, signer_for
 from .strings import translator
@@ -58,7 +57,7 @@ class AckPages:
                 task = {"title": t.occurrence.title, "action": t.action,
                         "event_date": fmt_date(lang, t.occurrence.date),
                         "window_start": fmt_date(lang, t.window_start), "due": fmt_date(lang, t.due),
-                        "owner": dep_name(cfg, t.owner)}
+                        "owner": cfg.department_name(t.owner)}
         ack = kw.pop("ack", None)
         html = self.env.get_template("ack_page.html").render(
             lang=lang, org=cfg.org_name, app=translator(lang)("app"), overview=translator(lang)("overview"),

@@ -29,7 +29,7 @@ from ..feed_text import tag_title
 from ..yearview import colour, event_tag, year_grid
 from . import subscribe
 from .strings import translator
-from .views import KeyCache, Visitor, dep_name, find_task, human_date, may_read, person, resolve, task_views, who_parts
+from .views import KeyCache, Visitor, find_task, human_date, may_read, person, resolve, task_views, who_parts
 
 PKG = Path(__file__).resolve().parent.parent
 SECURITY_HEADERS = {
@@ -70,7 +70,7 @@ class Pages:
         T = translator(v.lang)
         html = self.env.get_template(name).render(
             T=T, v=v, lang=v.lang, org=ctx.config.org_name, today=ctx.today(),
-            departments=ctx.config.departments, dep=lambda d: dep_name(ctx, d, v.lang),
+            departments=ctx.config.departments, dep=lambda d: ctx.config.department_name(d, v.lang),
             date=lambda d: human_date(v.lang, d), path=request.url.path,
             tag=lambda x: tag_title(x, v.lang), country=lambda c: country_name(c, v.lang),
             adhoc_errors=ctx.health.get("adhoc_errors", []), today_tz=ctx.config.tz,

@@ -112,7 +112,7 @@ def explain_lines(ctx: Context, task: PlannedTask, lang: str) -> list[str]:
     out = [occ.explain(lang),
            f"{rule.lead.text}: " + t(lang, "rule." + rule.lead.unit, near=rule.lead.near, far=rule.lead.far),
            t(lang, "explain.window", start=task.window_start, start_wd=weekday(lang, task.window_start),
-             due=task.due, due_wd=weekday(lang, task.due), owner=dep_name(ctx, task.owner, lang),
+             due=task.due, due_wd=weekday(lang, task.due), owner=ctx.config.department_name(task.owner, lang),
              support="").strip()]
     named = [s for s in task.skipped if s.date.weekday() < 5 or ctx.runtime.workdays.holiday_name(s.date)]
     weekends = len(task.skipped) - len(named)
@@ -164,13 +164,6 @@ def find_task(ctx: Context, key: str) -> PlannedTask | None:
         if occ is not None and occ.date == date:
             return plan_task(rule, occ, ctx.runtime.workdays) if task_applies(rule, occ, ctx.config) else None
     return None
-
-
-def dep_name(ctx: Context, dep_id: str, lang: str) -> str:
-    try:
-        return str(ctx.config.department(dep_id).display(lang))
-    except KeyError:
-        return dep_id
 
 
 def human_date(lang: str, d: dt.date) -> str:
