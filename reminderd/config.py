@@ -201,6 +201,16 @@ class Config:
         return None
 
 
+def parse_iso_date(text: str) -> dt.date:
+    """An ISO date; the ValueError says whether the form is wrong or the day does not exist."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        raise ValueError(f"{text!r}: cần ngày dạng YYYY-MM-DD, ví dụ 2025-01-29")
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{text!r}: không có ngày này (tháng 01–12, ngày có thật trong tháng)") from None
+
+
 def _resolve(base: Path, value: str) -> Path:
     p = Path(os.path.expanduser(value))
     return p if p.is_absolute() else (base / p).resolve()
@@ -262,12 +272,10 @@ def _check_value(typ: str, value: Any, base: Path) -> tuple[Any, str | None]:
                 if isinstance(item, dt.date):
                     out.append(item)
                     continue
-                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(item)):
-                    return value, f"{item!r}: cần ngày dạng \"YYYY-MM-DD\""
                 try:
-                    out.append(dt.date.fromisoformat(str(item)))
-                except ValueError:
-                    return value, f"{item!r}: không có ngày này (tháng 01–12, ngày có thật trong tháng)"
+                    out.append(parse_iso_date(str(item)))
+                except ValueError as e:
+                    return value, str(e)
             else:
                 v, err = _check_value(inner, item, base)
                 if err:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 import sys
 from pathlib import Path
 
-from ..config import Config, config_path, load_config
+from ..config import Config, config_path, load_config, parse_iso_date
 from ..errors import ReminderdError
 from ..runtime import Runtime, load_runtime
 
@@ -57,17 +56,10 @@ def today(cfg: Config) -> dt.date:
 
 
 def date_arg(text: str) -> dt.date:
-    return parse_date(text, argparse.ArgumentTypeError)
-
-
-def parse_date(text: str, error: type[Exception] = ValueError) -> dt.date:
-    """An ISO date; the error says whether the form is wrong or the day does not exist."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-        raise error(f"{text!r}: cần ngày dạng YYYY-MM-DD, ví dụ 2025-01-29")
     try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise error(f"{text!r}: không có ngày này (tháng 01–12, ngày có thật trong tháng)") from None
+        return parse_iso_date(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 
