@@ -13,6 +13,7 @@ from typing import Any
 from .. import acks, outbox
 from ..context import Context
 from ..errors import ReminderdError
+from ..i18n import lookup
 from ..mailer import send_batch, settings_from_config
 from ..messages import Mail, compose, make_message_id
 from ..runtime import Runtime
@@ -55,8 +56,11 @@ _STATES_VI = {"pending": "chờ gửi", "sending": "đang gửi", "sent": "đã 
               "dead": "không gửi được", "cancelled": "đã hủy"}
 
 
+_TEXT = {key: {"vi": vi, "en": _EN[key]} for key, vi in _VI.items()}
+
+
 def _t(rt: Runtime, key: str, **kw: Any) -> str:
-    return (_EN if rt.config.language == "en" else _VI)[key].format(**kw)
+    return lookup(_TEXT, rt.config.language, key, **kw)
 
 
 def _kind(rt: Runtime, kind: str) -> str:
