@@ -7,7 +7,9 @@ source language, so every key must have a ``vi`` text.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+
+from .model import SkippedDay
 
 MESSAGES: dict[str, dict[str, str]] = {
     "ok": {"vi": "Hợp lệ: {events} sự kiện, {tasks} việc trong {files} tệp; {departments} đơn vị.",
@@ -96,3 +98,14 @@ def fmt_date(lang: str, d: dt.date) -> str:
     if lang == "en":
         return d.strftime("%a %Y-%m-%d")
     return f"{weekday('vi', d)} {d.day:02d}/{d.month:02d}/{d.year}"
+
+
+def skipped_lines(lang: str, skipped: Sequence[SkippedDay], holiday_name: Callable[[dt.date], str | None]
+                  ) -> list[str]:
+    """The days a window skipped, as ``explain`` shows them (CLI and page): each holiday or
+    weekday off on its own line, ordinary weekends as one count."""
+    named = [s for s in skipped if s.date.weekday() < 5 or holiday_name(s.date)]
+    lines = [t(lang, "explain.skip", date=s.date, weekday=weekday(lang, s.date), reason=s.reason) for s in named]
+    if len(skipped) > len(named):
+        lines.append(t(lang, "explain.skip.weekends", n=len(skipped) - len(named)))
+    return lines

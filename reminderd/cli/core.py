@@ -12,7 +12,7 @@ from .. import dateforms, lunar
 from ..config import Config, config_path, load_config
 from ..errors import ReminderdError, ValidationError
 from ..feeds import public_feeds
-from ..i18n import fmt_date, t, weekday
+from ..i18n import fmt_date, skipped_lines, t, weekday
 from ..model import Occurrence, PlannedTask
 from ..occurrences import occurrence_in_year, rule_years
 from ..plan import event_active, plan_task, task_applies, upcoming_rows
@@ -268,13 +268,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print(t(lang, "explain.window", start=tk.window_start, start_wd=weekday(lang, tk.window_start),
                 due=tk.due, due_wd=weekday(lang, tk.due), owner=cfg.department_name(tk.owner),
                 support=sup))
-        holidays_ = [s for s in tk.skipped if s.date.weekday() < 5 or wd.holiday_name(s.date)]
-        weekends = len(tk.skipped) - len(holidays_)
         print(t(lang, "explain.skipped", n=len(tk.skipped), start=tk.window_start, date=occ.date))
-        for s in holidays_:
-            print(t(lang, "explain.skip", date=s.date, weekday=weekday(lang, s.date), reason=s.reason))
-        if weekends:
-            print(t(lang, "explain.skip.weekends", n=weekends))
+        for line in skipped_lines(lang, tk.skipped, wd.holiday_name):
+            print(line)
         if tk.provisional:
             print("    " + t(lang, "provisional.note", year=occ.date.year,
                              through=cfg.get("workdays", "confirmed_through")))

@@ -17,7 +17,7 @@ from starlette.requests import Request
 
 from .. import acks, tokens, webauth
 from ..context import Context
-from ..i18n import fmt_date, t, weekday
+from ..i18n import fmt_date, skipped_lines, t, weekday
 from ..model import PlannedTask
 from ..occurrences import occurrence_in_year
 
@@ -114,15 +114,10 @@ def explain_lines(ctx: Context, task: PlannedTask, lang: str) -> list[str]:
            t(lang, "explain.window", start=task.window_start, start_wd=weekday(lang, task.window_start),
              due=task.due, due_wd=weekday(lang, task.due), owner=ctx.config.department_name(task.owner, lang),
              support="").strip()]
-    named = [s for s in task.skipped if s.date.weekday() < 5 or ctx.runtime.workdays.holiday_name(s.date)]
-    weekends = len(task.skipped) - len(named)
     if task.skipped:
         out.append(t(lang, "explain.skipped", n=len(task.skipped), start=task.window_start,
                      date=occ.date).strip())
-        out += [t(lang, "explain.skip", date=s.date, weekday=weekday(lang, s.date), reason=s.reason).strip()
-                for s in named]
-        if weekends:
-            out.append(t(lang, "explain.skip.weekends", n=weekends).strip())
+        out += [line.strip() for line in skipped_lines(lang, task.skipped, ctx.runtime.workdays.holiday_name)]
     if task.provisional:
         out.append(t(lang, "provisional.note", year=occ.date.year,
                      through=ctx.config.get("workdays", "confirmed_through")))
