@@ -9,6 +9,7 @@ paths resolve against the config file's own directory.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import tomllib
@@ -433,6 +434,7 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
                   partners=partners, raw=raw)
 
 
+@functools.lru_cache(maxsize=1)
 def _known_countries() -> frozenset[str]:
     """Codes we can name (the national-day table) plus every country `holidays` knows."""
     import holidays
