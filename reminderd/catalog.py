@@ -23,8 +23,8 @@ from .errors import DateFormError, Problem, ValidationError
 from .model import EventRule, Lead, Source, TaskRule
 
 EVENT_KEYS = ("id", "title", "date", "country", "tags", "since", "every", "start", "until",
-              "description", "task")
-TASK_KEYS = ("id", "action", "lead", "owner", "support", "when", "tier", "note")
+              "description", "task", "title_en", "source")
+TASK_KEYS = ("id", "action", "lead", "owner", "support", "when", "tier", "note", "action_en")
 PLACEHOLDERS = frozenset({"ordinal", "year", "since", "date"})
 _PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 _LEAD_RE = re.compile(r"(\d{1,3})(?:-(\d{1,3}))?(wd|d)")
@@ -119,6 +119,10 @@ def parse_event(raw: Any, source: Source, cfg: Config, index: int = 0, adhoc: bo
         title = ""
     elif msg := _placeholders_ok(title):
         err("title", msg)
+    title_en = _optional_text(raw, "title_en", err)
+    # An English-language config shows the English title where the catalog has one.
+    shown_title = title_en if cfg.language == "en" and title_en else title
+    reference = _optional_text(raw, "source", err)
 
     form: dateforms.DateForm | None = None
     if "date" not in raw:
@@ -194,9 +198,21 @@ def parse_event(raw: Any, source: Source, cfg: Config, index: int = 0, adhoc: bo
 
     if any(not p.warning for p in problems) or form is None or not isinstance(eid, str):
         return None, problems
-    return EventRule(id=eid, title=title, date=form.text, source=source, country=country,
+    return EventRule(id=eid, title=shown_title, date=form.text, source=source, country=country,
                      tags=tuple(tags), since=since, every=every, start=start, until=until,
-                     description=description, tasks=tuple(tasks), adhoc=adhoc), problems
+                     description=description, tasks=tuple(tasks), adhoc=adhoc,
+                     title_vi=title, title_en=title_en, reference=reference), problems
+
+
+def _optional_text(raw: Mapping[str, Any], key: str, err: Callable[[str, str], None]) -> str:
+    """An optional one-line text key ("title_en", "source", "action_en"); "" when absent."""
+    value = raw.get(key, "")
+    if not isinstance(value, str):
+        err(key, "cần một chuỗi")
+        return ""
+    if msg := _placeholders_ok(value):
+        err(key, msg)
+    return value.strip()
 
 
 def _parse_task(raw: Any, f: str, where: str, line: int | None, cfg: Config,
@@ -223,6 +239,7 @@ def _parse_task(raw: Any, f: str, where: str, line: int | None, cfg: Config,
         action = ""
     elif msg := _placeholders_ok(action):
         err("action", msg)
+    action_en = _optional_text(raw, "action_en", err)
     lead = None
     if "lead" not in raw:
         err("lead", "thiếu; cần ví dụ \"5-7wd\"")
@@ -267,7 +284,8 @@ def _parse_task(raw: Any, f: str, where: str, line: int | None, cfg: Config,
     if any(not p.warning for p in problems) or lead is None:
         return None, problems
     assert isinstance(tid, str) and isinstance(owner, str)
-    return TaskRule(id=tid, action=action, lead=lead, owner=owner,
+    shown_action = action_en if cfg.language == "en" and action_en else action
+    return TaskRule(id=tid, action=shown_action, lead=lead, owner=owner,
                     support=tuple(s for s in support if isinstance(s, str)),
                     when=when, tier=tier, note=note), problems
 

@@ -35,6 +35,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "count": {"vi": "{events} sự kiện, {tasks} việc.", "en": "Events: {events}; tasks: {tasks}."},
     "explain.event": {"vi": "Sự kiện {id}: {title}", "en": "Event {id}: {title}"},
     "explain.rule": {"vi": "  Quy tắc ngày: {date} ({file})", "en": "  Date rule: {date} ({file})"},
+    "explain.source": {"vi": "  Nguồn: {source}", "en": "  Source: {source}"},
     "explain.none": {"vi": "  Năm {year}: không có lần nào — {why}.",
                      "en": "  {year}: no occurrence — {why}."},
     "explain.occ": {"vi": "  Năm {year}: {how}", "en": "  {year}: {how}"},

@@ -70,6 +70,11 @@ class EventRule:
     description: str = ""
     tasks: tuple[TaskRule, ...] = ()
     adhoc: bool = False  # added from the web page / API rather than a catalog file
+    # `title` is what users see (English when the config is English and the catalog gives one);
+    # the catalog's own texts are kept for exports and `explain`.
+    title_vi: str = ""
+    title_en: str = ""
+    reference: str = ""  # the catalog's `source` key: where the date comes from
 
 
 @dataclass(frozen=True)

@@ -163,3 +163,44 @@ def test_task_problems_point_at_the_task_and_duplicates_always_show(make_env):
     text = "\n".join(msgs)
     assert "main.toml:8: event su-kien/viec: owner:" in text, text  # the task's id line
     assert "mã việc bị trùng" in text, text  # reported although both tasks have errors
+
+
+BILINGUAL = """
+[[event]]
+id = "quoc-khanh-cn"
+title = "Quốc khánh nước Cộng hòa Nhân dân Trung Hoa lần thứ {ordinal}"
+title_en = "National Day of the People's Republic of China ({ordinal})"
+source = "Luật ngày lễ của Trung Quốc (1949)"
+date = "10-01"
+country = "CN"
+since = "1949-10-01"
+
+[[event.task]]
+id = "thu"
+action = "Gửi thư chúc mừng"
+action_en = "Send the letter of congratulations"
+lead = "5-7wd"
+owner = "so-ngoai-vu"
+"""
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_english_titles_actions_and_source(make_env, language):
+    from .conftest import SMALL_CONFIG
+    config = SMALL_CONFIG.replace('name = "UBND tỉnh Thử"', f'name = "UBND tỉnh Thử"\nlanguage = "{language}"')
+    cat = load(make_env, BILINGUAL, config=config)
+    ev = cat.event("quoc-khanh-cn")
+    assert ev.reference == "Luật ngày lễ của Trung Quốc (1949)"
+    assert ev.title_vi.startswith("Quốc khánh") and ev.title_en.startswith("National Day")
+    if language == "en":
+        assert ev.title == ev.title_en and ev.tasks[0].action == "Send the letter of congratulations"
+    else:
+        assert ev.title == ev.title_vi and ev.tasks[0].action == "Gửi thư chúc mừng"
+
+
+def test_bilingual_keys_are_checked(make_env):
+    bad = BILINGUAL.replace('source = "Luật ngày lễ của Trung Quốc (1949)"', "source = 3").replace(
+        "({ordinal})", "({bogus})")
+    found = problems(make_env, bad)
+    assert any("quoc-khanh-cn" in p and "source" in p for p in found)
+    assert any("title_en" in p and "bogus" in p for p in found)

@@ -239,6 +239,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
     year = args.year or today(cfg).year
     print(t(lang, "explain.event", id=ev.id, title=ev.title))
     print(t(lang, "explain.rule", date=ev.date, file=ev.source))
+    if ev.reference:
+        print(t(lang, "explain.source", source=ev.reference))
     if not event_active(ev, cfg):
         print(t(lang, "explain.none", year=year, why=t(lang, "why.inactive", country=ev.country)))
         return 0
