@@ -2,17 +2,26 @@
 
 ``SmtpSink`` records every accepted message; ``replies`` scripts the DATA answers
 ("421 …" then "250 …", or "550 …") to exercise retry and dead rows.
+
+Fault injection (tests/test_faults_*.py): ``rcpt_replies`` answers RCPT for chosen
+addresses (a poison recipient always 451 or 550); ``data_faults`` makes DATA for a chosen
+recipient answer a code, ``"drop"`` the connection or ``"hang"`` (never answer); ``delay``
+slows every MAIL/RCPT/DATA answer; ``after_accept`` is called right after a 250 to DATA
+has been written to the socket (the kill -9 test kills the daemon there, before it can
+record the send); ``life`` tags each accepted message with the daemon process that sent it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
 import ssl
 import textwrap
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -34,23 +43,100 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Accepted:
+    """One message the server answered 250 to DATA."""
+
+    n: int  # 1-based order of acceptance at this server
+    life: int  # ``Handler.life`` at that moment: which daemon process sent it
+    message_id: str
+    subject: str
+
+
 @dataclass
 class Handler:
     replies: list[str] = field(default_factory=list)  # consumed in order; then 250
     received: list[tuple[str, list[str], bytes]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     auth_ok: int = 0
+    # --- fault injection ---
+    rcpt_replies: dict[str, str] = field(default_factory=dict)  # address → RCPT answer ("451 …")
+    data_faults: dict[str, str] = field(default_factory=dict)  # address → "4xx …"/"5xx …"/"drop"/"hang"
+    delay: float = 0.0  # seconds before answering each MAIL, RCPT and DATA
+    hang_seconds: float = 60.0  # how long a "hang" keeps silent (the client gives up first)
+    after_accept: Callable[[int], None] | None = None  # called with Accepted.n once the 250 is out
+    life: int = 0
+    accepted: list[Accepted] = field(default_factory=list)
+    # (time.monotonic(), recipient, answer) for every RCPT refused and every DATA answered
+    attempts: list[tuple[float, str, str]] = field(default_factory=list)
+    ehlos: int = 0  # EHLO commands seen (two per STARTTLS connection, one without TLS)
+
+    def _attempt(self, rcpt: str, answer: str) -> None:
+        with self.lock:
+            self.attempts.append((time.monotonic(), rcpt, answer))
+
+    async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str,
+                          responses: list[str]) -> list[str]:
+        with self.lock:
+            self.ehlos += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str,
+                          options: list[str]) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          options: list[str]) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        reply = self.rcpt_replies.get(address)
+        if reply is not None:
+            self._attempt(address, reply)
+            return reply
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(options)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        rcpt = envelope.rcpt_tos[0] if envelope.rcpt_tos else ""
+        fault = self.data_faults.get(rcpt)
+        if fault == "hang":  # read the whole message, then say nothing
+            self._attempt(rcpt, "hang")
+            await asyncio.sleep(self.hang_seconds)
+            return "451 4.3.0 woke up too late"
+        if fault == "drop":  # read the whole message, then close the connection without a word
+            self._attempt(rcpt, "drop")
+            server.transport.abort()
+            return "421 4.3.0 gone"  # written to a closed transport: never arrives
         with self.lock:
-            reply = self.replies.pop(0) if self.replies else "250 OK"
+            reply = fault or (self.replies.pop(0) if self.replies else "250 OK")
+            n = 0
             if reply.startswith("250"):
                 self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+                msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+                n = len(self.accepted) + 1
+                self.accepted.append(Accepted(n, self.life, str(msg["Message-ID"]), str(msg["Subject"])))
+            self.attempts.append((time.monotonic(), rcpt, reply))
+        if n and self.after_accept is not None:
+            # Runs once smtp_DATA has written this 250 to the socket (the next loop turn).
+            asyncio.get_running_loop().call_soon(self.after_accept, n)
         return reply
 
     def messages(self) -> list[EmailMessage]:
         return [email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[misc]
                 for _, _, raw in self.received]
+
+    def tries(self, rcpt: str) -> list[tuple[float, str]]:
+        """(when, answer) of every attempt to deliver to ``rcpt`` (refused or answered)."""
+        with self.lock:
+            return [(t, a) for t, r, a in self.attempts if r == rcpt]
 
 
 class SmtpSink:
@@ -135,4 +221,4 @@ def sink_env(tmp: Path, monkeypatch: Any, *, tls: str = "starttls") -> Iterator[
         sink.stop()
 
 
-__all__ = ["PASSWORD", "SMALL_CATALOG", "USER", "SmtpSink", "config_text", "sink_env"]
+__all__ = ["PASSWORD", "SMALL_CATALOG", "USER", "Accepted", "Handler", "SmtpSink", "config_text", "sink_env"]
