@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from ..errors import ReminderdError, ValidationError
 
 # Command groups, in help order. Each entry is a module under reminderd.cli.
-GROUPS = ["core", "feeds", "mail", "daemon", "web"]
+GROUPS = ["core", "feeds", "mail", "daemon", "web", "world"]
 
 
 def _version() -> str:
