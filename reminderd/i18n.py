@@ -69,6 +69,34 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "(moved back to a working day if it falls on a day off)"},
     "role.owner": {"vi": "chủ trì", "en": "lead"},
     "role.support": {"vi": "phối hợp", "en": "support"},
+    # `reminderd countries` (cli/world.py) and its warning in `check`
+    "world.col.code": {"vi": "Mã", "en": "Code"},
+    "world.col.country": {"vi": "Nước", "en": "Country"},
+    "world.col.national_day": {"vi": "Quốc khánh {year}", "en": "National day {year}"},
+    "world.col.relations": {"vi": "Thiết lập quan hệ ngoại giao", "en": "Diplomatic relations since"},
+    "world.col.tiers": {"vi": "Hạng đối tác", "en": "Partner tier"},
+    "world.count": {
+        "vi": "{n} nước: {national} có Quốc khánh trong danh mục, {relations} có ngày thiết lập quan hệ "
+              "ngoại giao, {partners} nằm trong [partners] của cấu hình.",
+        "en": "{n} countries: {national} with a national day in the catalog, {relations} with a "
+              "diplomatic-relations date, {partners} in the config's [partners]."},
+    "world.missing.national_day": {
+        "vi": "Nước trong danh sách tham chiếu chưa có Quốc khánh trong danh mục ({n}):",
+        "en": "Countries of the reference list without a national day in the catalog ({n}):"},
+    "world.missing.relations": {
+        "vi": "Nước trong danh sách tham chiếu chưa có ngày kỷ niệm thiết lập quan hệ ngoại giao ({n}):",
+        "en": "Countries of the reference list without a diplomatic-relations anniversary ({n}):"},
+    "world.missing.partners": {
+        "vi": "Mã nước trong [partners] của cấu hình không có sự kiện Quốc khánh trong danh mục ({n}); "
+              "các nước này sẽ không có thư chúc mừng Quốc khánh:",
+        "en": "Codes in the config's [partners] with no national-day event in the catalog ({n}); "
+              "no national-day letter will be planned for them:"},
+    "world.missing.none": {"vi": "  (không có)", "en": "  (none)"},
+    "world.partner_without_national_day": {
+        "vi": "[partners] {tier}: nước {code} ({name}) không có sự kiện Quốc khánh (nhãn \"quoc-khanh\") "
+              "trong danh mục; sẽ không có thư chúc mừng Quốc khánh cho nước này",
+        "en": "[partners] {tier}: country {code} ({name}) has no national-day event (tag \"quoc-khanh\") "
+              "in the catalog; no national-day letter will be planned for it"},
 }
 
 WEEKDAYS = {
