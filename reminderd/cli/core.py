@@ -19,6 +19,7 @@ from ..plan import event_active, plan_task, task_applies, upcoming_rows
 from ..runtime import Runtime, load_runtime, workdays_for
 from ..workdays import WorkdayCalendar
 from .common import check_department, date_arg, runtime, today
+from .world import partner_warnings
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -116,7 +117,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"  {rt.config.path}: {msg}", file=sys.stderr)
         return 1
     warnings = ([str(w) for w in rt.catalog.warnings] + leap_month_gaps(rt, year - 1, year + 10)
-                + [f"{rt.config.path}: {m}" for m in feed_unmatched])
+                + [f"{rt.config.path}: {m}" for m in feed_unmatched]
+                + partner_warnings(rt))  # a [partners] code without a national day (cli/world.py)
     if warnings:
         print(t(lang, "warnings", n=len(warnings)))
         for w in warnings:

@@ -1,0 +1,223 @@
+"""countries: the shipped world — each country's national day, diplomatic relations, [partners] tier.
+
+Everything is read from the loaded catalog, not from a table of its own: a country has a
+national day when some event with a ``country`` carries the tag ``quoc-khanh``, and a
+diplomatic-relations date when some event carries the tag ``ky-niem-quan-he-ngoai-giao``
+(the date is that event's ``since``). So a province that adds its own events sees them here,
+and ``--missing`` says what the catalog still lacks. The reference list of countries is
+``countries.VI`` (the UN member states, the Holy See and Palestine) without Viet Nam itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .. import countries
+from ..catalog import Catalog
+from ..config import Config
+from ..i18n import t
+from ..model import EventRule
+from ..occurrences import occurrence_in_year
+from ..runtime import Runtime
+from .common import runtime, today
+
+NATIONAL_DAY_TAG = "quoc-khanh"
+RELATIONS_TAG = "ky-niem-quan-he-ngoai-giao"
+HOME = "VN"
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "countries", help="các nước trong danh mục: Quốc khánh, quan hệ ngoại giao, hạng đối tác",
+        description="Liệt kê từng nước: mã, tên, ngày Quốc khánh năm nay, ngày thiết lập quan hệ ngoại giao "
+                    "với Việt Nam và hạng trong [partners] của cấu hình. Dữ liệu lấy từ danh mục đã nạp: sự kiện "
+                    "có country và nhãn \"quoc-khanh\" hoặc \"ky-niem-quan-he-ngoai-giao\". Với --missing: "
+                    "các nước còn thiếu; mã thoát 1 nếu một mã nước trong [partners] không có Quốc khánh.")
+    p.add_argument("--year", type=int, help="năm để tính ngày Quốc khánh (mặc định: năm nay)")
+    p.add_argument("--partners", action="store_true", help="chỉ các nước có trong [partners] của cấu hình")
+    p.add_argument("--missing", action="store_true",
+                   help="liệt kê nước chưa có Quốc khánh, chưa có ngày quan hệ ngoại giao trong danh mục, "
+                        "và mã nước trong [partners] không có Quốc khánh (khi đó mã thoát 1)")
+    p.add_argument("--json", action="store_true", help="in JSON")
+    p.set_defaults(func=cmd_countries)
+
+
+# ---- the world as the catalog knows it ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CountryRow:
+    code: str
+    name: str
+    national_day_event: str | None
+    national_day: dt.date | None
+    relations_event: str | None
+    relations: dt.date | None
+    tiers: tuple[str, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "national_day": self.national_day.isoformat() if self.national_day else None,
+            "national_day_event": self.national_day_event,
+            "relations": self.relations.isoformat() if self.relations else None,
+            "relations_event": self.relations_event,
+            "tiers": list(self.tiers),
+        }
+
+
+def reference_codes() -> list[str]:
+    """The countries every province may deal with: UN members, the Holy See, Palestine (not VN)."""
+    return sorted(c for c in countries.VI if c != HOME)
+
+
+def events_by_country(catalog: Catalog, tag: str) -> dict[str, EventRule]:
+    """The first event (in catalog order) with ``tag`` for each country."""
+    out: dict[str, EventRule] = {}
+    for ev in catalog.events:
+        if ev.country and tag in ev.tags and ev.country not in out:
+            out[ev.country] = ev
+    return out
+
+
+def relations_date(ev: EventRule | None, code: str) -> dt.date | None:
+    """The day relations were established: the event's ``since``; else countries.RELATIONS if any."""
+    if ev is not None and ev.since is not None:
+        return ev.since
+    table: dict[str, str] = getattr(countries, "RELATIONS", {})
+    text = table.get(code)
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def partner_tiers(cfg: Config) -> dict[str, tuple[str, ...]]:
+    """Country code → the [partners] tiers it is in (the config allows one; shown as a list)."""
+    out: dict[str, list[str]] = {}
+    for tier, codes in cfg.partners.items():
+        for c in codes:
+            out.setdefault(c, []).append(tier)
+    return {c: tuple(tiers) for c, tiers in out.items()}
+
+
+def partners_without_national_day(cfg: Config, catalog: Catalog) -> list[tuple[str, str]]:
+    """(tier, code) for each [partners] code that no national-day event names, in config order."""
+    have = events_by_country(catalog, NATIONAL_DAY_TAG)
+    return [(tier, c) for tier, codes in cfg.partners.items() for c in codes if c not in have]
+
+
+def partner_warnings(rt: Runtime) -> list[str]:
+    """``check``'s warnings: a partner without a national day gets no national-day letter."""
+    lang = rt.config.language
+    return [f"{rt.config.path}: " + t(lang, "world.partner_without_national_day", tier=tier, code=code,
+                                        name=countries.country_name(code, lang))
+            for tier, code in partners_without_national_day(rt.config, rt.catalog)]
+
+
+def world_rows(rt: Runtime, year: int, only_partners: bool = False) -> list[CountryRow]:
+    cfg, lang = rt.config, rt.config.language
+    national = events_by_country(rt.catalog, NATIONAL_DAY_TAG)
+    relations = events_by_country(rt.catalog, RELATIONS_TAG)
+    tiers = partner_tiers(cfg)
+    codes: Iterable[str] = (tiers if only_partners
+                            else set(reference_codes()) | set(national) | set(relations) | set(tiers))
+    rows = []
+    for code in sorted(codes):
+        nev = national.get(code)
+        occ = occurrence_in_year(nev, year) if nev is not None else None
+        rev = relations.get(code)
+        rows.append(CountryRow(code=code, name=countries.country_name(code, lang),
+                               national_day_event=nev.id if nev else None,
+                               national_day=occ.date if occ else None,
+                               relations_event=rev.id if rev else None,
+                               relations=relations_date(rev, code), tiers=tiers.get(code, ())))
+    return rows
+
+
+@dataclass(frozen=True)
+class Missing:
+    national_day: list[str]      # reference countries without a national-day event
+    relations: list[str]         # reference countries without a relations anniversary
+    partners: list[tuple[str, str]]  # (tier, code) in [partners] without a national-day event
+
+
+def find_missing(rt: Runtime) -> Missing:
+    national = events_by_country(rt.catalog, NATIONAL_DAY_TAG)
+    relations = events_by_country(rt.catalog, RELATIONS_TAG)
+    ref = reference_codes()
+    return Missing(national_day=[c for c in ref if c not in national],
+                   relations=[c for c in ref if c not in relations],
+                   partners=partners_without_national_day(rt.config, rt.catalog))
+
+
+# ---- output ------------------------------------------------------------------------------
+
+
+def _date(lang: str, d: dt.date | None) -> str:
+    if d is None:
+        return "—"
+    return d.isoformat() if lang == "en" else f"{d.day:02d}/{d.month:02d}/{d.year}"
+
+
+def cmd_countries(args: argparse.Namespace) -> int:
+    rt = runtime(args)
+    lang = rt.config.language
+    if args.missing:
+        return _print_missing(rt, find_missing(rt), args.json)
+    year = args.year or today(rt.config).year
+    rows = world_rows(rt, year, only_partners=args.partners)
+    if args.json:
+        json.dump([r.as_json() for r in rows], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    head = (t(lang, "world.col.code"), t(lang, "world.col.country"),
+            t(lang, "world.col.national_day", year=year), t(lang, "world.col.relations"),
+            t(lang, "world.col.tiers"))
+    table = [(r.code, r.name, _date(lang, r.national_day), _date(lang, r.relations), ", ".join(r.tiers))
+             for r in rows]
+    widths = [max(len(r[i]) for r in [head, *table]) for i in range(4)]
+    for r in [head, *table]:
+        print(("  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4]).rstrip())
+    print()
+    print(t(lang, "world.count", n=len(rows), national=sum(1 for r in rows if r.national_day_event),
+            relations=sum(1 for r in rows if r.relations is not None),
+            partners=sum(1 for r in rows if r.tiers)))
+    return 0
+
+
+def _print_missing(rt: Runtime, missing: Missing, as_json: bool) -> int:
+    lang = rt.config.language
+    rc = 1 if missing.partners else 0
+
+    def named(code: str) -> dict[str, str]:
+        return {"code": code, "name": countries.country_name(code, lang)}
+
+    if as_json:
+        json.dump({"national_day": [named(c) for c in missing.national_day],
+                   "relations": [named(c) for c in missing.relations],
+                   "partners_without_national_day": [{**named(c), "tier": tier} for tier, c in missing.partners]},
+                  sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return rc
+    sections: list[tuple[str, list[tuple[str, str]]]] = [
+        ("world.missing.national_day", [(c, "") for c in missing.national_day]),
+        ("world.missing.relations", [(c, "") for c in missing.relations]),
+        ("world.missing.partners", [(c, tier) for tier, c in missing.partners]),
+    ]
+    for i, (key, items) in enumerate(sections):
+        if i:
+            print()
+        print(t(lang, key, n=len(items)))
+        if not items:
+            print(t(lang, "world.missing.none"))
+        for code, tier in items:
+            print(f"  {code}  {countries.country_name(code, lang)}" + (f"  [partners] {tier}" if tier else ""))
+    return rc
