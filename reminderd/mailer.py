@@ -191,7 +191,17 @@ async def send_batch(st: Settings, msgs: Sequence[EmailMessage], *,
         jobs.put_nowait(i)
     results: list[Result | None] = [None] * len(msgs)
     n = min(st.concurrency, len(msgs))
-    await asyncio.gather(*(_worker(st, jobs, msgs, results, on_result) for _ in range(n)))
+    workers = [asyncio.ensure_future(_worker(st, jobs, msgs, results, on_result)) for _ in range(n)]
+    try:
+        await asyncio.gather(*workers)
+    except BaseException:
+        # ``on_result`` failed (the database went away while recording): stop the other
+        # workers too, or they would go on sending messages whose outcome cannot be written,
+        # and every one of them would go out again after recovery.
+        for w in workers:
+            w.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+        raise
     out = [r if r is not None else Result(ok=False, error="không được gửi (lỗi nội bộ)") for r in results]
     failed = [r for r in out if not r.ok]
     if failed:

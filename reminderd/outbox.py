@@ -397,14 +397,19 @@ def _due_clause(now: dt.datetime) -> Any:
                 or_(OB.c.next_attempt_at.is_(None), OB.c.next_attempt_at <= now))
 
 
-def claim(store: Store, worker: str, now: dt.datetime, limit: int) -> list[dict[str, Any]]:
-    """Atomically take up to ``limit`` due rows for ``worker``; return them."""
+def claim(store: Store, worker: str, now: dt.datetime, limit: int,
+          claimed_at: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Atomically take up to ``limit`` rows due at ``now`` for ``worker``; return them.
+
+    ``claimed_at`` (default ``now``) starts the claim's lease: the moment of the claim, not
+    of the dispatch pass, or a late batch of a long pass would look abandoned already."""
+    claimed_at = claimed_at or now
     ids = (select(OB.c.id).where(_due_clause(now)).order_by(OB.c.send_after, OB.c.id).limit(limit))
     if store.is_postgres:
         ids = ids.with_for_update(skip_locked=True)
     with store.engine.begin() as conn:
         conn.execute(update(OB).where(OB.c.id.in_(ids.scalar_subquery()), OB.c.state.in_(OPEN_STATES))
-                     .values(state="sending", claimed_by=worker, claimed_at=now, updated_at=now)
+                     .values(state="sending", claimed_by=worker, claimed_at=claimed_at, updated_at=now)
                      .execution_options(synchronize_session=False))
         rows = conn.execute(select(OB).where(OB.c.claimed_by == worker, OB.c.state == "sending")
                             .order_by(OB.c.send_after, OB.c.id))
@@ -584,7 +589,7 @@ async def dispatch(ctx: Context, *, limit: int | None = None, batch: int = BATCH
     last_error = ""
     while limit is None or totals["claimed"] < limit:
         n = batch if limit is None else min(batch, limit - totals["claimed"])
-        rows = await asyncio.to_thread(claim, store, me, now, n)
+        rows = await asyncio.to_thread(claim, store, me, now, n, ctx.now())
         if not rows:
             break
         totals["claimed"] += len(rows)

@@ -88,6 +88,11 @@ class Jobs:
         # Jobs to start once the next planning pass ends (the start-up chain: plan → feeds),
         # so two heavy passes do not run side by side and inflate the resident memory.
         self.after_plan: list[str] = []
+        # A pass that failed (the database went away under it) is made good at the next
+        # dispatch tick: its claims are released and a failed planning pass is run again,
+        # instead of waiting for the claims' lease or for tomorrow's planning time.
+        self.dispatch_failed = False
+        self.plan_failed = False
 
     # --- wiring -----------------------------------------------------------------------
     def install(self) -> None:
@@ -151,11 +156,13 @@ class Jobs:
         try:
             result = await outbox.planning_pass(self.ctx)
         except Exception:
+            self.plan_failed = True
             self.metrics.plan_runs.inc(result="error")
             self.ctx.health["last_plan"] = {"at": self.ctx.now().isoformat(), "ok": False}
             raise
         seconds = time.perf_counter() - t0
         now = self.ctx.now()
+        self.plan_failed = False
         self.metrics.plan_runs.inc(result="ok")
         self.metrics.plan_seconds.set(seconds)
         self.metrics.plan_seconds_sum.inc(seconds)
@@ -167,7 +174,20 @@ class Jobs:
         self.run_soon("dispatch")
 
     async def dispatch(self) -> None:
-        result = await outbox.dispatch(self.ctx)
+        if self.plan_failed:
+            self.run_soon("plan")  # e.g. the database was down at plan_at: today's rows still come
+        if self.dispatch_failed:
+            # Rows our failed pass had claimed: no pass of ours runs now (max_instances=1), so
+            # they are orphans; back to pending at once rather than after the five-minute lease.
+            released = await asyncio.to_thread(release_claims, self.ctx, mine_only=True)
+            self.dispatch_failed = False
+            if released:
+                event(log, "dispatch.recovered", released=released)
+        try:
+            result = await outbox.dispatch(self.ctx)
+        except Exception:
+            self.dispatch_failed = True
+            raise
         facts = _summary(result)
         sent = int(facts.get("sent", 0) or 0)
         failed = int(facts.get("failed", 0) or 0) + int(facts.get("dead", 0) or 0)
@@ -270,13 +290,14 @@ def outbox_counts(ctx: Context) -> dict[str, int]:
     return {str(state): int(n) for state, n in rows}
 
 
-def release_claims(ctx: Context, *, everything: bool = False) -> int:
+def release_claims(ctx: Context, *, everything: bool = False, mine_only: bool = False) -> int:
     """Put rows this daemon (or a dead earlier process on this host) left in ``sending`` back.
 
     ``everything=True`` is for SQLite, where the single-instance lock proves no other
     process is dispatching, so every ``sending`` row is an orphan of a crash. On
     PostgreSQL only claims of this host whose process no longer exists are released;
     the other host's claims are the outbox's to expire (``outbox.CLAIM_TIMEOUT``).
+    ``mine_only=True``: only this process's own claims (after its dispatch failed).
     The same transition as ``outbox.release_stale``: the message may have left just
     before the crash, so it can go twice, with the same Message-ID (at-least-once).
     """
@@ -285,7 +306,9 @@ def release_claims(ctx: Context, *, everything: bool = False) -> int:
     now = ctx.now()
     with ctx.store.engine.begin() as conn:
         rows = conn.execute(select(t.c.id, t.c.claimed_by).where(t.c.state == "sending")).all()
-        ids = [r.id for r in rows if everything or _orphaned(str(r.claimed_by or ""), host, ctx.instance)]
+        ids = [r.id for r in rows
+               if (str(r.claimed_by or "").startswith(ctx.instance + ":") if mine_only
+                   else everything or _orphaned(str(r.claimed_by or ""), host, ctx.instance))]
         if not ids:
             return 0
         conn.execute(t.update().where(t.c.id.in_(ids), t.c.state == "sending")

@@ -121,7 +121,15 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    connect_args: dict[str, Any] = {}
+    if url.startswith("postgresql") and "connect_timeout" not in url:
+        # A database host that drops packets must not hold a thread (or the loop) for the
+        # kernel's two-minute TCP timeout: fail in CONNECT_TIMEOUT s, the next pass retries.
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+
+
+CONNECT_TIMEOUT = 10  # seconds; a URL's own ?connect_timeout= wins
 
 
 class MigrationError(RuntimeError):
