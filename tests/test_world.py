@@ -361,3 +361,29 @@ def test_countries_help_is_vietnamese(capsys):
         main(["countries", "--help"])
     out = capsys.readouterr().out
     assert "cách dùng: reminderd countries" in out and "Quốc khánh" in out
+
+
+# ---- docs/CATALOG.md -----------------------------------------------------------------------
+
+
+def test_catalog_doc_is_current():
+    """docs/CATALOG.md documents every catalog key, every date form, every shipped file and new year."""
+    from reminderd.catalog import EVENT_KEYS, TASK_KEYS
+
+    doc = (ROOT / "docs" / "CATALOG.md").read_text(encoding="utf-8")
+    for key in (*EVENT_KEYS, *TASK_KEYS):
+        if key == "task":
+            continue
+        row = "| `start`, `until` |" if key in ("start", "until") else f"| `{key}` |"
+        assert row in doc, key
+    for form in ('"MM-DD"', '"YYYY-MM-DD"', '"lunar:MM-DD"', '"chinese:MM-DD"', '"korean:MM-DD"',
+                 '"holiday:CC:Name"', '"rrule:…"'):
+        assert form in doc, form
+    for f in sorted((ROOT / "calendars").glob("*.toml")):
+        assert f"`{f.name}`" in doc, f"docs/CATALOG.md does not describe calendars/{f.name}"
+    cfg = load_runtime(EXAMPLE_CONFIG)
+    for ev in cfg.catalog.events:
+        if "tet-doi-tac" in ev.tags:
+            assert f"| {ev.country} | `{ev.id}` | `{ev.date}`" in doc, ev.id
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "docs/CATALOG.md" in readme
