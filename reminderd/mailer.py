@@ -2,8 +2,11 @@
 
 One call, :func:`send_batch`, takes a list of messages and returns one
 :class:`Result` per message, in order. It opens at most ``[smtp] concurrency``
-connections, each reused for its share of the batch, with ``[smtp] timeout``
-seconds on every step (connect, TLS, AUTH, each command). TLS follows
+connections, each reused for its share of the batch. ``[smtp] timeout`` bounds
+every step (connect, TLS, AUTH, each command) and, overall, the opening of a
+connection (connect + TLS + AUTH together) and each message's whole transaction
+(MAIL, RCPT, DATA and its answer together): a server that answers every command
+just before the step's limit cannot make one send last longer. TLS follows
 ``[smtp] tls``: ``starttls`` (the default; the upgrade is *required*, a server
 that does not offer it is an error), ``implicit`` (TLS from the first byte), or
 ``none`` (plain text, only when the config says so).
@@ -108,10 +111,16 @@ def classify(exc: BaseException) -> Result:
 
 
 async def _connect(st: Settings) -> aiosmtplib.SMTP:
+    """A connection ready to send (TLS, AUTH), within ``timeout`` overall; closed on failure."""
     client = _client(st)
-    await client.connect()
-    if st.user:
-        await client.login(st.user, st.password or "")
+    try:
+        async with asyncio.timeout(st.timeout):
+            await client.connect()
+            if st.user:
+                await client.login(st.user, st.password or "")
+    except BaseException:
+        client.close()  # a refused AUTH or a timed-out TLS left a socket open
+        raise
     return client
 
 
@@ -164,8 +173,14 @@ async def _send_one(st: Settings, client: aiosmtplib.SMTP | None,
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as e:
             return classify(e), None, True
     try:
-        await client.send_message(msg)
+        async with asyncio.timeout(st.timeout):  # the whole transaction, not only each step
+            await client.send_message(msg)
         return Result(ok=True), client, False
+    except TimeoutError as e:  # also aiosmtplib's own per-step timeouts
+        # Where the session stands is unknown (the server may still answer the DATA this
+        # message was cut in): never reuse it, and never RSET a server that went silent.
+        client.close()
+        return classify(e), None, False
     except aiosmtplib.SMTPException as e:
         if client.is_connected:
             try:  # leave the failed transaction cleanly before the next message
@@ -173,7 +188,7 @@ async def _send_one(st: Settings, client: aiosmtplib.SMTP | None,
             except (aiosmtplib.SMTPException, OSError, TimeoutError):
                 client.close()
         return classify(e), client, False
-    except (OSError, TimeoutError) as e:
+    except OSError as e:
         client.close()
         return classify(e), None, False
 

@@ -190,7 +190,7 @@ def _tls_trigger(controller: Controller, ctx: ssl.SSLContext) -> Any:
 
 
 def config_text(sink: SmtpSink, *, extra_smtp: str = "", language: str = "vi",
-                base: str = SMALL_CONFIG) -> str:
+                base: str = SMALL_CONFIG, timeout: int = 10) -> str:
     """SMALL_CONFIG pointed at the sink (TLS with our CA, AUTH by password env var)."""
     smtp = textwrap.dedent(f"""
         [smtp]
@@ -200,7 +200,7 @@ def config_text(sink: SmtpSink, *, extra_smtp: str = "", language: str = "vi",
         user = "{USER}"
         password_env = "REMINDERD_TEST_SMTP_PASSWORD"
         ca_file = "{sink.ca_file}"
-        timeout = 10
+        timeout = {timeout}
         {extra_smtp}
         """)
     text = textwrap.dedent(base)

@@ -1,0 +1,248 @@
+"""SMTP faults from a scripted server (aiosmtpd over a real socket, STARTTLS + AUTH): what
+the outbox does with each (issue 7; docs/RELIABILITY.md, "SMTP faults").
+
+- 421 / 451: retried, each gap longer than the one before (2 min · 2ⁿ⁻¹, capped at 6 h) and
+  jittered (a random factor in [½, 1]); dead after MAX_ATTEMPTS;
+- 550 (recipient or data refused): dead after exactly one attempt, never tried again;
+- connection refused: every row kept (failed, with a retry time), sent once the server is back;
+- a server that stops answering: every send ends within ``[smtp] timeout`` *overall* (not per
+  step: a server answering each command just in time cannot hold a send for longer);
+- a poison message (always 451, always 550, the server drops the connection on it, or the
+  server goes silent on it) never holds up the other messages of its batch or later batches.
+
+Dispatch runs in this process (``outbox.dispatch``) against a SQLite file; the clock is
+moved by hand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import itertools
+import random
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reminderd import acks, outbox
+from reminderd.context import Context
+from reminderd.runtime import load_runtime
+from reminderd.store import open_store
+
+from .mail_support import SmtpSink, config_text, sink_env
+
+T0 = dt.datetime(2026, 3, 3, 2, 0, tzinfo=dt.UTC)  # a Tuesday, 09:00 in Hà Nội
+POISON = "poison@example.gov.vn"
+
+
+class Clock:
+    def __init__(self, t: dt.datetime):
+        self.t = t
+
+    def __call__(self) -> dt.datetime:
+        return self.t
+
+
+@pytest.fixture
+def sink(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpSink]:
+    yield from sink_env(tmp_path, monkeypatch)
+
+
+@pytest.fixture(autouse=True)
+def seeded_jitter(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(outbox, "_rng", random.Random(7))
+
+
+def make_ctx(make_env: Callable[..., Path], sink: SmtpSink, *, timeout: int = 10) -> tuple[Context, Clock]:
+    cfg = make_env(config=config_text(sink, timeout=timeout))
+    rt = load_runtime(cfg)
+    clock = Clock(T0)
+    return Context(rt, open_store(rt.config.database_url), now=clock), clock
+
+
+def add_rows(ctx: Context, recipients: list[str], tag: str) -> None:
+    """One ``test`` message per recipient, due now (in list order)."""
+    sender = ctx.config.get("smtp", "sender")
+    now = ctx.now()
+    with ctx.store.engine.begin() as conn:
+        for i, to in enumerate(recipients):
+            row = outbox.Row(f"test|{tag}|{i}|{to}", "test", to, "owner", "so-ngoai-vu",
+                             now - dt.timedelta(minutes=1, seconds=-i), {"kind": "test"})
+            acks.insert_new(conn, outbox.OB, row.values(sender, now))
+
+
+def rows_by_recipient(ctx: Context) -> dict[str, dict[str, Any]]:
+    return {r["recipient"]: r for r in outbox.list_rows(ctx.store, limit=1000)}
+
+
+def dispatch(ctx: Context, **kw: Any) -> tuple[dict[str, Any], float]:
+    t = time.monotonic()
+    result = asyncio.run(outbox.dispatch(ctx, **kw))
+    return result, time.monotonic() - t
+
+
+def delivered(sink: SmtpSink) -> Counter[str]:
+    return Counter(to for _, tos, _ in sink.handler.received for to in tos)
+
+
+def others(n: int, tag: str) -> list[str]:
+    return [f"{tag}{i}@example.gov.vn" for i in range(n)]
+
+
+def test_421_and_451_are_retried_with_growing_jittered_gaps_then_dead(make_env, sink) -> None:
+    ctx, clock = make_ctx(make_env, sink)
+    busy_rcpt, busy_data = "greylist@example.gov.vn", "overloaded@example.gov.vn"
+    sink.handler.rcpt_replies[busy_rcpt] = "451 4.7.1 greylisted, try again later"
+    sink.handler.data_faults[busy_data] = "421 4.3.2 too busy, closing"
+    add_rows(ctx, [busy_rcpt, busy_data, "ok@example.gov.vn"], "retry")
+    gaps: dict[str, list[dt.timedelta]] = {busy_rcpt: [], busy_data: []}
+    for attempt in range(1, outbox.MAX_ATTEMPTS + 1):
+        result, _ = dispatch(ctx)
+        assert result["claimed"] == 2 + (attempt == 1)
+        rows = rows_by_recipient(ctx)
+        for to in gaps:
+            r = rows[to]
+            assert r["attempts"] == attempt
+            if attempt < outbox.MAX_ATTEMPTS:
+                assert r["state"] == "failed" and ("451 4." if to == busy_rcpt else "421 4.") in r["last_error"]
+                gaps[to].append(r["next_attempt_at"] - clock.t)
+            else:
+                assert r["state"] == "dead"
+                assert r["last_error"].startswith(f"bỏ sau {attempt} lần thử / gave up after {attempt} attempts: ")
+        if attempt < outbox.MAX_ATTEMPTS:
+            # Not a second before its time...
+            clock.t = min(r["next_attempt_at"] for to, r in rows.items() if to in gaps) - dt.timedelta(seconds=1)
+            assert dispatch(ctx)[0]["claimed"] == 0
+            clock.t = max(r["next_attempt_at"] for to, r in rows.items() if to in gaps)
+    assert rows_by_recipient(ctx)["ok@example.gov.vn"]["state"] == "sent"
+    # Dead means never again: a day later nothing is claimed, the server saw 12 tries each.
+    clock.t += dt.timedelta(days=1)
+    assert dispatch(ctx)[0]["claimed"] == 0
+    assert len(sink.handler.tries(busy_rcpt)) == len(sink.handler.tries(busy_data)) == outbox.MAX_ATTEMPTS
+    for to, g in gaps.items():
+        bases = [min(outbox.BACKOFF_CAP, outbox.BACKOFF_BASE * 2 ** (n - 1)) for n in range(1, len(g) + 1)]
+        factors = [gap / base for gap, base in zip(g, bases, strict=True)]
+        assert all(0.5 <= f <= 1.0 for f in factors), (to, factors)
+        # Jittered: not one fixed factor.
+        assert len({round(f, 6) for f in factors}) == len(factors), (to, factors)
+        # Growing: every gap before the cap is at least the one before it, and they double on
+        # average (the cap is 6 h: from attempt 9 on, gaps stay between 3 h and 6 h).
+        capped = next(i for i, b in enumerate(bases) if b == outbox.BACKOFF_CAP)
+        assert all(a <= b for a, b in itertools.pairwise(g[:capped + 1])), (to, g)
+        assert g[capped - 1] >= 2 ** (capped - 3) * g[0]
+        assert all(outbox.BACKOFF_CAP / 2 <= x <= outbox.BACKOFF_CAP for x in g[capped:])
+    # Two rows failing together are spread apart (the point of the jitter).
+    assert all(a != b for a, b in zip(gaps[busy_rcpt], gaps[busy_data], strict=True))
+    print("\n451 gaps (min):", [round(x.total_seconds() / 60, 1) for x in gaps[busy_rcpt]],
+          "\n421 gaps (min):", [round(x.total_seconds() / 60, 1) for x in gaps[busy_data]])
+
+
+def test_550_is_dead_after_exactly_one_attempt(make_env, sink) -> None:
+    ctx, clock = make_ctx(make_env, sink)
+    unknown, rejected = "unknown@example.gov.vn", "rejected@example.gov.vn"
+    sink.handler.rcpt_replies[unknown] = "550 5.1.1 no such mailbox"
+    sink.handler.data_faults[rejected] = "554 5.7.1 message refused"
+    good = others(5, "ok")
+    add_rows(ctx, [unknown, rejected, *good], "perm")
+    result, _ = dispatch(ctx)
+    assert result["dead"] == 2 and result["sent"] == 5 and result["failed"] == 0
+    rows = rows_by_recipient(ctx)
+    assert rows[unknown]["state"] == rows[rejected]["state"] == "dead"
+    assert rows[unknown]["attempts"] == rows[rejected]["attempts"] == 1
+    assert "550" in rows[unknown]["last_error"] and rows[rejected]["last_error"].startswith("554")
+    for days in (1, 7, 30):
+        clock.t = T0 + dt.timedelta(days=days)
+        assert dispatch(ctx)[0]["claimed"] == 0
+    assert len(sink.handler.tries(unknown)) == len(sink.handler.tries(rejected)) == 1
+    assert delivered(sink) == Counter(good)
+
+
+def test_connection_refused_keeps_every_row_and_sends_it_later(make_env, sink, tmp_path) -> None:
+    ctx, clock = make_ctx(make_env, sink)
+    sink.stop()  # nothing listens on the port: connection refused
+    want = others(30, "r")
+    add_rows(ctx, want, "refused")
+    result, took = dispatch(ctx)
+    assert result == result | {"claimed": 30, "failed": 30, "sent": 0, "dead": 0}
+    assert took < 5, "a refused connection must fail fast, not once per message"
+    rows = rows_by_recipient(ctx)
+    assert set(rows) == set(want)
+    for r in rows.values():
+        assert r["state"] == "failed" and r["attempts"] == 1 and r["last_error"]
+        assert clock.t + outbox.BACKOFF_BASE / 2 <= r["next_attempt_at"] <= clock.t + outbox.BACKOFF_BASE
+    assert dispatch(ctx)[0]["claimed"] == 0  # not before their time
+    back = SmtpSink(tmp_path, port=sink.port)  # the server is back (same port, new CA file)
+    try:
+        clock.t += outbox.BACKOFF_BASE
+        result, _ = dispatch(ctx)
+        assert result["sent"] == 30
+        assert delivered(back) == Counter(want)
+        assert {r["state"] for r in rows_by_recipient(ctx).values()} == {"sent"}
+    finally:
+        back.stop()
+
+
+TIMEOUT = 2  # [smtp] timeout in the next tests, seconds
+
+
+def test_a_server_silent_mid_data_costs_one_timeout(make_env, sink) -> None:
+    """DATA is sent, the server never answers: the send ends after ``timeout`` (the
+    connection is closed, not RSET — a hung session would not answer that either), the
+    row is retried later, the other messages go."""
+    ctx, _ = make_ctx(make_env, sink, timeout=TIMEOUT)
+    sink.handler.data_faults[POISON] = "hang"
+    good = others(10, "ok")
+    add_rows(ctx, [POISON, *good], "silent")
+    result, took = dispatch(ctx)
+    assert result["sent"] == 10 and result["failed"] == 1
+    assert took < TIMEOUT + 1.5, took
+    r = rows_by_recipient(ctx)[POISON]
+    assert r["state"] == "failed" and "thời gian" in r["last_error"]
+    assert delivered(sink) == Counter(good)
+
+
+def test_a_server_slow_on_every_step_is_bounded_overall(make_env, sink) -> None:
+    """Each answer comes 0.75 × timeout late: no single step times out, but a send (MAIL,
+    RCPT, DATA) would take 2.25 × timeout. It is cut at ``timeout``."""
+    ctx, _ = make_ctx(make_env, sink, timeout=TIMEOUT)
+    sink.handler.delay = 0.75 * TIMEOUT
+    add_rows(ctx, ["slow@example.gov.vn"], "slow")
+    result, took = dispatch(ctx)
+    assert result["failed"] == 1 and result["sent"] == 0
+    assert took < 1.75 * TIMEOUT, f"one send took {took:.1f}s with [smtp] timeout = {TIMEOUT}"
+    r = rows_by_recipient(ctx)["slow@example.gov.vn"]
+    assert r["state"] == "failed" and "thời gian" in r["last_error"]
+
+
+@pytest.mark.parametrize("poison", ["451-rcpt", "550-data", "drop", "hang"])
+def test_a_poison_message_does_not_block_its_batch_or_later_ones(make_env, sink, poison) -> None:
+    ctx, clock = make_ctx(make_env, sink, timeout=TIMEOUT)
+    h = sink.handler
+    if poison == "451-rcpt":
+        h.rcpt_replies[POISON] = "451 4.3.0 temporary failure"
+    elif poison == "550-data":
+        h.data_faults[POISON] = "550 5.6.0 content rejected"
+    else:
+        h.data_faults[POISON] = poison
+    want: Counter[str] = Counter()
+    for round_ in range(3):
+        fresh = others(12, f"round{round_}-")
+        # The poison is first in line in the first round; later rounds bring new rows.
+        add_rows(ctx, [POISON, *fresh] if round_ == 0 else fresh, f"p{round_}")
+        want.update(fresh)
+        result, took = dispatch(ctx, batch=5)  # several batches in one dispatch
+        assert delivered(sink) == want, (poison, round_)
+        assert took < TIMEOUT + 3, (poison, round_, took)
+        r = rows_by_recipient(ctx)[POISON]
+        if poison == "550-data":
+            assert r["state"] == "dead" and r["attempts"] == 1
+        else:  # retried each round, in its turn, failing alone
+            assert r["state"] == "failed" and r["attempts"] == round_ + 1, r
+        assert result["sent"] == 12
+        clock.t = max(clock.t + dt.timedelta(minutes=1), r["next_attempt_at"] or clock.t)
+    tries = len(h.tries(POISON))
+    assert tries == (1 if poison == "550-data" else 3)
