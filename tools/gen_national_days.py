@@ -39,10 +39,10 @@ BS|Ba-ha-mát|07-10|1973-07-10|Ngày Độc lập|
 BH|Ba-ranh|12-16|1971-12-16|Quốc khánh|
 BD|Băng-la-đét|03-26|1971-03-26|Ngày Độc lập và Quốc khánh|
 BB|Bác-ba-đốt|11-30|1966-11-30|Ngày Độc lập|
-BY|Bê-la-rút|07-03|1944-07-03|Ngày Độc lập (giải phóng Minxcơ)|
+BY|Bê-la-rút|07-03|1944-07-03|Ngày Độc lập (giải phóng Minxcơ)|Từ năm 1997 (trưng cầu ý dân 1996) Ngày Độc lập là 3/7; năm 1991–1996 là 27/7.
 BE|Bỉ|07-21|1831-07-21|Quốc khánh|
 BZ|Bê-li-xê|09-21|1981-09-21|Ngày Độc lập|
-BJ|Bê-nanh|08-01|1960-08-01|Ngày Độc lập|
+BJ|Bê-nanh|08-01|1960-08-01|Ngày Độc lập|Ngày Độc lập 1/8 là Quốc khánh từ năm 1991 và đến năm 1975; năm 1976–1990 (Cộng hòa Nhân dân Bê-nanh) là 30/11.
 BT|Bu-tan|12-17|1907-12-17|Quốc khánh|
 BO|Bô-li-vi-a|08-06|1825-08-06|Ngày Độc lập|
 BA|Bô-xni-a Héc-dê-gô-vi-na|03-01|1992-03-01|Ngày Độc lập|! Cấp nhà nước không có luật ngày lễ chung; Thực thể Liên bang dùng 1/3 (Ngày Độc lập) và 25/11 (Ngày Nhà nước). Chưa xác minh được ngày Bộ Ngoại giao Việt Nam dùng.
@@ -56,7 +56,7 @@ CV|Cáp-ve|07-05|1975-07-05|Ngày Độc lập|
 KH|Cam-pu-chia|11-09|1953-11-09|Ngày Độc lập (Quốc khánh)|
 CM|Ca-mơ-run|05-20|1972-05-20|Quốc khánh (Ngày Thống nhất)|
 CA|Ca-na-đa|07-01|1867-07-01|Ngày Ca-na-đa (Quốc khánh)|
-CF|Cộng hòa Trung Phi|12-01|1958-12-01|Quốc khánh (Ngày Cộng hòa)|
+CF|Cộng hòa Trung Phi|12-01|1958-12-01|Quốc khánh (Ngày Cộng hòa)|1/12 (tuyên bố nền Cộng hòa 1958); năm 1977–1978 (Đế chế Trung Phi) là 4/12.
 TD|Sát|08-11|1960-08-11|Ngày Độc lập|
 CL|Chi-lê|09-18|1810-09-18|Quốc khánh|
 CN|Trung Quốc|10-01|1949-10-01|Quốc khánh nước Cộng hòa Nhân dân Trung Hoa|
@@ -107,7 +107,7 @@ IR|I-ran|holiday:IR:Islamic Revolution Day|1979-02-11|Ngày Chiến thắng Các
 IQ|I-rắc|10-03|1932-10-03|Quốc khánh (Ngày Độc lập 3/10/1932)|Từ năm 2020 I-rắc lấy 3/10 làm Quốc khánh (quyết định của Hội đồng Bộ trưởng I-rắc năm 2020); đến năm 2019 là 14/7 (Cách mạng 1958).
 IE|Ai-len|03-17||Quốc khánh (Ngày Thánh Patrick)|
 IL|I-xra-en|holiday:IL:Independence Day|1948-05-14|Ngày Độc lập|Theo lịch Do Thái (5 Iyar, cuối tháng 4 – giữa tháng 5), dời khi trùng Sa-bát; lấy từ gói holidays (kể cả ngày "observed" khi dời).
-IT|I-ta-li-a|06-02|1946-06-02|Ngày Cộng hòa (Quốc khánh)|
+IT|I-ta-li-a|06-02|1946-06-02|Ngày Cộng hòa (Quốc khánh)|Từ năm 2001 (Luật 336/2000) lễ lại vào 2/6; năm 1977–2000 lễ vào Chủ nhật đầu tiên của tháng 6. Khớp Kế hoạch Bắc Giang 2024 Phụ lục 01 dòng 4.
 JM|Gia-mai-ca|08-06|1962-08-06|Ngày Độc lập|
 JP|Nhật Bản|02-23||Ngày sinh Nhà vua Naruhito (Quốc khánh)|Quốc khánh Nhật Bản là Ngày sinh Nhà vua: 23/2 từ năm 2020 (Nhà vua Naruhito); 23/12 năm 1989–2018 (Nhà vua Akihito); 29/4 đến năm 1988 (Nhà vua Chiêu Hòa); năm 2019 không có Ngày sinh Nhà vua, dùng ngày Lễ đăng quang 22/10/2019. Gói holidays chỉ tính đến năm 2099 nên dùng ngày cố định và tách sự kiện theo triều đại. Khớp Kế hoạch Bắc Giang 2024 Phụ lục 01 dòng 2.
 JO|Gioóc-đa-ni|05-25|1946-05-25|Ngày Độc lập|
@@ -206,7 +206,7 @@ TR|Thổ Nhĩ Kỳ|10-29|1923-10-29|Ngày Cộng hòa (Quốc khánh)|
 TM|Tuốc-mê-ni-xtan|holiday:TM:Independence Day|1991-10-27|Ngày Độc lập|Ngày Độc lập 27/10/1991; từ năm 2018 Tuốc-mê-ni-xtan kỷ niệm vào 27/9 (gói holidays có cả hai mốc, từ năm 1992).
 TV|Tu-va-lu|10-01|1978-10-01|Ngày Độc lập|
 UG|U-gan-đa|10-09|1962-10-09|Ngày Độc lập|
-UA|U-crai-na|08-24|1991-08-24|Ngày Độc lập|
+UA|U-crai-na|08-24|1991-08-24|Ngày Độc lập|Ngày Độc lập 24/8/1991, kỷ niệm từ năm 1992.
 AE|Các Tiểu vương quốc A-rập Thống nhất|12-02|1971-12-02|Quốc khánh|
 GB|Vương quốc Anh|rrule:FREQ=YEARLY;BYMONTH=6;BYDAY=SA;BYMONTHDAY=8,9,10,11,12,13,14||Ngày sinh chính thức của Nhà vua (Quốc khánh)|! Vương quốc Anh không có quốc khánh; các Đại sứ quán Anh tổ chức chiêu đãi nhân Ngày sinh chính thức của Nhà vua, do Chính phủ Anh công bố hằng năm (thường là thứ Bảy thứ hai hoặc thứ ba của tháng 6: 15/6/2024, 14/6/2025). Ở đây dùng thứ Bảy thứ hai của tháng 6; cần điều chỉnh theo thông báo mỗi năm.
 US|Hoa Kỳ|07-04|1776-07-04|Ngày Độc lập (Quốc khánh)|
@@ -440,8 +440,8 @@ quoc-khanh-hr-truoc-2002|HR|05-30|1990-05-30||2001|Ngày Nhà nước (phiên h�
 quoc-khanh-iq-truoc-2020|IQ|07-14|1958-07-14||2019|Ngày Cách mạng 14/7/1958 (Quốc khánh)|14/7 là Quốc khánh đến năm 2019.
 quoc-khanh-om-truoc-2020|OM|11-18|||2019|Quốc khánh (sinh nhật Quốc vương Qaboos)|18/11 đến năm 2019.
 quoc-khanh-qa-truoc-2007|QA|09-03|1971-09-03||2006|Ngày Độc lập (Quốc khánh)|3/9 đến năm 2006.
-quoc-khanh-ma-1962-1999|MA|03-03|1961-03-03|1962|1999|Ngày Lên ngôi của Quốc vương Hassan II (Quốc khánh)|3/3 năm 1962–1999.
-quoc-khanh-ma-truoc-1962|MA|11-18|1927-11-18||1961|Ngày Lên ngôi của Quốc vương Mohammed V (Quốc khánh)|18/11 đến năm 1961.
+quoc-khanh-ma-1963-1999|MA|03-03|1961-03-03|1963|1999|Ngày Lên ngôi của Quốc vương Hassan II (Quốc khánh)|3/3 năm 1963–1999 (gói holidays: từ năm 1963).
+quoc-khanh-ma-truoc-1963|MA|11-18|1927-11-18||1962|Ngày Lên ngôi của Quốc vương Mohammed V (Quốc khánh)|18/11 đến năm 1962.
 quoc-khanh-pl-truoc-1990|PL|07-22|1944-07-22||1989|Ngày Phục hưng Ba Lan (Quốc khánh)|22/7 (Tuyên ngôn PKWN 1944) đến năm 1989.
 quoc-khanh-ro-truoc-1990|RO|08-23|1944-08-23||1989|Ngày Giải phóng (Quốc khánh)|23/8 đến năm 1989.
 quoc-khanh-bg-truoc-1990|BG|09-09|1944-09-09||1989|Ngày Giải phóng 9/9/1944 (Quốc khánh)|9/9 đến năm 1989.
@@ -451,6 +451,13 @@ quoc-khanh-ly-truoc-1970|LY|12-24|1951-12-24||1969|Ngày Độc lập (Quốc kh
 quoc-khanh-va-2013-2024|VA|03-13|2013-03-13|2013|2024|Ngày kỷ niệm Giáo hoàng Phan-xi-cô đắc cử (Quốc khánh)|13/3 năm 2013–2024.
 quoc-khanh-va-2005-2012|VA|04-19|2005-04-19|2005|2012|Ngày kỷ niệm Giáo hoàng Bê-nê-đíc-tô XVI đắc cử (Quốc khánh)|19/4 năm 2005–2012.
 quoc-khanh-va-1978-2004|VA|10-16|1978-10-16|1978|2004|Ngày kỷ niệm Giáo hoàng Gio-an Phao-lô II đắc cử (Quốc khánh)|16/10 năm 1978–2004.
+quoc-khanh-by-1991-1996|BY|07-27|1990-07-27|1991|1996|Ngày Độc lập (Tuyên bố chủ quyền 27/7/1990)|27/7 năm 1991–1996; từ năm 1997 (trưng cầu ý dân 1996) là 3/7.
+quoc-khanh-bj-1976-1990|BJ|11-30|1975-11-30|1976|1990|Quốc khánh (thành lập nước Cộng hòa Nhân dân Bê-nanh 30/11/1975)|30/11 năm 1976–1990.
+quoc-khanh-bj-truoc-1976|BJ|08-01|1960-08-01||1975|Ngày Độc lập|1/8 đến năm 1975.
+quoc-khanh-cf-1977-1978|CF|12-04|1977-12-04|1977|1978|Quốc khánh thời Đế chế Trung Phi (4/12)|4/12 năm 1977–1978.
+quoc-khanh-cf-truoc-1977|CF|12-01|1958-12-01||1976|Quốc khánh (Ngày Cộng hòa)|1/12 đến năm 1976.
+quoc-khanh-it-1977-2000|IT|rrule:FREQ=YEARLY;BYMONTH=6;BYDAY=1SU|1946-06-02|1977|2000|Ngày Cộng hòa (Chủ nhật đầu tiên của tháng 6)|Luật 54/1977 dời lễ sang Chủ nhật đầu tiên của tháng 6; Luật 336/2000 khôi phục 2/6 từ năm 2001.
+quoc-khanh-it-truoc-1977|IT|06-02|1946-06-02||1976|Ngày Cộng hòa (Quốc khánh)|2/6 đến năm 1976.
 quoc-khanh-np-tu-2033|NP|09-20|2015-09-20|2033||Ngày Hiến pháp (Quốc khánh)|! Gói holidays chỉ có lịch Bikram Sambat đến năm 2032; từ năm 2033 tạm dùng 20/9, có thể lệch một ngày (19/9).
 """
 
@@ -605,7 +612,7 @@ GA|1977-01-09|!
 # Countries with which Viet Nam has relations but whose date this table does not know yet (no event is
 # generated for them; listed in the generated file's header), and countries without relations.
 RELATIONS_MISSING = """
-AD|AG|BS|BB|BZ|BW|BF|CF|TD|KM|CD|DJ|DM|DO|SV|GQ|ER|SZ|GM|GD|GT|HT|HN|KI|LS|LR|LI|MH|FM|MC|NR|NE|PW|RW|KN|LC|VC|SM|ST|SC|SL|SO|SS|SR|TG|TO|TT|UG
+AD|AG|BA|BS|BB|BZ|BW|BF|CF|TD|KM|CD|DJ|DM|DO|SV|GQ|ER|SZ|GM|GD|GT|HT|HN|KI|LS|LR|LI|MH|FM|MC|NR|NE|PW|RW|KN|LC|VC|SM|ST|SC|SL|SO|SS|SR|TG|TO|TT|UG
 """.strip().split("|")
 NO_RELATIONS = {
     "VA": "Việt Nam và Tòa Thánh chưa thiết lập quan hệ ngoại giao (có Đại diện thường trú của Tòa Thánh tại Việt Nam từ 2023).",
@@ -678,7 +685,8 @@ EXTRA: dict[str, dict[str, int]] = {
     "KZ": {"start": 2022}, "HR": {"start": 2020}, "IQ": {"start": 2020}, "OM": {"start": 2020},
     "QA": {"start": 2007}, "MA": {"start": 2000}, "PL": {"start": 1990}, "RO": {"start": 1990},
     "BG": {"start": 1990}, "HU": {"start": 1990}, "LY": {"start": 2012}, "NP": {"start": 2016, "until": 2032},
-    "IR": {"start": 1980}, "TM": {"start": 1992},
+    "IR": {"start": 1980}, "TM": {"start": 1992}, "BY": {"start": 1997}, "BJ": {"start": 1991},
+    "CF": {"start": 1979}, "IT": {"start": 2001}, "UA": {"start": 1992},
 }
 # Where the date comes from, when more specific than (or absent from) the `holidays` package.
 SOURCES = {
@@ -714,6 +722,11 @@ SOURCES = {
     "TR": "Luật số 2429 (1981) về ngày lễ quốc gia: Ngày Cộng hòa 29/10",
     "PL": "Luật ngày 6/4/1990 về Ngày lễ Hiến pháp 3/5",
     "RO": "Luật số 10/1990: Ngày Quốc khánh 1/12",
+}
+
+SPLIT_SOURCES = {
+    "quoc-khanh-nl-1980-2013": 'Ngày Nữ hoàng (Koninginnedag) 30/4, dời sang 29/4 khi trùng Chủ nhật; gói holidays: NL "Queen\'s Day"',
+    "quoc-khanh-nl-1949-1979": 'Ngày Nữ hoàng (Koninginnedag) 30/4, dời sang 1/5 khi trùng Chủ nhật; gói holidays (từ năm 1966): NL "Queen\'s Day"',
 }
 
 
@@ -796,19 +809,25 @@ def package_name(cc: str, date: str, years: list[int]) -> str | None:
         return None
     m, d = int(date[:2]), int(date[3:])
     sample = years[:: max(1, len(years) // 12)] + years[-1:]
-    count: collections.Counter[str] = collections.Counter()
+    on_day: collections.Counter[str] = collections.Counter()  # sampled years the name is on that day
+    anywhere: collections.Counter[str] = collections.Counter()  # sampled years the name exists at all
     for y in sample:
         if m == 2 and d == 29:
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "available only from … to …": that year simply has no answer
-            got = holidays.country_holidays(cc, years=y, language="en_US").get(dt.date(y, m, d))
-        for n in (got or "").split("; "):
-            if n and not re.search(r"estimated|observed|in lieu", n):
-                count[n] += 1
-    if not count:
+            year = holidays.country_holidays(cc, years=y, language="en_US")
+        names = {n for text in year.values() for n in text.split("; ")}
+        there = set(year.get(dt.date(y, m, d), "").split("; "))
+        for n in names:
+            if not re.search(r"estimated|observed|in lieu", n):
+                anywhere[n] += 1
+                on_day[n] += n in there
+    # A name that is usually elsewhere is a movable holiday that happened to fall on the day (Pentecost).
+    good = [(n, k) for n, k in on_day.items() if k >= 2 and k * 3 >= anywhere[n] * 2]
+    if not good:
         return None
-    return sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    return sorted(good, key=lambda nk: (-nk[1], nk[0]))[0][0]
 
 
 def source_of(r: Rule) -> str:
@@ -818,14 +837,14 @@ def source_of(r: Rule) -> str:
     else:
         name = package_name(r.cc, r.date, _years(r))
         pkg = f'gói holidays: {r.cc} "{name}"' if name else ""
-    manual = SOURCES.get(r.cc) if r.main else ""
+    manual = SOURCES.get(r.cc) if r.main else SPLIT_SOURCES.get(r.id, "")
     if pkg and not manual:
         manual = r.kind + (f" {vn(r.since)}" if r.since else "")
     parts = [p for p in (manual, pkg) if p]
     if not parts:
         text = r.note[1:].strip() if r.note.startswith("!") else r.note
         assert text, f"{r.id}: no source (not in the holidays package): add one to SOURCES or a note"
-        parts = [text]
+        parts = [f"{r.kind}: {text}"]
     return "; ".join(parts)
 
 
