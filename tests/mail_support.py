@@ -61,7 +61,9 @@ class Handler:
     auth_ok: int = 0
     # --- fault injection ---
     rcpt_replies: dict[str, str] = field(default_factory=dict)  # address → RCPT answer ("451 …")
-    data_faults: dict[str, str] = field(default_factory=dict)  # address → "4xx …"/"5xx …"/"drop"/"hang"
+    # address → "4xx …"/"5xx …" (DATA answer), "drop", "hang" (no answer for hang_seconds),
+    # "late" (250, but only after hang_seconds — after the client gave up)
+    data_faults: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering each MAIL, RCPT and DATA
     hang_seconds: float = 60.0  # how long a "hang" keeps silent (the client gives up first)
     after_accept: Callable[[int], None] | None = None  # called with Accepted.n once the 250 is out
@@ -115,15 +117,18 @@ class Handler:
             self._attempt(rcpt, "drop")
             server.transport.abort()
             return "421 4.3.0 gone"  # written to a closed transport: never arrives
+        late = fault == "late"  # queued at once (as a real MTA does), answered too late
         with self.lock:
-            reply = fault or (self.replies.pop(0) if self.replies else "250 OK")
+            reply = "250 OK" if late else fault or (self.replies.pop(0) if self.replies else "250 OK")
             n = 0
             if reply.startswith("250"):
                 self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
                 msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
                 n = len(self.accepted) + 1
                 self.accepted.append(Accepted(n, self.life, str(msg["Message-ID"]), str(msg["Subject"])))
-            self.attempts.append((time.monotonic(), rcpt, reply))
+            self.attempts.append((time.monotonic(), rcpt, "late" if late else reply))
+        if late:
+            await asyncio.sleep(self.hang_seconds)
         if n and self.after_accept is not None:
             # Runs once smtp_DATA has written this 250 to the socket (the next loop turn).
             asyncio.get_running_loop().call_soon(self.after_accept, n)

@@ -7,8 +7,9 @@ the outbox does with each (issue 7; docs/RELIABILITY.md, "SMTP faults").
 - connection refused: every row kept (failed, with a retry time), sent once the server is back;
 - a server that stops answering: every send ends within ``[smtp] timeout`` *overall* (not per
   step: a server answering each command just in time cannot hold a send for longer);
+- an answer after the timeout: the row is retried, the second copy has the same Message-ID;
 - a poison message (always 451, always 550, the server drops the connection on it, or the
-  server goes silent on it) never holds up the other messages of its batch or later batches.
+  server goes silent on it, or it cannot be composed) never holds up the other messages of its batch or later batches.
 
 Dispatch runs in this process (``outbox.dispatch``) against a SQLite file; the clock is
 moved by hand.
@@ -218,7 +219,29 @@ def test_a_server_slow_on_every_step_is_bounded_overall(make_env, sink) -> None:
     assert r["state"] == "failed" and "thời gian" in r["last_error"]
 
 
-@pytest.mark.parametrize("poison", ["451-rcpt", "550-data", "drop", "hang"])
+def test_an_answer_after_the_timeout_means_a_second_copy_with_the_same_message_id(make_env, sink) -> None:
+    """The other duplicate SMTP allows: the server accepts a message after the client gave
+    up on it. The row is retried (the client cannot know), and the copy that arrives a
+    second time carries the same Message-ID, so the mailbox can tell."""
+    ctx, clock = make_ctx(make_env, sink, timeout=1)
+    sink.handler.data_faults["late@example.gov.vn"] = "late"
+    sink.handler.hang_seconds = 1.5
+    add_rows(ctx, ["late@example.gov.vn"], "late")
+    result, took = dispatch(ctx)
+    assert result["failed"] == 1 and took < 1.5
+    assert len(sink.handler.accepted) == 1  # the server has it; its 250 came too late
+    del sink.handler.data_faults["late@example.gov.vn"]
+    clock.t = rows_by_recipient(ctx)["late@example.gov.vn"]["next_attempt_at"]
+    assert dispatch(ctx)[0]["sent"] == 1
+    first, second = sink.handler.accepted
+    assert first.message_id == second.message_id == rows_by_recipient(ctx)["late@example.gov.vn"]["message_id"]
+
+
+POISON_ERRORS = {"451-rcpt": "451 4.3.0", "550-data": "550 5.6.0", "drop": "SMTPServerDisconnected",
+                 "hang": "thời gian", "unrenderable": "soạn thư lỗi / compose failed"}
+
+
+@pytest.mark.parametrize("poison", list(POISON_ERRORS))
 def test_a_poison_message_does_not_block_its_batch_or_later_ones(make_env, sink, poison) -> None:
     ctx, clock = make_ctx(make_env, sink, timeout=TIMEOUT)
     h = sink.handler
@@ -226,23 +249,29 @@ def test_a_poison_message_does_not_block_its_batch_or_later_ones(make_env, sink,
         h.rcpt_replies[POISON] = "451 4.3.0 temporary failure"
     elif poison == "550-data":
         h.data_faults[POISON] = "550 5.6.0 content rejected"
-    else:
+    elif poison in ("drop", "hang"):
         h.data_faults[POISON] = poison
+    permanent = poison in ("550-data", "unrenderable")
     want: Counter[str] = Counter()
     for round_ in range(3):
         fresh = others(12, f"round{round_}-")
         # The poison is first in line in the first round; later rounds bring new rows.
         add_rows(ctx, [POISON, *fresh] if round_ == 0 else fresh, f"p{round_}")
+        if poison == "unrenderable" and round_ == 0:  # a task reminder whose payload lacks everything
+            with ctx.store.engine.begin() as conn:
+                conn.execute(outbox.OB.update().where(outbox.OB.c.recipient == POISON)
+                             .values(kind="due", payload='{"kind": "due"}'))
         want.update(fresh)
         result, took = dispatch(ctx, batch=5)  # several batches in one dispatch
         assert delivered(sink) == want, (poison, round_)
         assert took < TIMEOUT + 3, (poison, round_, took)
         r = rows_by_recipient(ctx)[POISON]
-        if poison == "550-data":
+        assert POISON_ERRORS[poison] in r["last_error"], r["last_error"]
+        if permanent:
             assert r["state"] == "dead" and r["attempts"] == 1
         else:  # retried each round, in its turn, failing alone
             assert r["state"] == "failed" and r["attempts"] == round_ + 1, r
         assert result["sent"] == 12
         clock.t = max(clock.t + dt.timedelta(minutes=1), r["next_attempt_at"] or clock.t)
     tries = len(h.tries(POISON))
-    assert tries == (1 if poison == "550-data" else 3)
+    assert tries == {"550-data": 1, "unrenderable": 0}.get(poison, 3)
