@@ -72,7 +72,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "password_file": Key("path?", None, "Tệp chứa mật khẩu SMTP."),
         "password_env": Key("str", "", "Biến môi trường chứa mật khẩu SMTP."),
         "sender": Key("str", "Nhắc việc đối ngoại <reminderd@example.gov.vn>", "Địa chỉ gửi."),
-        "timeout": Key("int", 30, "Thời gian chờ mỗi bước SMTP (giây)."),
+        "timeout": Key("int", 30, "Thời gian chờ SMTP (giây): cho mỗi bước, và tổng cho việc mở một kết nối "
+                        "(TLS, AUTH) hoặc gửi một thư (MAIL…DATA)."),
         "concurrency": Key("int", 2, "Số kết nối SMTP song song tối đa."),
         "ca_file": Key("path?", None, "Tệp CA để xác thực máy chủ SMTP (mặc định: CA hệ thống)."),
         "validate_certs": Key("bool", True, "Kiểm tra chứng chỉ TLS của máy chủ."),
