@@ -489,7 +489,7 @@ CG|1964-07-16|!
 ID|1964-12-30|! Quan hệ lãnh sự từ 15/8/1955, nâng lên cấp Đại sứ 30/12/1964; năm 2025 hai nước kỷ niệm 70 năm tính từ 1955 — cần đối chiếu mốc Bộ Ngoại giao dùng.
 TZ|1965-02-14|!
 MR|1965-03-15|
-GH|1965-04-25|!
+GH|1965-03-25|Lãnh đạo Việt Nam gửi điện mừng 60 năm ngày 25/3/2025 (mốc 25/3/1965); phía Ga-na ghi 28/3/1965.
 SY|1966-07-21|
 KH|1967-06-24|
 IQ|1968-07-10|
@@ -564,19 +564,19 @@ PG|1989-11-03|!
 VE|1989-12-18|
 NA|1990-03-21|!
 UZ|1992-01-17|
-TJ|1992-01-14|!
+TJ|1992-07-14|Trang Bộ Ngoại giao «Vietnam - Tajikistan relations»: 14/7/1992.
 UA|1992-01-23|
 BY|1992-01-24|
 BN|1992-02-29|
-KG|1992-03-15|!
+KG|1992-06-04|Bộ Ngoại giao (VNS 5/3/2025): Việt Nam công nhận độc lập 27/12/1991, thiết lập quan hệ ngoại giao 4/6/1992.
 EE|1992-02-20|!
 LV|1992-02-12|!
 TM|1992-06-10|!
-MD|1992-06-11|!
+MD|1992-06-11|
 KZ|1992-06-29|
 GE|1992-06-30|!
 OM|1992-06-09|
-AM|1992-07-14|!
+AM|1992-07-14|
 AZ|1992-09-23|
 KR|1992-12-22|
 QA|1993-03-08|
@@ -601,22 +601,34 @@ SA|1999-10-21|
 TL|2002-07-28|
 ME|2006-07-04|!
 BT|2012-01-16|!
+UG|1973-02-09|
+BS|2023-01-06|Ký Thông cáo chung tại New York.
+TT|2023-02-01|Ký Thông cáo chung tại New York.
+TO|2023-09-21|Ký Thông cáo chung tại New York.
+TV|2025-09-24|Ký Thông cáo chung tại New York ngày 24/9/2025 (giờ địa phương; 25/9 giờ Hà Nội): Việt Nam có quan hệ ngoại giao với cả 193 nước thành viên Liên hợp quốc.
+VC|1995-12-18|Hai nước kỷ niệm 30 năm năm 2025 (18/12/1995).
+SZ|2013-05-21|! Ký Thông cáo chung tại New York ngày 21/5; năm 2013 suy ra từ nhiệm kỳ của Trưởng Phái đoàn Việt Nam tại Liên hợp quốc.
+KN|2013-11-01|! Ký Thông cáo chung tại New York ngày 1/11 (cùng ngày với Đô-mi-ni-ca); năm 2013 suy ra.
+DM|2013-11-01|! Ký Thông cáo chung tại New York ngày 1/11 (cùng ngày với Xanh Kít và Nê-vít); năm 2013 suy ra.
+AG|2013-11-08|! Ký Thông cáo chung tại New York ngày 8/11; năm 2013 suy ra.
+MH|1992-06-01|! Theo danh sách quan hệ ngoại giao của Quần đảo Mác-san.
+SV|2010-01-16|! Ký Thông cáo chung tại Tô-ky-ô bên lề Hội nghị Bộ trưởng FEALAC tháng 1/2010.
 MW|2024-09-23|Thiết lập ngày 23/9/2024 (theo giờ New York) bên lề Khóa họp Đại hội đồng Liên hợp quốc.
 AF|1973-07-21|!
 MV|1975-10-18|!
 LT|1991-10-21|!
-BI|1975-04-16|!
+BI|1975-04-16|
 CM|1976-08-06|!
 GA|1977-01-09|!
 """
 # Countries with which Viet Nam has relations but whose date this table does not know yet (no event is
 # generated for them; listed in the generated file's header), and countries without relations.
+# Known without a day: San Marino (2007), Xanh Lu-xi-a (26/6, year not found), Va-nu-a-tu (1982).
 RELATIONS_MISSING = """
-AD|AG|BA|BS|BB|BZ|BW|BF|CF|TD|KM|CD|DJ|DM|DO|SV|GQ|ER|SZ|GM|GD|GT|HT|HN|KI|LS|LR|LI|MH|FM|MC|NR|NE|PW|RW|KN|LC|VC|SM|ST|SC|SL|SO|SS|SR|TG|TO|TT|UG
+AD|BA|BB|BZ|BW|BF|CF|TD|KM|CD|DJ|DO|GQ|ER|GM|GD|GT|HT|HN|KI|LS|LR|LI|FM|MC|NR|NE|PW|RW|LC|SM|ST|SC|SL|SO|SS|SR|TG
 """.strip().split("|")
 NO_RELATIONS = {
     "VA": "Việt Nam và Tòa Thánh chưa thiết lập quan hệ ngoại giao (có Đại diện thường trú của Tòa Thánh tại Việt Nam từ 2023).",
-    "TV": "Chưa rõ Việt Nam và Tu-va-lu đã thiết lập quan hệ ngoại giao hay chưa (chưa có tính đến 2024).",
 }
 # fmt: on
 
