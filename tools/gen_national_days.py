@@ -1023,9 +1023,13 @@ def render_relations(nm: dict[str, tuple[str, str, str]], vi: dict[str, str]) ->
         w(f"since = {q(date)}")
         w(f"country = {q(cc)}")
         w('tags = ["ky-niem-quan-he-ngoai-giao"]')
-        src = f"Bộ Ngoại giao, Danh sách các nước thiết lập quan hệ ngoại giao với Việt Nam: {vn(date)}"
+        src = (f"Ngày thiết lập quan hệ ngoại giao {vn(date)}, mốc hai nước kỷ niệm (tin của Bộ Ngoại giao, "
+               "TTXVN các dịp kỷ niệm)")
         if uncertain:
-            src = f"{vn(date)} — chưa đối chiếu với Danh sách các nước thiết lập quan hệ ngoại giao với Việt Nam (Bộ Ngoại giao)"
+            src = (f"{vn(date)} — chưa đối chiếu được với Danh sách các nước thiết lập quan hệ ngoại giao với "
+                   "Việt Nam (Bộ Ngoại giao)")
+        if text:
+            src += f"; {text}"
         w(f"source = {q(src)}")
         if text:
             w(f"description = {q(text)}")
