@@ -486,7 +486,7 @@ DZ|1962-10-28|
 EG|1963-09-01|
 YE|1963-10-16|! Với Cộng hòa A-rập Y-ê-men (Bắc Y-ê-men, 16/10/1963); Cộng hòa Y-ê-men thống nhất (1990) kế thừa. Chưa đối chiếu mốc hai bên kỷ niệm.
 CG|1964-07-16|!
-ID|1964-12-30|! Quan hệ lãnh sự từ 15/8/1955, nâng lên cấp Đại sứ 30/12/1964; năm 2025 hai nước kỷ niệm 70 năm tính từ 1955 — cần đối chiếu mốc Bộ Ngoại giao dùng.
+ID|1955-12-30|Hai nước kỷ niệm 65 năm (2020) và 70 năm (2025) tính từ 30/12/1955 (TTXVN, Tiền Phong 23/12/2025); bảng viết tay trước đây ghi 30/12/1964 (năm nâng quan hệ lên cấp Đại sứ).
 TZ|1965-02-14|!
 MR|1965-03-15|
 GH|1965-03-25|Lãnh đạo Việt Nam gửi điện mừng 60 năm ngày 25/3/2025 (mốc 25/3/1965); phía Ga-na ghi 28/3/1965.
@@ -497,7 +497,7 @@ SE|1969-01-11|
 SD|1969-08-26|
 SN|1969-12-29|
 LK|1970-07-21|
-CL|1971-03-25|! Quan hệ gián đoạn sau 1973 và nối lại năm 1990; hai bên kỷ niệm từ mốc 25/3/1971.
+CL|1971-03-25|Quan hệ gián đoạn sau 1973 và nối lại năm 1990; hai bên kỷ niệm 50 năm ngày 25/3/2021 (TTXVN).
 CH|1971-10-11|
 DK|1971-11-25|
 NO|1971-11-25|
@@ -525,8 +525,8 @@ JP|1973-09-21|
 GW|1973-09-30|!
 AR|1973-10-25|
 LU|1973-11-15|
-MT|1974-01-14|!
-CY|1975-01-10|!
+MT|1974-01-14|Hai nước kỷ niệm 50 năm năm 2024 (14/1/1974).
+CY|1975-12-01|Hai nước thống nhất lấy 1/12/1975 làm ngày kỷ niệm (TTXVN 2015).
 GR|1975-04-15|
 GY|1975-04-19|!
 NP|1975-05-15|
@@ -552,7 +552,7 @@ ES|1977-05-23|
 TR|1978-06-07|
 CO|1979-01-01|
 NI|1979-09-03|
-JO|1980-01-09|!
+JO|1980-08-09|Hai nước kỷ niệm 45 năm (9/8/1980 - 9/8/2025) (TTXVN 11/2025).
 EC|1980-06-16|!
 LB|1981-02-12|!
 ZW|1981-07-24|!
@@ -569,12 +569,12 @@ UA|1992-01-23|
 BY|1992-01-24|
 BN|1992-02-29|
 KG|1992-06-04|Bộ Ngoại giao (VNS 5/3/2025): Việt Nam công nhận độc lập 27/12/1991, thiết lập quan hệ ngoại giao 4/6/1992.
-EE|1992-02-20|!
+EE|1992-02-20|Ký Nghị định thư thiết lập quan hệ ngoại giao ngày 20/2/1992 (TTXVN).
 LV|1992-02-12|!
-TM|1992-06-10|!
+TM|1992-07-29|Hai nước kỷ niệm 30 năm ngày 29/7/2022 (TTXVN 28/6/2022).
 MD|1992-06-11|
 KZ|1992-06-29|
-GE|1992-06-30|!
+GE|1992-06-09|! Theo một nguồn không chính thức; chưa đối chiếu.
 OM|1992-06-09|
 AM|1992-07-14|
 AZ|1992-09-23|
@@ -588,8 +588,8 @@ ZA|1993-12-22|
 WS|1994-03-09|!
 MU|1994-05-04|!
 MK|1994-06-10|!
-SI|1994-06-06|!
-HR|1994-07-01|!
+SI|1994-06-07|Hai nước kỷ niệm 30 năm (7/6/1994 - 7/6/2024) (TTXVN).
+HR|1994-07-01|Hai nước kỷ niệm 30 năm (1/7/1994 - 2024) (TTXVN).
 PE|1994-11-14|
 BH|1995-03-31|
 PY|1995-05-30|!
@@ -600,7 +600,7 @@ SB|1996-10-30|!
 SA|1999-10-21|
 TL|2002-07-28|
 ME|2006-07-04|!
-BT|2012-01-16|!
+BT|2012-01-19|Ký Thông cáo chung tại New York ngày 19/1/2012 (TTXVN; Bộ Ngoại giao Bu-tan).
 UG|1973-02-09|
 BS|2023-01-06|Ký Thông cáo chung tại New York.
 TT|2023-02-01|Ký Thông cáo chung tại New York.
@@ -614,18 +614,17 @@ AG|2013-11-08|! Ký Thông cáo chung tại New York ngày 8/11; năm 2013 suy r
 MH|1992-06-01|! Theo danh sách quan hệ ngoại giao của Quần đảo Mác-san.
 SV|2010-01-16|! Ký Thông cáo chung tại Tô-ky-ô bên lề Hội nghị Bộ trưởng FEALAC tháng 1/2010.
 MW|2024-09-23|Thiết lập ngày 23/9/2024 (theo giờ New York) bên lề Khóa họp Đại hội đồng Liên hợp quốc.
-AF|1973-07-21|!
-MV|1975-10-18|!
-LT|1991-10-21|!
+AF|1974-09-16|! Theo Wikipedia tiếng Việt «Quan hệ Afghanistan – Việt Nam»; các cơ quan đại diện đóng cửa từ 1992–1993.
+MV|1975-10-18|! Năm 1975 đã đối chiếu (hai nước kỷ niệm 50 năm năm 2025); ngày chưa đối chiếu.
 BI|1975-04-16|
 CM|1976-08-06|!
 GA|1977-01-09|!
 """
 # Countries with which Viet Nam has relations but whose date this table does not know yet (no event is
 # generated for them; listed in the generated file's header), and countries without relations.
-# Known without a day: San Marino (2007), Xanh Lu-xi-a (26/6, year not found), Va-nu-a-tu (1982).
+# Known without a day: San Marino (2007), Xanh Lu-xi-a (26/6, year not found), Lít-va (1992).
 RELATIONS_MISSING = """
-AD|BA|BB|BZ|BW|BF|CF|TD|KM|CD|DJ|DO|GQ|ER|GM|GD|GT|HT|HN|KI|LS|LR|LI|FM|MC|NR|NE|PW|RW|LC|SM|ST|SC|SL|SO|SS|SR|TG
+LT|AD|BA|BB|BZ|BW|BF|CF|TD|KM|CD|DJ|DO|GQ|ER|GM|GD|GT|HT|HN|KI|LS|LR|LI|FM|MC|NR|NE|PW|RW|LC|SM|ST|SC|SL|SO|SS|SR|TG
 """.strip().split("|")
 NO_RELATIONS = {
     "VA": "Việt Nam và Tòa Thánh chưa thiết lập quan hệ ngoại giao (có Đại diện thường trú của Tòa Thánh tại Việt Nam từ 2023).",
@@ -804,6 +803,15 @@ def national_rules() -> list[Rule]:
     return out
 
 
+def span(r: Rule) -> str:
+    """The years a rule applies: "năm 1960–2016", "đến năm 1959", "từ năm 2033"."""
+    if r.start and r.until:
+        return f"năm {r.start}" if r.start == r.until else f"năm {r.start}–{r.until}"
+    if r.until:
+        return f"đến năm {r.until}"
+    return f"từ năm {r.start}" if r.start else "mọi năm"
+
+
 def _years(r: Rule) -> list[int]:
     lo = max(r.start or 1950, int(r.since[:4]) if r.since else 1950, 1950)
     hi = min(r.until or 2099, 2099)
@@ -908,7 +916,7 @@ def render_national(nm: dict[str, tuple[str, str, str]], vi: dict[str, str]) -> 
         w("")
         period = ""
         if not r.main:
-            period = f" (quy tắc cũ của {lc}: {r.start or '…'}–{r.until or '…'})"
+            period = f" (quy tắc tách riêng, {span(r)})"
         w(f"# {cc} — {r.kind}{period}; thư theo seed 001 §II.1.1–1.2")
         if r.note:
             text = r.note[1:].strip() if r.note.startswith("!") else r.note
@@ -932,7 +940,7 @@ def render_national(nm: dict[str, tuple[str, str, str]], vi: dict[str, str]) -> 
         if r.since:
             desc += f" Mốc tính số năm: {vn(r.since)}."
         if not r.main:
-            desc += f" Quy tắc áp dụng {r.start or 'trước'}–{r.until or 'nay'}; xem sự kiện quoc-khanh-{lc}."
+            desc += f" Quy tắc áp dụng {span(r)}; quy tắc hiện hành: sự kiện quoc-khanh-{lc}."
         w(f"description = {q(desc)}")
         w("")
         w("[[event.task]]")
