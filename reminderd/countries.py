@@ -867,7 +867,7 @@ RELATIONS: dict[str, str] = {
     'IN': '1972-01-07',
     'IQ': '1968-07-10',
     'IR': '1973-08-04',
-    'IS': '1973-08-04',
+    'IS': '1973-08-05',
     'IT': '1973-03-23',
     'JM': '1976-08-05',
     'JO': '1980-08-09',
@@ -962,10 +962,10 @@ RELATIONS: dict[str, str] = {
 
 # RELATIONS dates not yet checked against the Ministry of Foreign Affairs' list.
 RELATIONS_UNVERIFIED: frozenset[str] = frozenset({
-    'AF', 'AG', 'BJ', 'BO', 'CG', 'CI', 'CM', 'CR', 'CV', 'DM', 'EC', 'ET',
-    'FJ', 'GA', 'GE', 'GW', 'GY', 'IS', 'JM', 'KN', 'LB', 'LV', 'LY', 'ME',
-    'MH', 'MK', 'ML', 'MU', 'MV', 'NA', 'PG', 'PY', 'SB', 'SV', 'SZ', 'TZ',
-    'VU', 'WS', 'YE', 'ZM', 'ZW',
+    'AF', 'AG', 'BJ', 'BO', 'CG', 'CI', 'CM', 'CR', 'CV', 'DM', 'EC', 'FJ',
+    'GA', 'GE', 'GW', 'GY', 'JM', 'KN', 'LB', 'LV', 'LY', 'ME', 'MH', 'MK',
+    'ML', 'MU', 'MV', 'NA', 'PG', 'PY', 'SB', 'SV', 'SZ', 'VU', 'WS', 'YE',
+    'ZM', 'ZW',
 })
 
 # Code → the event id of its diplomatic-relations anniversary.

@@ -487,7 +487,7 @@ EG|1963-09-01|
 YE|1963-10-16|! Với Cộng hòa A-rập Y-ê-men (Bắc Y-ê-men, 16/10/1963); Cộng hòa Y-ê-men thống nhất (1990) kế thừa. Chưa đối chiếu mốc hai bên kỷ niệm.
 CG|1964-07-16|!
 ID|1955-12-30|Hai nước kỷ niệm 65 năm (2020) và 70 năm (2025) tính từ 30/12/1955 (TTXVN, Tiền Phong 23/12/2025); bảng viết tay trước đây ghi 30/12/1964 (năm nâng quan hệ lên cấp Đại sứ).
-TZ|1965-02-14|!
+TZ|1965-02-14|Hai nước kỷ niệm 60 năm (14/2/1965 - 14/2/2025); Đại sứ quán Việt Nam tại Tan-da-ni-a.
 MR|1965-03-15|
 GH|1965-03-25|Lãnh đạo Việt Nam gửi điện mừng 60 năm ngày 25/3/2025 (mốc 25/3/1965); phía Ga-na ghi 28/3/1965.
 SY|1966-07-21|
@@ -518,7 +518,7 @@ NL|1973-04-09|
 FR|1973-04-12|
 SG|1973-08-01|
 IR|1973-08-04|
-IS|1973-08-04|!
+IS|1973-08-05|Theo VOV (chuyến thăm của Tổng thống Ai-xơ-len 11/2015): 5/8/1973.
 CA|1973-08-21|
 GB|1973-09-11|
 JP|1973-09-21|
@@ -543,7 +543,7 @@ AO|1975-11-12|
 LY|1975-12-15|!
 KW|1976-01-10|
 CR|1976-01-24|!
-ET|1976-02-23|!
+ET|1976-02-23|Lãnh đạo Việt Nam gửi điện mừng 50 năm ngày 23/2/2026 (TTXVN); một bản tin Cổng TTĐT Chính phủ 2018 ghi 23/3/1976.
 NG|1976-05-25|
 PH|1976-07-12|
 TH|1976-08-06|
