@@ -26,6 +26,9 @@ class Notifier:
         self._sock: socket.socket | None = None
         if address:
             self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
+            # Never block the event loop: when the receiver's queue is full (net.unix.max_dgram_qlen,
+            # 10 by default, and nobody reading) a blocking sendto would freeze the daemon.
+            self._sock.setblocking(False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Notifier:
