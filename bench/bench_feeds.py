@@ -1,38 +1,43 @@
-"""Feed serving throughput: requests per second for a 500-event feed, full and 304.
+"""Feed serving: requests per second and latency (p50/p99) for a 500-event feed, full and 304.
 
-    /work/venv/bin/python bench/bench_feeds.py [--seconds 5] [--connections 16]
+    /work/venv/bin/python bench/bench_feeds.py [--seconds 5] [--runs 3] [--connections 16]
 
 Builds a synthetic catalog (250 one-off events with one task each → 500 VEVENTs in the
 ``all`` feed), starts the real app under uvicorn (one process, as ``reminderd run``
 does) on a free port, makes a feed token and hammers the private URL with ``wrk``
 (else ``ab``): full body (identity and gzip) and ``If-None-Match`` → 304. Then, for
 comparison in the same run, nginx serves the same bytes as a static file (one worker
-like our one process, and ``worker_processes auto``) — the target is ≥ ¼ of nginx.
+like our one process, and ``worker_processes auto``; ``gzip_static`` serves the same gzip
+bytes) — the target is ≥ ¼ of nginx; and Radicale (from PyPI, its own server process) serves
+the same calendar PUT into a collection — the target is ≥ 5× Radicale.
 
-Installs nothing. For the load generator and the comparison:
+Installs nothing. For the load generator and the comparisons:
     apt-get install wrk nginx-light        # or apache2-utils for ab
-Without nginx the comparison is skipped; without wrk and ab the benchmark stops.
+    /work/venv/bin/pip install -r bench/requirements.txt     # Radicale
+Without nginx or Radicale that comparison is skipped; without wrk and ab the benchmark stops.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import os
-import platform
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import textwrap
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import Section, free_port, median, mmm, verdict, which  # noqa: E402
 
 NOW = dt.datetime(2025, 3, 1, 2, 0, tzinfo=dt.UTC)
 CONFIG = """
@@ -77,12 +82,6 @@ def write_env(d: Path, events: int) -> Path:
     return cfg
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def serve(cfg: str, port: int) -> None:
     """Child process: the real app under uvicorn, clock fixed at NOW."""
     import uvicorn
@@ -105,29 +104,51 @@ def wait_up(url: str) -> None:
         try:
             urllib.request.urlopen(url, timeout=1)
             return
+        except urllib.error.HTTPError:
+            return  # it answers
         except OSError:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
 
 
-def load(url: str, headers: dict[str, str], seconds: int, conns: int) -> float:
-    """Requests per second (2xx/3xx) from wrk, else ab."""
+Measure = tuple[float, float, float]  # requests/s, p50 ms, p99 ms
+
+
+def _ms(text: str) -> float:
+    m = re.fullmatch(r"([\d.]+)(us|ms|s)", text.strip())
+    if not m:
+        raise ValueError(text)
+    return float(m[1]) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[m[2]]
+
+
+def load(url: str, headers: dict[str, str], seconds: float, conns: int) -> Measure:
+    """Requests per second (2xx/3xx) and latency p50/p99 in ms, from wrk, else ab."""
     if shutil.which("wrk"):
-        cmd = ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s"]
+        cmd = ["wrk", "-t1", f"-c{conns}", f"-d{seconds:g}s", "--latency"]
         for k, v in headers.items():
             cmd += ["-H", f"{k}: {v}"]
         out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
         if "Non-2xx or 3xx responses" in out:
             raise SystemExit(f"errors under load:\n{out}")
-        return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+        p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+        p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+        return rps, p50, p99
     if shutil.which("ab"):
-        cmd = ["ab", "-q", "-k", "-t", str(seconds), "-n", "10000000", "-c", str(conns)]
+        cmd = ["ab", "-q", "-k", "-t", str(int(seconds)), "-n", "10000000", "-c", str(conns)]
         for k, v in headers.items():
             cmd += ["-H", f"{k}: {v}"]
         out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
-        return float(re.search(r"Requests per second:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+        rps = float(re.search(r"Requests per second:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+        p50 = float(re.search(r"\s50%\s+(\d+)", out).group(1))  # type: ignore[union-attr]
+        p99 = float(re.search(r"\s99%\s+(\d+)", out).group(1))  # type: ignore[union-attr]
+        return rps, p50, p99
     raise SystemExit("neither wrk nor ab found: apt-get install wrk (or apache2-utils)")
+
+
+def repeat(url: str, headers: dict[str, str], seconds: float, conns: int, runs: int) -> list[Measure]:
+    return [load(url, headers, seconds, conns) for _ in range(runs)]
 
 
 def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[bytes, dict[str, str]]:
@@ -136,22 +157,28 @@ def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[bytes, dict[
         return r.read(), {k.lower(): v for k, v in r.headers.items()}
 
 
-def nginx_run(root: Path, body: bytes, workers: str, seconds: int, conns: int) -> tuple[float, float] | None:
-    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+ROWS = ("full", "full, gzip", "304")
+HEADERS = {"full": {}, "full, gzip": {"Accept-Encoding": "gzip"}}
+
+
+def nginx_run(root: Path, body: bytes, gz: bytes, workers: str, a: argparse.Namespace) -> dict[str, list[Measure]]:
+    """nginx serving the same bytes (and, with gzip_static, the same gzip bytes) as static files."""
+    nginx = which("nginx")
     if not nginx:
-        return None
+        return {}
     port = free_port()
     d = root / f"nginx-{workers}"
     (d / "www").mkdir(parents=True)
     (d / "www" / "feed.ics").write_bytes(body)
-    for p in (root, d, d / "www", d / "www" / "feed.ics"):  # nginx workers may run as another user
+    (d / "www" / "feed.ics.gz").write_bytes(gz)
+    for p in (root, d, d / "www", d / "www" / "feed.ics", d / "www" / "feed.ics.gz"):  # workers may be another user
         p.chmod(0o755)
     conf = d / "nginx.conf"
     conf.write_text(f"""
 daemon off; worker_processes {workers}; pid {d}/nginx.pid; error_log {d}/error.log;
 events {{ worker_connections 1024; }}
 http {{
-  access_log off; sendfile on; tcp_nopush on; keepalive_requests 100000;
+  access_log off; sendfile on; tcp_nopush on; keepalive_requests 100000; gzip_static on;
   types {{ text/calendar ics; }}
   client_body_temp_path {d}; proxy_temp_path {d}; fastcgi_temp_path {d}; uwsgi_temp_path {d}; scgi_temp_path {d};
   server {{ listen 127.0.0.1:{port}; root {d}/www; }}
@@ -162,31 +189,89 @@ http {{
         url = f"http://127.0.0.1:{port}/feed.ics"
         wait_up(url)
         _, h = fetch(url)
-        full = load(url, {}, seconds, conns)
-        not_modified = load(url, {"If-None-Match": h["etag"]}, seconds, conns)
-        return full, not_modified
+        return {row: repeat(url, HEADERS.get(row, {"If-None-Match": h["etag"]}), a.seconds, a.connections, a.runs)
+                for row in ROWS}
     finally:
         proc.terminate()
         proc.wait(10)
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--seconds", type=int, default=5)
-    ap.add_argument("--connections", type=int, default=16)
-    ap.add_argument("--events", type=int, default=250, help="one-off events (each adds a task: ×2 VEVENTs)")
-    ap.add_argument("--serve", nargs=2, metavar=("CONFIG", "PORT"), help=argparse.SUPPRESS)
-    args = ap.parse_args()
-    if args.serve:
-        serve(args.serve[0], int(args.serve[1]))
-        return 0
+RADICALE_CONFIG = """
+[server]
+hosts = 127.0.0.1:{port}
+[auth]
+type = none
+[rights]
+type = authenticated
+[storage]
+filesystem_folder = {store}
+[web]
+type = none
+[logging]
+level = error
+"""
+
+
+def radicale_run(root: Path, body: bytes, a: argparse.Namespace) -> tuple[dict[str, list[Measure]], int, str]:
+    """Radicale (its own server, one process) with the same calendar PUT into a collection.
+
+    Returns the measures, the size of what Radicale serves and how it answered If-None-Match.
+    """
+    try:
+        import radicale  # noqa: F401
+    except ImportError:
+        return {}, 0, ""
+    port = free_port()
+    d = root / "radicale"
+    d.mkdir()
+    (d / "config").write_text(RADICALE_CONFIG.format(port=port, store=d / "store"), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "radicale", "--config", str(d / "config")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    auth = {"Authorization": "Basic " + base64.b64encode(b"bench:bench").decode()}
+    url = f"http://127.0.0.1:{port}/bench/feed/"
+    try:
+        wait_up(f"http://127.0.0.1:{port}/.web")
+        put = urllib.request.Request(url, data=body, method="PUT",
+                                     headers={**auth, "Content-Type": "text/calendar; charset=utf-8"})
+        with urllib.request.urlopen(put, timeout=60) as r:
+            assert r.status in (200, 201), r.status
+        served, h = fetch(url, auth)
+        assert served.count(b"BEGIN:VEVENT") == body.count(b"BEGIN:VEVENT")
+        req = urllib.request.Request(url, headers={**auth, "If-None-Match": h["etag"]})
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:
+                cond = f"{r.status} with the full body"
+        except urllib.error.HTTPError as e:
+            cond = str(e.code)
+        res = {row: repeat(url, {**auth, **HEADERS.get(row, {"If-None-Match": h["etag"]})}, a.seconds,
+                           a.connections, a.runs) for row in ROWS}
+        return res, len(served), cond
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def rps(ms: list[Measure]) -> list[float]:
+    return [m[0] for m in ms]
+
+
+def lat(ms: list[Measure]) -> str:
+    return f"{median([m[1] for m in ms]):.2f} / {median([m[2] for m in ms]):.1f}"
+
+
+def run(seconds: float, runs: int, connections: int = 16, events: int = 250) -> Section:
+    a = argparse.Namespace(seconds=seconds, runs=runs, connections=connections)
+    if not (shutil.which("wrk") or shutil.which("ab")):
+        md = "Not measured: neither `wrk` nor `ab` is installed (`apt-get install wrk`)."
+        print(md)
+        return Section("feeds", md, [("feeds: ≥ 0.25× nginx", None), ("feeds: ≥ 5× Radicale", None)])
     from reminderd import tokens
     from reminderd.runtime import load_runtime
     from reminderd.store import open_store
 
     with tempfile.TemporaryDirectory(prefix="bench-feeds-") as tmp:
         root = Path(tmp)
-        cfg = write_env(root / "env", args.events)
+        cfg = write_env(root / "env", events)
         rt = load_runtime(cfg)
         store = open_store(rt.config.database_url)
         _, secret = tokens.create(store, "feed", "all", "bench", NOW)
@@ -197,32 +282,66 @@ def main() -> int:
             url = f"http://127.0.0.1:{port}/feeds/{secret}/all.ics"
             wait_up(url)
             body, h = fetch(url)
-            gz, _ = fetch(url, {"Accept-Encoding": "gzip"})
+            gz, gh = fetch(url, {"Accept-Encoding": "gzip"})
+            assert gh.get("content-encoding") == "gzip"
             n = body.count(b"BEGIN:VEVENT")
-            t0 = time.perf_counter()
-            ours = {"full": load(url, {}, args.seconds, args.connections),
-                    "full, gzip": load(url, {"Accept-Encoding": "gzip"}, args.seconds, args.connections),
-                    "304": load(url, {"If-None-Match": h["etag"]}, args.seconds, args.connections)}
-            elapsed = time.perf_counter() - t0
+            ours = {row: repeat(url, HEADERS.get(row, {"If-None-Match": h["etag"]}), seconds, connections, runs)
+                    for row in ROWS}
         finally:
             proc.terminate()
             proc.wait(10)
-        nginx1 = nginx_run(root, body, "1", args.seconds, args.connections)
-        nginx_auto = nginx_run(root, body, "auto", args.seconds, args.connections)
+        nginx1 = nginx_run(root, body, gz, "1", a)
+        nginx_auto = nginx_run(root, body, gz, "auto", a)
+        rad, rad_size, rad_cond = radicale_run(root, body, a)
 
     tool = "wrk" if shutil.which("wrk") else "ab"
-    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
-          f"{tool} -c{args.connections} for {args.seconds}s per row ({elapsed:.0f}s for ours)")
-    print(f"feed: {n} VEVENTs, {len(body):,} bytes ({len(gz):,} gzip)")
-    print("| what | reminderd req/s | nginx 1 worker | nginx auto | reminderd / nginx auto |")
-    print("| --- | ---: | ---: | ---: | ---: |")
-    for key, idx in (("full", 0), ("full, gzip", 0), ("304", 1)):
-        n1 = f"{nginx1[idx]:,.0f}" if nginx1 else "—"
-        na = f"{nginx_auto[idx]:,.0f}" if nginx_auto else "—"
-        ratio = f"{ours[key] / nginx_auto[idx]:.2f}" if nginx_auto else "—"
-        print(f"| {key} | {ours[key]:,.0f} | {n1} | {na} | {ratio} |")
-    if not nginx1:
-        print("nginx not found: comparison skipped (apt-get install nginx-light)")
+    lines = [f"Feed: {n} VEVENTs, {len(body):,} bytes ({len(gz):,} gzipped); `{tool} -t1 -c{connections}`, "
+             f"{seconds:g} s per measurement, {runs} measurements per cell; load generator and servers share the "
+             "machine's cores. Requests/s as min / median / max; latency as median p50 / p99 in ms."]
+    if rad:
+        lines.append(f"Radicale serves the same 500 events re-serialised ({rad_size:,} bytes); it answers an "
+                     f"`If-None-Match` with the current ETag with {rad_cond}, so its \"304\" row is that.")
+    lines += ["", "| request | server | req/s | p50 / p99 ms | reminderd ÷ this (median) |",
+              "| --- | --- | ---: | ---: | ---: |"]
+    ratios_nginx: list[float] = []
+    ratios_rad: list[float] = []
+    for row in ROWS:
+        ours_med = median(rps(ours[row]))
+        lines.append(f"| {row} | **reminderd** (uvicorn, 1 process) | {mmm(rps(ours[row]), '{:,.0f}')} "
+                     f"| {lat(ours[row])} | — |")
+        for name, res in (("nginx, 1 worker", nginx1), ("nginx, auto workers", nginx_auto), ("Radicale", rad)):
+            if not res:
+                continue
+            r = ours_med / median(rps(res[row]))
+            if name == "nginx, auto workers":
+                ratios_nginx.append(r)
+            if name == "Radicale":
+                ratios_rad.append(r)
+            lines.append(f"| {row} | {name} | {mmm(rps(res[row]), '{:,.0f}')} | {lat(res[row])} | {r:.2f}× |")
+    ok_nginx = min(ratios_nginx) >= 0.25 if ratios_nginx else None
+    ok_rad = min(ratios_rad) >= 5 if ratios_rad else None
+    lines += ["", f"Targets: at least 0.25× nginx (auto workers) on every row — {verdict(ok_nginx)}"
+              + (f" (lowest {min(ratios_nginx):.2f}×)" if ratios_nginx else " (nginx absent: apt-get install nginx)")
+              + f"; at least 5× Radicale on every row — {verdict(ok_rad)}"
+              + (f" (lowest {min(ratios_rad):.0f}×)." if ratios_rad
+                 else " (Radicale absent: pip install -r bench/requirements.txt).")]
+    md = "\n".join(lines)
+    print(md)
+    return Section("feeds", md, [("feeds: ≥ 0.25× nginx", ok_nginx), ("feeds: ≥ 5× Radicale", ok_rad)])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seconds", type=float, default=5)
+    ap.add_argument("--runs", type=int, default=3, help="measurements per cell (min/median/max)")
+    ap.add_argument("--connections", type=int, default=16)
+    ap.add_argument("--events", type=int, default=250, help="one-off events (each adds a task: ×2 VEVENTs)")
+    ap.add_argument("--serve", nargs=2, metavar=("CONFIG", "PORT"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.serve:
+        serve(args.serve[0], int(args.serve[1]))
+        return 0
+    run(args.seconds, args.runs, args.connections, args.events)
     return 0
 
 
