@@ -147,6 +147,7 @@ async def _worker(st: Settings, jobs: asyncio.Queue[int], msgs: Sequence[EmailMe
     broken: Result | None = None
     try:
         while True:
+            _honour_cancellation()
             try:
                 i = jobs.get_nowait()
             except asyncio.QueueEmpty:
@@ -160,8 +161,26 @@ async def _worker(st: Settings, jobs: asyncio.Queue[int], msgs: Sequence[EmailMe
             results[i] = res
             if on_result is not None:
                 await on_result(i, res)
+    except asyncio.CancelledError:
+        if client is not None:  # maybe mid-transaction: a QUIT now could be read as message text
+            client.close()
+            client = None
+        raise
     finally:
         await _quit(client)
+
+
+def _honour_cancellation() -> None:
+    """Raise if this task was asked to stop but the request got lost.
+
+    Python 3.11's ``asyncio.wait_for`` (aiosmtplib awaits every reply with it) drops a
+    cancellation that arrives in the same loop turn as the reply; the task still counts it
+    (``cancelling()``). Unchecked, a daemon stopping (or any caller cancelling a dispatch)
+    would find the dispatch sending on to the end of its batch — after the rows it holds
+    had been released for the next daemon, which sends them again."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
 
 
 async def _send_one(st: Settings, client: aiosmtplib.SMTP | None,
