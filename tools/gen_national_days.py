@@ -101,7 +101,7 @@ HT|Ha-i-ti|01-01|1804-01-01|Ngày Độc lập|
 HN|Hôn-đu-rát|09-15|1821-09-15|Ngày Độc lập|
 HU|Hung-ga-ri|08-20||Quốc khánh (Ngày Thánh Stê-phan, lập quốc)|! Hung-ga-ri có ba ngày lễ quốc gia (15/3, 20/8, 23/10); 20/8 là quốc lễ chính (Luật XXXVIII năm 1991, Luật Cơ bản 2011 Điều I). Đến năm 1989 Quốc khánh là 4/4; năm 1990 chưa xác minh.
 IS|Ai-xơ-len|06-17|1944-06-17|Quốc khánh (Ngày Cộng hòa)|
-IN|Ấn Độ|01-26|1950-01-26|Ngày Cộng hòa (Quốc khánh)|Seed 001 Phụ lục 01 dòng 9 ghi 15/8 (Ngày Độc lập 1947). Quốc khánh mà Ấn Độ và Bộ Ngoại giao Việt Nam dùng để gửi điện mừng là Ngày Cộng hòa 26/1/1950; thư mừng gửi theo 26/1.
+IN|Ấn Độ|01-26|1950-01-26|Ngày Cộng hòa (Quốc khánh)|Kế hoạch Bắc Giang 2024 Phụ lục 01 dòng 9 ghi 15/8 (Ngày Độc lập 1947). Quốc khánh mà Ấn Độ và Bộ Ngoại giao Việt Nam dùng để gửi điện mừng là Ngày Cộng hòa 26/1/1950; thư mừng gửi theo 26/1.
 ID|In-đô-nê-xi-a|08-17|1945-08-17|Ngày Độc lập (Quốc khánh)|
 IR|I-ran|holiday:IR:Islamic Revolution Day|1979-02-11|Ngày Chiến thắng Cách mạng Hồi giáo (22 Bahman)|Theo lịch Hijri mặt trời nên rơi vào 10 hoặc 11/2; lấy ngày từ gói holidays (có từ năm 1980).
 IQ|I-rắc|10-03|1932-10-03|Quốc khánh (Ngày Độc lập 3/10/1932)|Từ năm 2020 I-rắc lấy 3/10 làm Quốc khánh (quyết định của Hội đồng Bộ trưởng I-rắc năm 2020); đến năm 2019 là 14/7 (Cách mạng 1958).
@@ -165,7 +165,7 @@ PH|Phi-líp-pin|06-12|1898-06-12|Ngày Độc lập|
 PL|Ba Lan|05-03|1791-05-03|Quốc khánh (Ngày Hiến pháp 3/5)|Ba Lan có hai ngày: 3/5 (Hiến pháp 1791, khôi phục làm quốc lễ từ năm 1990; ngày Đại sứ quán tổ chức chiêu đãi Quốc khánh) và 11/11 (Ngày Độc lập 1918). Đến năm 1989 Quốc khánh là 22/7.
 PT|Bồ Đào Nha|06-10||Quốc khánh (Ngày Bồ Đào Nha)|
 QA|Ca-ta|12-18|1878-12-18|Quốc khánh|Từ năm 2007 Ca-ta kỷ niệm Quốc khánh 18/12 (ngày Sheikh Jassim bin Mohammed lên cầm quyền 1878); đến năm 2006 là 3/9 (Ngày Độc lập 1971).
-KR|Hàn Quốc|10-03||Ngày Lập quốc (Gaecheonjeol, Quốc khánh)|Seed 001 Phụ lục 01 dòng 10 ghi 15/8: đó là Ngày Giải phóng (Gwangbokjeol). Quốc khánh chính thức của Đại Hàn Dân Quốc mà các cơ quan đại diện Hàn Quốc kỷ niệm và đoàn ngoại giao chúc mừng là Ngày Lập quốc 3/10.
+KR|Hàn Quốc|10-03||Ngày Lập quốc (Gaecheonjeol, Quốc khánh)|Kế hoạch Bắc Giang 2024 Phụ lục 01 dòng 10 ghi 15/8: đó là Ngày Giải phóng (Gwangbokjeol). Quốc khánh chính thức của Đại Hàn Dân Quốc mà các cơ quan đại diện Hàn Quốc kỷ niệm và đoàn ngoại giao chúc mừng là Ngày Lập quốc 3/10.
 RO|Ru-ma-ni|12-01|1918-12-01|Ngày Đại Đoàn kết (Quốc khánh)|Từ năm 1990 (Luật số 10/1990); đến năm 1989 Quốc khánh là 23/8.
 RU|Nga|06-12|1990-06-12|Ngày nước Nga (Quốc khánh)|
 RW|Ru-an-đa|07-01|1962-07-01|Ngày Độc lập|! Ru-an-đa còn có Ngày Giải phóng 4/7 (Kwibohora), được nhiều Đại sứ quán Ru-an-đa dùng làm ngày chiêu đãi; chưa xác minh.
@@ -941,6 +941,9 @@ def render_national(nm: dict[str, tuple[str, str, str]], vi: dict[str, str]) -> 
             desc += f" Mốc tính số năm: {vn(r.since)}."
         if not r.main:
             desc += f" Quy tắc áp dụng {span(r)}; quy tắc hiện hành: sự kiện quoc-khanh-{lc}."
+        if r.note:  # the other day a country marks, moves, doubts: staff see them in feeds too
+            note = r.note[1:].strip() if r.note.startswith("!") else r.note
+            desc += (" Cần đối chiếu: " if r.note.startswith("!") else " ") + note
         w(f"description = {q(desc)}")
         w("")
         w("[[event.task]]")
