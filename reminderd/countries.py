@@ -1496,7 +1496,7 @@ NATIONAL_DAY_EVENTS: dict[str, tuple[str, ...]] = {
     'SZ': ('quoc-khanh-sz',),
     'TD': ('quoc-khanh-td',),
     'TG': ('quoc-khanh-tg',),
-    'TH': ('quoc-khanh-th', 'quoc-khanh-th-1960-2016', 'quoc-khanh-th-truoc-1960'),
+    'TH': ('quoc-khanh-th', 'quoc-khanh-th-truoc-1960'),
     'TJ': ('quoc-khanh-tj',),
     'TL': ('quoc-khanh-tl',),
     'TM': ('quoc-khanh-tm',),

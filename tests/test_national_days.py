@@ -190,7 +190,8 @@ def test_hand_written_relations_ids_survive_the_move():
 @pytest.mark.parametrize(("cc", "year", "expected"), [
     ("CN", 2025, "2025-10-01"), ("LA", 2025, "2025-12-02"), ("US", 2025, "2025-07-04"), ("FR", 2030, "2030-07-14"),
     ("JP", 2025, "2025-02-23"), ("JP", 2018, "2018-12-23"), ("JP", 1980, "1980-04-29"), ("JP", 2019, "2019-10-22"),
-    ("TH", 2025, "2025-07-28"), ("TH", 2015, "2015-12-05"), ("TH", 1955, "1955-06-24"),
+    # Thailand: Viet Nam's leaders greet Thailand's National Day on 5/12, also since King Vajiralongkorn (28/7)
+    ("TH", 2025, "2025-12-05"), ("TH", 2015, "2015-12-05"), ("TH", 1955, "1955-06-24"),
     ("NL", 2025, "2025-04-26"), ("NL", 2024, "2024-04-27"), ("NL", 2013, "2013-04-30"), ("NL", 2006, "2006-04-29"),
     ("NL", 1978, "1978-05-01"),
     ("KZ", 2025, "2025-10-25"), ("KZ", 2021, "2021-12-16"),
@@ -262,8 +263,7 @@ def test_agrees_with_the_holidays_package_wherever_it_knows_the_day():
 
 
 @pytest.mark.parametrize(("cc", "name", "years"), [
-    ("TH", "HM King Maha Vajiralongkorn's Birthday", range(2017, 2060)),
-    ("TH", "National Day", range(1950, 2017)),
+    ("TH", "National Day", range(1950, 2101)),
     ("JP", "Emperor's Birthday", range(1950, 2100)),
     ("NL", "King's Day", range(2014, 2101)),
     ("NL", "Queen's Day", range(1966, 2014)),
@@ -305,5 +305,5 @@ def test_unverified_entries_are_listed_in_the_headers():
     for cc in countries.RELATIONS_UNVERIFIED:
         assert re.search(rf"^#   {cc} ", header, re.M), cc
     nheader = NATIONAL.read_text(encoding="utf-8").split("[[event]]", 1)[0]
-    for cc in ("KZ", "TH", "GB"):
+    for cc in ("KZ", "DK", "GB"):
         assert re.search(rf"^#   {cc} .*quoc-khanh-{cc.lower()}", nheader, re.M), cc

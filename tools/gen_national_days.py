@@ -196,7 +196,7 @@ CH|Thụy Sĩ|08-01|1291-08-01|Quốc khánh|
 SY|Xy-ri|04-17|1946-04-17|Ngày Độc lập (Ngày Sơ tán)|! Sau thay đổi chính quyền tháng 12/2024 chưa rõ Xy-ri giữ 17/4 làm quốc khánh hay không; cần kiểm tra lại.
 TJ|Tát-gi-ki-xtan|09-09|1991-09-09|Ngày Độc lập|
 TZ|Tan-da-ni-a|04-26|1964-04-26|Ngày Liên minh (Quốc khánh)|
-TH|Thái Lan|07-28||Ngày sinh Quốc vương Ma-ha Va-chi-ra-long-con (Quốc khánh)|! Quốc khánh Thái Lan theo thông lệ ngoại giao là ngày sinh của Quốc vương đương vị: 28/7 từ năm 2017 (Quốc vương Vajiralongkorn lên ngôi 1/12/2016), 5/12 năm 1960–2016 (Quốc vương Bhumibol), 24/6 trước năm 1960. Theo luật Thái Lan, 5/12 vẫn mang tên Ngày Quốc gia (National Day, gói holidays) và Ngày của Cha; Kế hoạch Bắc Giang 2024 Phụ lục 01 dòng 14 còn ghi 5/12. Cần đối chiếu danh sách của Bộ Ngoại giao.
+TH|Thái Lan|12-05||Ngày Quốc gia (ngày sinh cố Quốc vương Bhumibol, Quốc khánh)|Lãnh đạo Việt Nam gửi điện mừng Quốc khánh Thái Lan ngày 5/12, kể cả sau khi Quốc vương Bhumibol băng hà (TTXVN 4/12/2019 «Quốc khánh lần thứ 92», 2020, 2025); theo luật Thái Lan 5/12 vẫn là Ngày Quốc gia và Ngày của Cha (gói holidays: «National Day»). Ngày sinh Quốc vương Vajiralongkorn 28/7 (từ năm 2017) là ngày lễ riêng, không phải Quốc khánh. Đến năm 1959 Ngày Quốc gia là 24/6. Khớp Kế hoạch Bắc Giang 2024 Phụ lục 01 dòng 14.
 TL|Đông Ti-mo|05-20|2002-05-20|Ngày Khôi phục Độc lập|! Đông Ti-mo còn có 28/11 (Tuyên bố Độc lập 1975); Đại sứ quán Đông Ti-mo thường lấy 20/5 làm Quốc khánh; chưa xác minh với danh sách của Bộ Ngoại giao.
 TG|Tô-gô|04-27|1960-04-27|Ngày Độc lập|
 TO|Tông-ga|06-04|1970-06-04|Ngày Giải phóng (Emancipation Day, Quốc khánh)|! Tông-ga còn có Ngày Hiến pháp 4/11 và sinh nhật Nhà vua 4/7; chưa xác minh được ngày Bộ Ngoại giao Việt Nam dùng.
@@ -427,7 +427,6 @@ VN|Viet Nam|Cộng hòa Xã hội chủ nghĩa Việt Nam|Socialist Republic of 
 # each earlier rule is its own event, bounded by start/until, with its own id.
 #   id | ISO | date | since | start | until | kind | note ("!" = not fully verified)
 SPLITS = r"""
-quoc-khanh-th-1960-2016|TH|12-05||1960|2016|Ngày sinh Quốc vương Bhumibol (Quốc khánh)|Ngày Quốc gia 5/12 (Quốc vương Bhumibol, trị vì 1946–2016); từ năm 2017 Quốc khánh theo thông lệ ngoại giao là 28/7.
 quoc-khanh-th-truoc-1960|TH|06-24|||1959|Ngày Quốc gia (Cách mạng 24/6/1932)|Ngày Quốc gia 24/6 đến năm 1959 (gói holidays: "National Day").
 quoc-khanh-jp-2019|JP|10-22||2019|2019|Lễ đăng quang của Nhà vua Naruhito|Năm 2019 không có Ngày sinh Nhà vua (Nhà vua Akihito thoái vị 30/4/2019); Lễ đăng quang 22/10/2019 là ngày nghỉ lễ của năm.
 quoc-khanh-jp-1989-2018|JP|12-23||1989|2018|Ngày sinh Nhà vua Akihito (Quốc khánh)|23/12 năm 1989–2018.
@@ -692,7 +691,7 @@ RECIPIENT = {"VA": "Đại diện thường trú của Tòa Thánh tại Việt 
 RECIPIENT_EN = {"VA": "the Resident Representative of the Holy See in Viet Nam"}
 # Event rule extras of the rule in force now (see SPLITS for the earlier ones).
 EXTRA: dict[str, dict[str, int]] = {
-    "VA": {"start": 2025}, "TH": {"start": 2017}, "JP": {"start": 2020}, "NL": {"start": 2014},
+    "VA": {"start": 2025}, "TH": {"start": 1960}, "JP": {"start": 2020}, "NL": {"start": 2014},
     "KZ": {"start": 2022}, "HR": {"start": 2020}, "IQ": {"start": 2020}, "OM": {"start": 2020},
     "QA": {"start": 2007}, "MA": {"start": 2000}, "PL": {"start": 1990}, "RO": {"start": 1990},
     "BG": {"start": 1990}, "HU": {"start": 1990}, "LY": {"start": 2012}, "NP": {"start": 2016, "until": 2032},
@@ -709,7 +708,7 @@ SOURCES = {
     "LA": "Ngày thành lập nước Cộng hòa Dân chủ Nhân dân Lào 2/12/1975",
     "KZ": "Luật «Về các ngày lễ» của Ca-dắc-xtan, sửa đổi năm 2022: Ngày Cộng hòa 25/10 là quốc lễ",
     "NL": "Nghị định Hoàng gia (Koninklijk Besluit) năm 2013: Ngày Nhà vua 27/4, dời sang 26/4 khi trùng Chủ nhật",
-    "TH": "Thông lệ ngoại giao: Quốc khánh là ngày sinh Quốc vương đương vị (28/7 từ năm 2017)",
+    "TH": "Quyết định năm 1960 của Chính phủ Thái Lan: Ngày Quốc gia 5/12; điện mừng Quốc khánh của lãnh đạo Việt Nam ngày 5/12 (TTXVN 2019, 2020)",
     "HR": "Luật Ngày lễ (Zakon o blagdanima) sửa đổi năm 2019, hiệu lực 2020: Ngày Nhà nước 30/5",
     "DE": "Hiệp ước Thống nhất 1990 Điều 2(2): Ngày Thống nhất nước Đức 3/10",
     "IT": "Luật số 260 ngày 27/5/1949: Ngày Cộng hòa 2/6",
@@ -896,7 +895,7 @@ def render_national(nm: dict[str, tuple[str, str, str]], vi: dict[str, str]) -> 
     w("# chính thức, Sở Ngoại vụ nên đối chiếu bảng này với danh sách Quốc khánh do Cục Lễ tân Nhà nước gửi hằng năm.")
     w("#")
     w("# Khác với seed 001 Phụ lục 01 (giải thích ở từng mục): Hà Lan (seed 30/4 → Ngày Nhà vua 27/4/26/4),")
-    w("# Hàn Quốc (seed 15/8 → 3/10), Ấn Độ (seed 15/8 → 26/1), Thái Lan (seed 5/12 → 28/7 từ năm 2017).")
+    w("# Hàn Quốc (seed 15/8 → 3/10), Ấn Độ (seed 15/8 → 26/1).")
     w("#")
     w("# Ngày CHƯA kiểm chứng được đầy đủ (cần đối chiếu trước khi gửi thư):")
     for cc, name, eid, note in doubtful:
