@@ -9,12 +9,15 @@ clock, so tests and ``tick --at`` can move time.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .runtime import Runtime
 from .store import Store
+
+log = logging.getLogger("reminderd.context")
 
 
 def system_clock() -> dt.datetime:
@@ -46,7 +49,12 @@ class Context:
             self.base_runtime = runtime
         self.runtime = runtime
         for callback in list(self.on_change):
-            callback(self)
+            # One listener failing (a feed rebuild while the database is away) must neither
+            # skip the others (the replan) nor undo a change that has already been made.
+            try:
+                callback(self)
+            except Exception:
+                log.exception("runtime change: listener %s failed", getattr(callback, "__qualname__", callback))
 
     @property
     def config(self) -> Any:

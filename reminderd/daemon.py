@@ -214,6 +214,9 @@ class Daemon:
             result = reload.apply(self.ctx, new, errors)
             if result.ok:
                 self.jobs.install()  # send_at, plan_at, timezone may have changed
+                # install() replaced the plan job, and with it the replan the runtime change had
+                # just asked for (_on_change): ask again, or new dates would wait for plan_at.
+                self.jobs.run_soon("plan")
             self.notifier.ready(self.ctx.health.get("status"))
 
     async def run(self, sock: socket.socket) -> int:

@@ -19,6 +19,8 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from . import adhoc, metrics
 from .context import Context
 from .errors import ValidationError
@@ -51,7 +53,18 @@ def install(ctx: Context, runtime: Runtime) -> None:
     """Make ``runtime`` the base runtime and merge the ad-hoc items back in."""
     # Set the base first without notifying, so listeners run once, on the merged runtime.
     ctx.base_runtime = runtime
-    problems = adhoc.refresh(ctx)
+    try:
+        problems = adhoc.refresh(ctx)
+    except SQLAlchemyError as e:
+        # The database is away (a reload during an outage): the new files apply all the same,
+        # with the ad-hoc items this process already had. The fingerprint is forgotten, so the
+        # adhoc job merges the stored items again as soon as the database answers.
+        kept = [ev for ev in ctx.runtime.catalog.events if ev.adhoc]
+        ctx.health.pop("adhoc_fingerprint", None)
+        event(log, "adhoc.unavailable", level=logging.WARNING, kept=len(kept),
+              error=(str(e).splitlines() or [type(e).__name__])[0])
+        ctx.set_runtime(runtime.with_events(kept))
+        return
     for p in problems or ():
         event(log, "adhoc.invalid", level=logging.WARNING, problem=str(p))
 
