@@ -180,7 +180,7 @@ VI: dict[str, str] = {
     'TG': 'Tô-gô',
     'TH': 'Thái Lan',
     'TJ': 'Tát-gi-ki-xtan',
-    'TL': 'Đông Ti-mo',
+    'TL': 'Ti-mo Lét-xtê',
     'TM': 'Tuốc-mê-ni-xtan',
     'TN': 'Tuy-ni-di',
     'TO': 'Tông-ga',

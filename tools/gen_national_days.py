@@ -139,7 +139,7 @@ FM|Mi-crô-nê-xi-a|05-10|1979-05-10|Ngày Hiến pháp (Quốc khánh)|
 MD|Môn-đô-va|08-27|1991-08-27|Ngày Độc lập|
 MC|Mô-na-cô|11-19||Quốc khánh (Ngày Thân vương)|
 MN|Mông Cổ|07-11|1921-07-11|Quốc khánh (Ngày Cách mạng Nhân dân, lễ hội Naadam)|
-ME|Môn-tê-nê-grô|07-13|1878-07-13|Ngày Nhà nước|! Môn-tê-nê-grô có Ngày Độc lập 21/5 (2006) và Ngày Nhà nước 13/7; chưa xác minh được ngày Bộ Ngoại giao Việt Nam dùng.
+ME|Môn-tê-nê-grô|07-13|1878-07-13|Ngày Nhà nước|! Môn-tê-nê-grô có Ngày Độc lập 21/5 (2006) và Ngày Nhà nước 13/7 (nhiều nước gửi điện mừng quốc khánh vào 13/7); chưa xác minh được ngày Bộ Ngoại giao Việt Nam dùng.
 MA|Ma-rốc|07-30|1999-07-30|Ngày Lên ngôi (Quốc khánh)|Ngày Lên ngôi của Quốc vương đương vị: 30/7 từ năm 2000 (Quốc vương Mohammed VI lên ngôi 23/7/1999); 3/3 năm 1962–1999 (Quốc vương Hassan II); 18/11 trước đó (Quốc vương Mohammed V).
 MZ|Mô-dăm-bích|06-25|1975-06-25|Ngày Độc lập|
 MM|Mi-an-ma|01-04|1948-01-04|Ngày Độc lập|
@@ -181,7 +181,7 @@ RS|Xéc-bi-a|02-15|1804-02-15|Ngày Nhà nước (Quốc khánh)|
 SC|Xây-sen|06-29|1976-06-29|Ngày Độc lập (Quốc khánh)|
 SL|Xi-ê-ra Lê-ôn|04-27|1961-04-27|Ngày Độc lập|
 SG|Xinh-ga-po|08-09|1965-08-09|Quốc khánh|
-SK|Xlô-va-ki-a|09-01|1992-09-01|Ngày Hiến pháp (Quốc khánh)|! Xlô-va-ki-a có 1/1 (thành lập nước 1993) và 1/9 (Hiến pháp 1992); các Đại sứ quán thường tổ chức Quốc khánh vào 1/9; chưa xác minh với danh sách của Bộ Ngoại giao.
+SK|Xlô-va-ki-a|09-01|1992-09-01|Ngày Hiến pháp (Quốc khánh)|Xlô-va-ki-a có 1/1 (thành lập nước 1993) và 1/9 (Hiến pháp 1992); Đại sứ quán Xlô-va-ki-a và các tổ chức hữu nghị tại Việt Nam kỷ niệm Quốc khánh vào 1/9 (TTXVN 2022–2025).
 SI|Xlô-ven-ni-a|06-25|1991-06-25|Ngày Nhà nước (Quốc khánh)|
 SB|Quần đảo Xô-lô-môn|07-07|1978-07-07|Ngày Độc lập|
 SO|Xô-ma-li|07-01|1960-07-01|Ngày Độc lập|
@@ -197,7 +197,7 @@ SY|Xy-ri|04-17|1946-04-17|Ngày Độc lập (Ngày Sơ tán)|! Sau thay đổi 
 TJ|Tát-gi-ki-xtan|09-09|1991-09-09|Ngày Độc lập|
 TZ|Tan-da-ni-a|04-26|1964-04-26|Ngày Liên minh (Quốc khánh)|
 TH|Thái Lan|12-05||Ngày Quốc gia (ngày sinh cố Quốc vương Bhumibol, Quốc khánh)|Lãnh đạo Việt Nam gửi điện mừng Quốc khánh Thái Lan ngày 5/12, kể cả sau khi Quốc vương Bhumibol băng hà (TTXVN 4/12/2019 «Quốc khánh lần thứ 92», 2020, 2025); theo luật Thái Lan 5/12 vẫn là Ngày Quốc gia và Ngày của Cha (gói holidays: «National Day»). Ngày sinh Quốc vương Vajiralongkorn 28/7 (từ năm 2017) là ngày lễ riêng, không phải Quốc khánh. Đến năm 1959 Ngày Quốc gia là 24/6. Khớp Kế hoạch Bắc Giang 2024 Phụ lục 01 dòng 14.
-TL|Đông Ti-mo|05-20|2002-05-20|Ngày Khôi phục Độc lập|! Đông Ti-mo còn có 28/11 (Tuyên bố Độc lập 1975); Đại sứ quán Đông Ti-mo thường lấy 20/5 làm Quốc khánh; chưa xác minh với danh sách của Bộ Ngoại giao.
+TL|Ti-mo Lét-xtê|11-28|1975-11-28|Ngày Tuyên bố Độc lập (Quốc khánh)|Lãnh đạo Việt Nam gửi điện mừng Quốc khánh Ti-mo Lét-xtê ngày 28/11 (Tuyên bố Độc lập 1975) — TTXVN, Cổng TTĐT Chính phủ 2007, 2009. Ngày Khôi phục Độc lập 20/5/2002 là ngày lễ khác.
 TG|Tô-gô|04-27|1960-04-27|Ngày Độc lập|
 TO|Tông-ga|06-04|1970-06-04|Ngày Giải phóng (Emancipation Day, Quốc khánh)|! Tông-ga còn có Ngày Hiến pháp 4/11 và sinh nhật Nhà vua 4/7; chưa xác minh được ngày Bộ Ngoại giao Việt Nam dùng.
 TT|Tri-ni-đát và Tô-ba-gô|08-31|1962-08-31|Ngày Độc lập|
