@@ -99,7 +99,7 @@ GW|Ghi-nê Bít-xao|09-24|1973-09-24|Ngày Độc lập|
 GY|Guy-a-na|02-23|1970-02-23|Ngày Cộng hòa (Quốc khánh)|
 HT|Ha-i-ti|01-01|1804-01-01|Ngày Độc lập|
 HN|Hôn-đu-rát|09-15|1821-09-15|Ngày Độc lập|
-HU|Hung-ga-ri|08-20||Quốc khánh (Ngày Thánh Stê-phan, lập quốc)|! Hung-ga-ri có ba ngày lễ quốc gia (15/3, 20/8, 23/10); 20/8 là quốc lễ chính (Luật XXXVIII năm 1991, Luật Cơ bản 2011 Điều I). Đến năm 1989 Quốc khánh là 4/4; năm 1990 chưa xác minh.
+HU|Hung-ga-ri|08-20||Quốc khánh (Ngày Thánh Stê-phan, lập quốc)|Hung-ga-ri có ba ngày lễ quốc gia (15/3, 20/8, 23/10); 20/8 là quốc lễ chính (Luật XXXVIII năm 1991, Luật Cơ bản 2011 Điều J) và là ngày lãnh đạo Việt Nam gửi điện mừng Quốc khánh (TTXVN 2021, 2022). Đến năm 1989 Quốc khánh là 4/4 (Ngày Giải phóng); năm 1990 tạm tính theo 20/8.
 IS|Ai-xơ-len|06-17|1944-06-17|Quốc khánh (Ngày Cộng hòa)|
 IN|Ấn Độ|01-26|1950-01-26|Ngày Cộng hòa (Quốc khánh)|Kế hoạch Bắc Giang 2024 Phụ lục 01 dòng 9 ghi 15/8 (Ngày Độc lập 1947). Quốc khánh mà Ấn Độ và Bộ Ngoại giao Việt Nam dùng để gửi điện mừng là Ngày Cộng hòa 26/1/1950; thư mừng gửi theo 26/1.
 ID|In-đô-nê-xi-a|08-17|1945-08-17|Ngày Độc lập (Quốc khánh)|
@@ -162,7 +162,7 @@ PG|Pa-pua Niu Ghi-nê|09-16|1975-09-16|Ngày Độc lập|
 PY|Pa-ra-goay|05-14|1811-05-14|Ngày Độc lập|
 PE|Pê-ru|07-28|1821-07-28|Ngày Độc lập|
 PH|Phi-líp-pin|06-12|1898-06-12|Ngày Độc lập|
-PL|Ba Lan|05-03|1791-05-03|Quốc khánh (Ngày Hiến pháp 3/5)|Ba Lan có hai ngày: 3/5 (Hiến pháp 1791, khôi phục làm quốc lễ từ năm 1990; ngày Đại sứ quán tổ chức chiêu đãi Quốc khánh) và 11/11 (Ngày Độc lập 1918). Đến năm 1989 Quốc khánh là 22/7.
+PL|Ba Lan|05-03|1791-05-03|Quốc khánh (Ngày Hiến pháp 3/5)|Ba Lan có hai ngày: 3/5 (Hiến pháp 1791, khôi phục làm quốc lễ từ năm 1990; ngày nhiều nước gửi điện mừng Quốc khánh) và 11/11 (Ngày Độc lập 1918, các hội hữu nghị tại Việt Nam cũng kỷ niệm). Đến năm 1989 Quốc khánh là 22/7 (điện mừng của Chủ tịch Hồ Chí Minh ngày 22/7/1954).
 PT|Bồ Đào Nha|06-10||Quốc khánh (Ngày Bồ Đào Nha)|
 QA|Ca-ta|12-18|1878-12-18|Quốc khánh|Từ năm 2007 Ca-ta kỷ niệm Quốc khánh 18/12 (ngày Sheikh Jassim bin Mohammed lên cầm quyền 1878); đến năm 2006 là 3/9 (Ngày Độc lập 1971).
 KR|Hàn Quốc|10-03||Ngày Lập quốc (Gaecheonjeol, Quốc khánh)|Kế hoạch Bắc Giang 2024 Phụ lục 01 dòng 10 ghi 15/8: đó là Ngày Giải phóng (Gwangbokjeol). Quốc khánh chính thức của Đại Hàn Dân Quốc mà các cơ quan đại diện Hàn Quốc kỷ niệm và đoàn ngoại giao chúc mừng là Ngày Lập quốc 3/10.
