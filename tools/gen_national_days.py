@@ -612,6 +612,10 @@ DM|2013-11-01|! Ký Thông cáo chung tại New York ngày 1/11 (cùng ngày v�
 AG|2013-11-08|! Ký Thông cáo chung tại New York ngày 8/11; năm 2013 suy ra.
 MH|1992-06-01|! Theo danh sách quan hệ ngoại giao của Quần đảo Mác-san.
 SV|2010-01-16|! Ký Thông cáo chung tại Tô-ky-ô bên lề Hội nghị Bộ trưởng FEALAC tháng 1/2010.
+LT|1992-03-18|TTXVN 12/6/2025 (chuyến thăm của Tổng thống Lít-va): 18/3/1992.
+SL|1982-06-24|Hai nước kỷ niệm 40 năm (24/6/1982 - 2022) (TTXVN).
+RW|1975-09-30|Hai nước kỷ niệm 50 năm (30/9/1975 - 2025) (TTXVN).
+DO|2005-07-07|Ký Thông cáo chung ngày 7/7/2005; Tuyên bố chung 2024.
 MW|2024-09-23|Thiết lập ngày 23/9/2024 (theo giờ New York) bên lề Khóa họp Đại hội đồng Liên hợp quốc.
 AF|1974-09-16|! Theo Wikipedia tiếng Việt «Quan hệ Afghanistan – Việt Nam»; các cơ quan đại diện đóng cửa từ 1992–1993.
 MV|1975-10-18|! Năm 1975 đã đối chiếu (hai nước kỷ niệm 50 năm năm 2025); ngày chưa đối chiếu.
@@ -621,9 +625,10 @@ GA|1977-01-09|!
 """
 # Countries with which Viet Nam has relations but whose date this table does not know yet (no event is
 # generated for them; listed in the generated file's header), and countries without relations.
-# Known without a day: San Marino (2007), Xanh Lu-xi-a (26/6, year not found), Lít-va (1992).
+# Known without a day: San Marino (2007), Xanh Lu-xi-a (26/6, year not found), Bô-xni-a Héc-dê-gô-vi-na (1996),
+# Xu-ri-nam (1997), Tô-gô (1975).
 RELATIONS_MISSING = """
-LT|AD|BA|BB|BZ|BW|BF|CF|TD|KM|CD|DJ|DO|GQ|ER|GM|GD|GT|HT|HN|KI|LS|LR|LI|FM|MC|NR|NE|PW|RW|LC|SM|ST|SC|SL|SO|SS|SR|TG
+AD|BA|BB|BZ|BW|BF|CF|TD|KM|CD|DJ|GQ|ER|GM|GD|GT|HT|HN|KI|LS|LR|LI|FM|MC|NR|NE|PW|LC|SM|ST|SC|SO|SS|SR|TG
 """.strip().split("|")
 NO_RELATIONS = {
     "VA": "Việt Nam và Tòa Thánh chưa thiết lập quan hệ ngoại giao (có Đại diện thường trú của Tòa Thánh tại Việt Nam từ 2023).",
