@@ -616,6 +616,9 @@ LT|1992-03-18|TTXVN 12/6/2025 (chuyến thăm của Tổng thống Lít-va): 18/
 SL|1982-06-24|Hai nước kỷ niệm 40 năm (24/6/1982 - 2022) (TTXVN).
 RW|1975-09-30|Hai nước kỷ niệm 50 năm (30/9/1975 - 2025) (TTXVN).
 DO|2005-07-07|Ký Thông cáo chung ngày 7/7/2005; Tuyên bố chung 2024.
+BW|2009-02-11|Ký Thông cáo chung tại New York ngày 11/2/2009 (Báo Thế giới và Việt Nam, TTXVN).
+SC|1979-08-16|TTXVN 2013 (chuyến thăm của Tổng thống Xây-sen): 16/8/1979.
+SS|2019-02-21|Ký Thông cáo chung tại New York ngày 21/2/2019 (Việt Nam công nhận Nam Xu-đăng từ 2011).
 MW|2024-09-23|Thiết lập ngày 23/9/2024 (theo giờ New York) bên lề Khóa họp Đại hội đồng Liên hợp quốc.
 AF|1974-09-16|! Theo Wikipedia tiếng Việt «Quan hệ Afghanistan – Việt Nam»; các cơ quan đại diện đóng cửa từ 1992–1993.
 MV|1975-10-18|! Năm 1975 đã đối chiếu (hai nước kỷ niệm 50 năm năm 2025); ngày chưa đối chiếu.
@@ -626,9 +629,9 @@ GA|1977-01-09|!
 # Countries with which Viet Nam has relations but whose date this table does not know yet (no event is
 # generated for them; listed in the generated file's header), and countries without relations.
 # Known without a day: San Marino (2007), Xanh Lu-xi-a (26/6, year not found), Bô-xni-a Héc-dê-gô-vi-na (1996),
-# Xu-ri-nam (1997), Tô-gô (1975).
+# Xu-ri-nam (1997), Tô-gô (1975), Mô-na-cô (2007?).
 RELATIONS_MISSING = """
-AD|BA|BB|BZ|BW|BF|CF|TD|KM|CD|DJ|GQ|ER|GM|GD|GT|HT|HN|KI|LS|LR|LI|FM|MC|NR|NE|PW|LC|SM|ST|SC|SO|SS|SR|TG
+AD|BA|BB|BZ|BF|CF|TD|KM|CD|DJ|GQ|ER|GM|GD|GT|HT|HN|KI|LS|LR|LI|FM|MC|NR|NE|PW|LC|SM|ST|SO|SR|TG
 """.strip().split("|")
 NO_RELATIONS = {
     "VA": "Việt Nam và Tòa Thánh chưa thiết lập quan hệ ngoại giao (có Đại diện thường trú của Tòa Thánh tại Việt Nam từ 2023).",
