@@ -1,20 +1,32 @@
 """Benchmark: building the plan for the shipped catalog and example config.
 
-Run: .venv/bin/python bench/bench_plan.py   (or /work/venv/bin/python …)
-Prints a Markdown table: catalog load, first plan (cold caches), warm plans.
+Run: /work/venv/bin/python bench/bench_plan.py [--runs 5]
+
+Each run is a fresh process (so "first plan" really has cold caches): load config and
+catalog, the first plan over the feeds' default horizon (three years), the mean of ten warm
+plans, and the peak memory of a plan with skipped days. Prints a Markdown table with
+min / median / max over the runs.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import json
+import subprocess
+import sys
 import time
 import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import Section, mmm  # noqa: E402
 
 
-def main() -> None:
+def measure() -> dict[str, float | int | str]:
+    """One run, in this (fresh) process."""
     from reminderd.runtime import load_runtime
 
     t0 = time.perf_counter()
@@ -26,26 +38,53 @@ def main() -> None:
     plan = rt.plan(start, end)
     t_cold = time.perf_counter() - t0
 
-    runs = 10
+    n = 10
     t0 = time.perf_counter()
-    for _ in range(runs):
+    for _ in range(n):
         rt.plan(start, end)
-    t_warm = (time.perf_counter() - t0) / runs
+    t_warm = (time.perf_counter() - t0) / n
 
     tracemalloc.start()
     rt.plan(start, end, with_skipped=True)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
+    return {"load": t_load, "cold": t_cold, "warm": t_warm, "peak": peak / 1e6,
+            "events": len(rt.catalog.events), "rules": sum(len(e.tasks) for e in rt.catalog.events),
+            "occurrences": len(plan.occurrences), "tasks": len(plan.tasks), "range": f"{start}..{end}"}
 
-    events = len(rt.catalog.events)
-    print(f"catalog: {events} events, {sum(len(e.tasks) for e in rt.catalog.events)} task rules; "
-          f"plan {start}..{end}: {len(plan.occurrences)} occurrences, {len(plan.tasks)} tasks\n")
-    print("| step | time |")
-    print("| --- | ---: |")
-    print(f"| load config + catalog | {t_load * 1000:.0f} ms |")
-    print(f"| first plan, 3 years (cold caches: holidays, lunar) | {t_cold * 1000:.0f} ms |")
-    print(f"| plan, 3 years, warm (mean of {runs}) | {t_warm * 1000:.1f} ms |")
-    print(f"| peak memory of a plan with skipped days | {peak / 1e6:.1f} MB |")
+
+def run(runs: int = 5) -> Section:
+    results = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, __file__, "--one"], capture_output=True, text=True, check=True,
+                             cwd=ROOT).stdout
+        results.append(json.loads(out))
+    r0 = results[0]
+    col = {k: [float(r[k]) for r in results] for k in ("load", "cold", "warm", "peak")}
+    md = "\n".join([
+        f"catalog: {r0['events']} events, {r0['rules']} task rules; plan {r0['range']}: {r0['occurrences']} "
+        f"occurrences, {r0['tasks']} tasks; {runs} runs, each a fresh process (min / median / max)",
+        "",
+        "| step | time |",
+        "| --- | ---: |",
+        f"| load config + catalog | {mmm([v * 1e3 for v in col['load']], '{:.0f}')} ms |",
+        f"| first plan, 3 years (cold caches: holidays, lunar) | {mmm([v * 1e3 for v in col['cold']], '{:.0f}')} ms |",
+        f"| plan, 3 years, warm (mean of 10) | {mmm([v * 1e3 for v in col['warm']], '{:.1f}')} ms |",
+        f"| peak memory of a plan with skipped days | {mmm(col['peak'], '{:.1f}')} MB |",
+    ])
+    print(md)
+    return Section("plan", md)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.one:
+        print(json.dumps(measure()))
+        return
+    run(a.runs)
 
 
 if __name__ == "__main__":

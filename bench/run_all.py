@@ -1,0 +1,123 @@
+"""Run every benchmark and write the figures into docs/BENCHMARKS.md.
+
+    /work/venv/bin/python bench/run_all.py            # full run (~15 min on 2 cores), writes the doc
+    /work/venv/bin/python bench/run_all.py --quick    # short run (~3 min), prints only (add --write)
+    /work/venv/bin/python bench/run_all.py --only feeds,mail
+
+Installs nothing: it says what is missing (``apt-get install remind wrk nginx-light``,
+``pip install -r bench/requirements.txt``) and skips the comparisons that need it.
+
+The doc's hand-written prose stays; what lies between ``<!-- bench:KEY -->`` and
+``<!-- /bench:KEY -->`` is replaced by the new figures (KEY: summary, workdays, plan,
+remind, feeds, mail, daemon).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import ROOT, Section, load_average, machine, verdict, which
+
+DOC = ROOT / "docs" / "BENCHMARKS.md"
+ORDER = ("workdays", "plan", "remind", "feeds", "mail", "daemon")
+
+
+def missing() -> list[str]:
+    out = []
+    apt = [t for t, name in (("remind", "remind"), ("wrk", "wrk"), ("nginx", "nginx-light")) if not which(t)]
+    if apt:
+        out.append("apt-get install -y " + " ".join(
+            {"remind": "remind", "wrk": "wrk", "nginx": "nginx-light"}[t] for t in apt))
+    try:
+        import radicale  # noqa: F401
+    except ImportError:
+        out.append(f"{sys.executable} -m pip install -r bench/requirements.txt")
+    return out
+
+
+def benches(quick: bool, runs: int | None) -> dict[str, Callable[[], Section]]:
+    from bench import bench_daemon, bench_feeds, bench_mail, bench_plan, bench_remind, bench_workdays
+
+    r = runs or (2 if quick else 5)
+    return {
+        "workdays": lambda: bench_workdays.run(runs=r, n_ref=5_000 if quick else 100_000),
+        "plan": lambda: bench_plan.run(runs=r),
+        "remind": lambda: bench_remind.run(runs=r, quick=quick),
+        "feeds": lambda: bench_feeds.run(seconds=2 if quick else 5, runs=1 if quick else min(r, 3)),
+        "mail": lambda: bench_mail.run(n=300 if quick else 1000, runs=1 if quick else min(r, 3)),
+        "daemon": lambda: bench_daemon.run(runs=1 if quick else min(r, 3), big_runs=0 if quick else 1),
+    }
+
+
+def replace_block(text: str, key: str, body: str) -> str:
+    pat = re.compile(rf"(<!-- bench:{key} -->\n).*?(\n<!-- /bench:{key} -->)", re.S)
+    if not pat.search(text):
+        print(f"docs/BENCHMARKS.md has no <!-- bench:{key} --> block: {key} not written", file=sys.stderr)
+        return text
+    return pat.sub(lambda m: m[1] + body + m[2], text)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="fewer runs and sizes; prints, does not write the doc")
+    ap.add_argument("--runs", type=int, help="runs per measurement (default 5, quick 2)")
+    ap.add_argument("--only", help="comma-separated: " + ",".join(ORDER))
+    ap.add_argument("--write", action="store_true", help="write docs/BENCHMARKS.md even with --quick/--only")
+    ap.add_argument("--no-write", action="store_true", help="print only")
+    a = ap.parse_args()
+    todo = [k for k in ORDER if not a.only or k in a.only.split(",")]
+    gaps = missing()
+    if gaps:
+        print("Missing (comparisons that need them are skipped; nothing is installed for you):")
+        for g in gaps:
+            print(f"  {g}")
+    table = benches(a.quick, a.runs)
+    started = dt.datetime.now(dt.UTC)
+    load_before = load_average()
+    t0 = time.perf_counter()
+    results: dict[str, Section] = {}
+    for key in todo:
+        print(f"\n=== {key} ===", flush=True)
+        t1 = time.perf_counter()
+        results[key] = table[key]()
+        print(f"({key}: {time.perf_counter() - t1:.0f} s)", flush=True)
+    elapsed = time.perf_counter() - t0
+    cmd = "/work/venv/bin/python bench/run_all.py" + (" --quick" if a.quick else "") + (
+        f" --runs {a.runs}" if a.runs else "") + (f" --only {a.only}" if a.only else "")
+    rows = [f"| {what} | {verdict(ok)} |" for s in results.values() for what, ok in s.verdicts]
+    summary = "\n".join([
+        f"Command: `{cmd}` — {started:%Y-%m-%d %H:%M} UTC, {elapsed / 60:.1f} min.",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        f"Load average (1/5/15 min) before the run: {load_before}; after: {load_average()}. "
+        "Other work on the machine during the run moves every figure; the comparisons that matter are "
+        "made in the same run, one right after the other.",
+        "",
+        "| target | verdict |",
+        "| --- | --- |",
+        *rows,
+    ])
+    print("\n" + summary)
+    if a.no_write or ((a.quick or a.only) and not a.write):
+        return 0
+    text = DOC.read_text(encoding="utf-8")
+    if not a.only:
+        text = replace_block(text, "summary", summary)
+    for key, sec in results.items():
+        text = replace_block(text, key, sec.markdown)
+    DOC.write_text(text, encoding="utf-8")
+    print(f"\nwrote {DOC.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
