@@ -165,7 +165,7 @@ def run(runs: int, quick: bool) -> Section:
         return Section("remind", md, [("reminderd no slower than Remind", None)])
     event_sizes = [100, 1000] if quick else [100, 1000, 10_000]
     year_sizes = [1, 10] if quick else [1, 5, 10, 25, 50]
-    scale_runs = max(1, min(runs, 3))
+    scale_runs = max(1, min(runs, 2))
     lines: list[str] = []
     with tempfile.TemporaryDirectory(prefix="bench-remind-") as t:
         tmp = Path(t)

@@ -51,7 +51,7 @@ def benches(quick: bool, runs: int | None) -> dict[str, Callable[[], Section]]:
         "workdays": lambda: bench_workdays.run(runs=r, n_ref=5_000 if quick else 100_000),
         "plan": lambda: bench_plan.run(runs=r),
         "remind": lambda: bench_remind.run(runs=r, quick=quick),
-        "feeds": lambda: bench_feeds.run(seconds=2 if quick else 5, runs=1 if quick else min(r, 3)),
+        "feeds": lambda: bench_feeds.run(seconds=2 if quick else 4, runs=1 if quick else min(r, 3)),
         "mail": lambda: bench_mail.run(n=300 if quick else 1000, runs=1 if quick else min(r, 3)),
         "daemon": lambda: bench_daemon.run(runs=1 if quick else min(r, 3), big_runs=0 if quick else 1),
     }
