@@ -82,7 +82,7 @@ GQ|Ghi-nê Xích đạo|10-12|1968-10-12|Ngày Độc lập|
 ER|Ê-ri-tơ-rê-a|05-24|1991-05-24|Ngày Độc lập|
 EE|E-xtô-ni-a|02-24|1918-02-24|Ngày Độc lập|
 SZ|E-xoa-ti-ni|09-06|1968-09-06|Ngày Độc lập|
-ET|Ê-ti-ô-pi-a|05-28|1991-05-28|Quốc khánh|
+ET|Ê-ti-ô-pi-a|05-28|1991-05-28|Quốc khánh|! Ngày lật đổ chế độ Derg 28/5/1991 (Ginbot 20). Gói holidays không còn coi 28/5 là ngày nghỉ lễ từ năm 2025 (Ê-ti-ô-pi-a bỏ ngày nghỉ này); chưa rõ Quốc khánh dùng trong ngoại giao có đổi không — lãnh đạo Việt Nam gửi điện mừng Quốc khánh Ê-ti-ô-pi-a ngày 28/5 (Cổng TTĐT Chính phủ 2007).
 FJ|Phi-gi|10-10|1970-10-10|Ngày Độc lập (Ngày Phi-gi)|
 FI|Phần Lan|12-06|1917-12-06|Ngày Độc lập|
 FR|Pháp|07-14||Quốc khánh (Ngày phá ngục Bastille 14/7/1789)|
