@@ -828,6 +828,7 @@ RELATIONS: dict[str, str] = {
     'BW': '2009-02-11',
     'BY': '1992-01-24',
     'CA': '1973-08-21',
+    'CF': '2008-11-10',
     'CG': '1964-07-16',
     'CH': '1971-10-11',
     'CI': '1975-10-06',
@@ -835,7 +836,7 @@ RELATIONS: dict[str, str] = {
     'CM': '1976-08-06',
     'CN': '1950-01-18',
     'CO': '1979-01-01',
-    'CR': '1976-01-24',
+    'CR': '1976-04-24',
     'CU': '1960-12-02',
     'CV': '1975-07-08',
     'CY': '1975-12-01',
@@ -877,6 +878,7 @@ RELATIONS: dict[str, str] = {
     'KE': '1995-12-21',
     'KG': '1992-06-04',
     'KH': '1967-06-24',
+    'KM': '2015-09-25',
     'KN': '2013-11-01',
     'KP': '1950-01-31',
     'KR': '1992-12-22',
@@ -942,6 +944,8 @@ RELATIONS: dict[str, str] = {
     'SV': '2010-01-16',
     'SY': '1966-07-21',
     'SZ': '2013-05-21',
+    'TD': '1981-10-05',
+    'TG': '1975-02-08',
     'TH': '1976-08-06',
     'TJ': '1992-07-14',
     'TL': '2002-07-28',
@@ -969,10 +973,9 @@ RELATIONS: dict[str, str] = {
 
 # RELATIONS dates not yet checked against the Ministry of Foreign Affairs' list.
 RELATIONS_UNVERIFIED: frozenset[str] = frozenset({
-    'AF', 'AG', 'BJ', 'BO', 'CG', 'CI', 'CM', 'CR', 'CV', 'DM', 'EC', 'FJ',
-    'GA', 'GE', 'GW', 'GY', 'JM', 'KN', 'LB', 'LV', 'LY', 'ME', 'MH', 'MK',
-    'ML', 'MU', 'MV', 'NA', 'PG', 'PY', 'SB', 'SV', 'SZ', 'VU', 'WS', 'YE',
-    'ZM', 'ZW',
+    'AF', 'AG', 'BJ', 'BO', 'CG', 'CI', 'CM', 'CV', 'DM', 'EC', 'FJ', 'GA',
+    'GE', 'GY', 'JM', 'KM', 'KN', 'LB', 'LV', 'LY', 'ME', 'MH', 'MK', 'MU',
+    'MV', 'NA', 'PG', 'PY', 'SB', 'SV', 'SZ', 'VU', 'WS', 'YE', 'ZM', 'ZW',
 })
 
 # Code → the event id of its diplomatic-relations anniversary.
@@ -1001,6 +1004,7 @@ RELATIONS_EVENT: dict[str, str] = {
     'BW': 'ky-niem-quan-he-ngoai-giao-bw',
     'BY': 'ky-niem-quan-he-ngoai-giao-by',
     'CA': 'ky-niem-quan-he-ngoai-giao-ca',
+    'CF': 'ky-niem-quan-he-ngoai-giao-cf',
     'CG': 'ky-niem-quan-he-ngoai-giao-cg',
     'CH': 'ky-niem-quan-he-ngoai-giao-ch',
     'CI': 'ky-niem-quan-he-ngoai-giao-ci',
@@ -1050,6 +1054,7 @@ RELATIONS_EVENT: dict[str, str] = {
     'KE': 'ky-niem-quan-he-ngoai-giao-ke',
     'KG': 'ky-niem-quan-he-ngoai-giao-kg',
     'KH': 'ky-niem-quan-he-ngoai-giao-kh',
+    'KM': 'ky-niem-quan-he-ngoai-giao-km',
     'KN': 'ky-niem-quan-he-ngoai-giao-kn',
     'KP': 'ky-niem-quan-he-ngoai-giao-kp',
     'KR': 'ky-niem-quan-he-ngoai-giao-kr',
@@ -1115,6 +1120,8 @@ RELATIONS_EVENT: dict[str, str] = {
     'SV': 'ky-niem-quan-he-ngoai-giao-sv',
     'SY': 'ky-niem-quan-he-ngoai-giao-sy',
     'SZ': 'ky-niem-quan-he-ngoai-giao-sz',
+    'TD': 'ky-niem-quan-he-ngoai-giao-td',
+    'TG': 'ky-niem-quan-he-ngoai-giao-tg',
     'TH': 'ky-niem-quan-he-ngoai-giao-th',
     'TJ': 'ky-niem-quan-he-ngoai-giao-tj',
     'TL': 'ky-niem-quan-he-ngoai-giao-tl',

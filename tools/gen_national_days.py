@@ -478,7 +478,7 @@ MN|1954-11-17|
 RS|1957-03-10|Với Nam Tư (10/3/1957); Xéc-bi-a kế thừa (qua Cộng hòa Liên bang Nam Tư và Xéc-bi-a và Môn-tê-nê-grô).
 GN|1958-10-09|
 CU|1960-12-02|
-ML|1960-10-30|!
+ML|1960-10-30|TTXVN (VietnamPlus tiếng Trung «越南希望进一步加强与马里的合作关系», 3/2018, Đại sứ Phạm Quốc Trụ): 30/10/1960.
 MA|1961-03-27|
 LA|1962-09-05|
 DZ|1962-10-28|
@@ -521,7 +521,7 @@ IS|1973-08-05|Theo VOV (chuyến thăm của Tổng thống Ai-xơ-len 11/2015):
 CA|1973-08-21|
 GB|1973-09-11|
 JP|1973-09-21|
-GW|1973-09-30|!
+GW|1973-09-30|TTXVN (vietnam.vn «Triển vọng hợp tác giữa Việt Nam và Guinea-Bissau», 9/2024, phỏng vấn Đại sứ Lê Kim Quý): 30/9/1973.
 AR|1973-10-25|
 LU|1973-11-15|
 MT|1974-01-14|Hai nước kỷ niệm 50 năm năm 2024 (14/1/1974).
@@ -541,7 +541,7 @@ CI|1975-10-06|!
 AO|1975-11-12|
 LY|1975-12-15|!
 KW|1976-01-10|
-CR|1976-01-24|!
+CR|1976-04-24|Báo Tin tức (TTXVN) 23/4/2021 «Điện mừng nhân 45 năm ngày thiết lập quan hệ ngoại giao Việt Nam - Costa Rica»: 24/4/1976 - 24/4/2021. Bảng viết tay trước đây ghi 24/1/1976 (không có nguồn).
 ET|1976-02-23|Lãnh đạo Việt Nam gửi điện mừng 50 năm ngày 23/2/2026 (TTXVN); một bản tin Cổng TTĐT Chính phủ 2018 ghi 23/3/1976.
 NG|1976-05-25|
 PH|1976-07-12|
@@ -625,13 +625,17 @@ MV|1975-10-18|! Năm 1975 đã đối chiếu (hai nước kỷ niệm 50 năm n
 BI|1975-04-16|
 CM|1976-08-06|!
 GA|1977-01-09|!
+TG|1975-02-08|Việt Nam News 8/1/2025 «State President receives Togo's foreign minister» (February 8, 1975 – 2025); SGGP 8/1/2025 «Việt Nam mong muốn làm sâu sắc hơn nữa quan hệ với Togo» (8-2-1975 - 8-2-2025).
+TD|1981-10-05|Bộ Ngoại giao, Vụ Trung Đông - Châu Phi, «Tài liệu cơ bản về nước Cộng hòa Sát và quan hệ với Việt Nam» (4/2019): quan hệ ngoại giao với Việt Nam 05/10/1981.
+CF|2008-11-10|Sở Ngoại vụ TP. Hồ Chí Minh «Việt Nam luôn coi trọng việc củng cố và phát triển quan hệ với Trung Phi» (5/2009): thiết lập quan hệ ngoại giao 10/11/2008; TTXVN (OANA 21/5/2009) cũng ghi November 10, 2008.
+KM|2015-09-25|! Theo Wikipedia tiếng Trung «越南—葛摩關係»: ký Thông cáo chung tại Phái đoàn thường trực Việt Nam tại Liên hợp quốc (New York) ngày 25/9/2015; chưa đối chiếu với nguồn của Bộ Ngoại giao/TTXVN.
 """
 # Countries with which Viet Nam has relations but whose date this table does not know yet (no event is
 # generated for them; listed in the generated file's header), and countries without relations.
 # Known without a day: San Marino (2007), Xanh Lu-xi-a (26/6, year not found), Bô-xni-a Héc-dê-gô-vi-na (1996),
-# Xu-ri-nam (1997), Tô-gô (1975), Mô-na-cô (2007?).
+# Xu-ri-nam (1997), Mô-na-cô (2007?); Bô-xni-a Héc-dê-gô-vi-na: TTXVN 12/2025 «30 năm thiết lập quan hệ ngoại giao (1996-2026)».
 RELATIONS_MISSING = """
-AD|BA|BB|BZ|BF|CF|TD|KM|CD|DJ|GQ|ER|GM|GD|GT|HT|HN|KI|LS|LR|LI|FM|MC|NR|NE|PW|LC|SM|ST|SO|SR|TG
+AD|BA|BB|BZ|BF|CD|DJ|GQ|ER|GM|GD|GT|HT|HN|KI|LS|LR|LI|FM|MC|NR|NE|PW|LC|SM|ST|SO|SR
 """.strip().split("|")
 NO_RELATIONS = {
     "VA": "Việt Nam và Tòa Thánh chưa thiết lập quan hệ ngoại giao (có Đại diện thường trú của Tòa Thánh tại Việt Nam từ 2023).",
