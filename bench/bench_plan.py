@@ -13,8 +13,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -48,9 +50,39 @@ def measure() -> dict[str, float | int | str]:
     rt.plan(start, end, with_skipped=True)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return {"load": t_load, "cold": t_cold, "warm": t_warm, "peak": peak / 1e6,
+    first, again, feeds, items = feed_rebuilds()
+    return {"load": t_load, "cold": t_cold, "warm": t_warm, "peak": peak / 1e6, "feeds_first": first,
+            "feeds_again": again, "feeds": feeds, "items": items,
             "events": len(rt.catalog.events), "rules": sum(len(e.tasks) for e in rt.catalog.events),
             "occurrences": len(plan.occurrences), "tasks": len(plan.tasks), "range": f"{start}..{end}"}
+
+
+def feed_rebuilds() -> tuple[float, float, int, int]:
+    """Every feed of the example config rendered (the daemon's FeedCache), twice, on a copy in a temp dir."""
+    from reminderd.context import Context
+    from reminderd.feed_cache import install
+    from reminderd.runtime import load_runtime
+    from reminderd.store import open_store
+
+    with tempfile.TemporaryDirectory(prefix="bench-plan-") as tmp:
+        t = Path(tmp)
+        shutil.copytree(ROOT / "config", t / "config")
+        shutil.copytree(ROOT / "calendars", t / "calendars")
+        rt = load_runtime(t / "config" / "reminderd.toml")
+        store = open_store(rt.config.database_url)
+        now = dt.datetime(2026, 3, 2, 1, tzinfo=dt.UTC)
+        ctx = Context(rt, store, now=lambda: now)
+        cache = install(ctx)
+        t0 = time.perf_counter()
+        cache.rebuild(ctx)
+        first = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        cache.rebuild(ctx)
+        again = time.perf_counter() - t0
+        n_feeds = len(cache._feeds)
+        n_items = sum(f.items for f in cache._feeds.values())
+        store.dispose()
+    return first, again, n_feeds, n_items
 
 
 def run(runs: int = 5) -> Section:
@@ -60,7 +92,7 @@ def run(runs: int = 5) -> Section:
                              cwd=ROOT).stdout
         results.append(json.loads(out))
     r0 = results[0]
-    col = {k: [float(r[k]) for r in results] for k in ("load", "cold", "warm", "peak")}
+    col = {k: [float(r[k]) for r in results] for k in ("load", "cold", "warm", "peak", "feeds_first", "feeds_again")}
     md = "\n".join([
         f"catalog: {r0['events']} events, {r0['rules']} task rules; plan {r0['range']}: {r0['occurrences']} "
         f"occurrences, {r0['tasks']} tasks; {runs} runs, each a fresh process (min / median / max)",
@@ -71,6 +103,9 @@ def run(runs: int = 5) -> Section:
         f"| first plan, 3 years (cold caches: holidays, lunar) | {mmm([v * 1e3 for v in col['cold']], '{:.0f}')} ms |",
         f"| plan, 3 years, warm (mean of 10) | {mmm([v * 1e3 for v in col['warm']], '{:.1f}')} ms |",
         f"| peak memory of a plan with skipped days | {mmm(col['peak'], '{:.1f}')} MB |",
+        f"| every feed rendered ({r0['feeds']} feeds, {r0['items']:,} items), first time "
+        f"| {mmm(col['feeds_first'])} s |",
+        f"| the same again (unchanged VEVENTs reused) | {mmm(col['feeds_again'])} s |",
     ])
     print(md)
     return Section("plan", md)
