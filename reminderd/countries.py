@@ -846,7 +846,7 @@ RELATIONS: dict[str, str] = {
     'DM': '2013-11-01',
     'DO': '2005-07-07',
     'DZ': '1962-10-28',
-    'EC': '1980-06-16',
+    'EC': '1980-01-01',
     'EE': '1992-02-20',
     'EG': '1963-09-01',
     'ES': '1977-05-23',
@@ -890,7 +890,7 @@ RELATIONS: dict[str, str] = {
     'LT': '1992-03-18',
     'LU': '1973-11-15',
     'LV': '1992-02-12',
-    'LY': '1975-12-15',
+    'LY': '1975-03-15',
     'MA': '1961-03-27',
     'MD': '1992-06-11',
     'ME': '2006-07-04',
@@ -973,9 +973,9 @@ RELATIONS: dict[str, str] = {
 
 # RELATIONS dates not yet checked against the Ministry of Foreign Affairs' list.
 RELATIONS_UNVERIFIED: frozenset[str] = frozenset({
-    'AF', 'AG', 'BJ', 'BO', 'CG', 'CI', 'CM', 'CV', 'DM', 'EC', 'FJ', 'GA',
-    'GE', 'GY', 'JM', 'KM', 'KN', 'LB', 'LV', 'LY', 'ME', 'MH', 'MK', 'MU',
-    'MV', 'NA', 'PG', 'PY', 'SB', 'SV', 'SZ', 'VU', 'WS', 'YE', 'ZM', 'ZW',
+    'AF', 'AG', 'BJ', 'BO', 'CG', 'CM', 'DM', 'FJ', 'GA', 'GE', 'JM', 'KM',
+    'KN', 'LB', 'LV', 'LY', 'ME', 'MH', 'MK', 'MU', 'MV', 'NA', 'PG', 'SB',
+    'SV', 'SZ', 'VU', 'WS', 'YE', 'ZM', 'ZW',
 })
 
 # Code → the event id of its diplomatic-relations anniversary.

@@ -509,7 +509,7 @@ MG|1972-12-19|
 FI|1973-01-25|
 BD|1973-02-11|
 AU|1973-02-26|
-BJ|1973-03-14|!
+BJ|1973-03-14|! Năm 1973 đã đối chiếu (SGGP 7/2022: hai nước chuẩn bị kỷ niệm 50 năm năm 2023); ngày 14/3 chưa đối chiếu.
 BE|1973-03-22|
 IT|1973-03-23|
 MY|1973-03-30|
@@ -527,19 +527,19 @@ LU|1973-11-15|
 MT|1974-01-14|Hai nước kỷ niệm 50 năm năm 2024 (14/1/1974).
 CY|1975-12-01|Hai nước thống nhất lấy 1/12/1975 làm ngày kỷ niệm (TTXVN 2015).
 GR|1975-04-15|
-GY|1975-04-19|!
+GY|1975-04-19|TTXVN (vietnam.vn) 4/2025 «Đại sứ Bùi Văn Nghị trình Thư ủy nhiệm lên Tổng thống Cộng hòa Hợp tác Guyana»: 50 năm (19/4/1975 - 19/4/2025).
 NP|1975-05-15|
 MX|1975-05-19|
 MM|1975-05-28|
 NZ|1975-06-19|
 MZ|1975-06-25|
 PT|1975-07-01|
-CV|1975-07-08|!
+CV|1975-07-08|TTXVN (VietnamPlus tiếng Trung «越南国家主席阮春福致电祝贺内韦斯就任佛得角总统», 11/2021): 8/7/1975.
 PA|1975-08-28|
 DE|1975-09-23|Với Cộng hòa Liên bang Đức (23/9/1975). Quan hệ với Cộng hòa Dân chủ Đức (từ 16/2/1950) chấm dứt khi nước Đức thống nhất 3/10/1990; hai bên kỷ niệm từ mốc 23/9/1975.
-CI|1975-10-06|!
+CI|1975-10-06|TTXVN 12/7/2025 «Vietnam, Côte d'Ivoire mark 50 years of diplomatic ties with ceremony in Abidjan» (October 6, 1975 - 2025); VietnamPlus 6/2023 «Bước phát triển mới trong quan hệ giữa Việt Nam và Côte d'Ivoire» (6/10/1975).
 AO|1975-11-12|
-LY|1975-12-15|!
+LY|1975-03-15|! Wikipedia tiếng Việt «Quan hệ Libya – Việt Nam» và tiếng Anh «Libya–Vietnam relations»: 15/3/1975; bảng viết tay trước đây ghi 15/12/1975 (không có nguồn). Chưa có nguồn Bộ Ngoại giao/TTXVN.
 KW|1976-01-10|
 CR|1976-04-24|Báo Tin tức (TTXVN) 23/4/2021 «Điện mừng nhân 45 năm ngày thiết lập quan hệ ngoại giao Việt Nam - Costa Rica»: 24/4/1976 - 24/4/2021. Bảng viết tay trước đây ghi 24/1/1976 (không có nguồn).
 ET|1976-02-23|Lãnh đạo Việt Nam gửi điện mừng 50 năm ngày 23/2/2026 (TTXVN); một bản tin Cổng TTĐT Chính phủ 2018 ghi 23/3/1976.
@@ -552,7 +552,7 @@ TR|1978-06-07|
 CO|1979-01-01|
 NI|1979-09-03|
 JO|1980-08-09|Hai nước kỷ niệm 45 năm (9/8/1980 - 9/8/2025) (TTXVN 11/2025).
-EC|1980-06-16|!
+EC|1980-01-01|VietnamPlus 27/10/2025 «Phó Chủ tịch nước Võ Thị Ánh Xuân hội kiến Phó Tổng thống Ecuador» (45 năm, 1/1/1980-1/1/2025); Việt Nam News 27/10/2025 (January 1, 1980 – 2025). Bảng viết tay trước đây ghi 16/6/1980 (không có nguồn).
 LB|1981-02-12|!
 ZW|1981-07-24|!
 VU|1982-03-03|!
@@ -591,7 +591,7 @@ SI|1994-06-07|Hai nước kỷ niệm 30 năm (7/6/1994 - 7/6/2024) (TTXVN).
 HR|1994-07-01|Hai nước kỷ niệm 30 năm (1/7/1994 - 2024) (TTXVN).
 PE|1994-11-14|
 BH|1995-03-31|
-PY|1995-05-30|!
+PY|1995-05-30|VietnamPlus (TTXVN) 12/12/2025 «Mở rộng triển vọng hợp tác kinh tế, thương mại và văn hóa Việt Nam-Paraguay» (thiết lập quan hệ ngoại giao ngày 30/5/1995); Việt Nam News 30/5/2025 (May 30, 1995–2025).
 US|1995-07-12|
 KE|1995-12-21|
 IE|1996-04-05|
