@@ -259,7 +259,7 @@ def _parse_task(raw: Any, f: str, where: str, line: int | None, cfg: Config,
         err("support", "cần danh sách mã đơn vị")
         support = []
     for s in support:
-        if s not in cfg.department_ids:
+        if not isinstance(s, str) or s not in cfg.department_ids:  # [{}] is unhashable: not "in"
             err("support", f"{s!r} không phải mã đơn vị trong cấu hình; có: {', '.join(known)}")
     when = raw.get("when")
     if when is not None and when != "milestone":

@@ -102,7 +102,11 @@ def parse(text: str) -> DateForm:
                                 'ví dụ "rrule:FREQ=YEARLY;BYMONTH=11;BYDAY=4TH"') from None
         if getattr(rule, "_freq", YEARLY) != YEARLY:
             raise DateFormError(f"{t!r}: chỉ nhận FREQ=YEARLY (mỗi năm lấy một ngày)")
-        if not _rrule_ever_occurs(rest):
+        try:
+            ever = _rrule_ever_occurs(rest)
+        except (ValueError, IndexError, OverflowError):  # e.g. BYMONTH=13 with BYDAY: dateutil fails iterating
+            ever = False
+        if not ever:
             raise DateFormError(f"{t!r}: quy tắc này không bao giờ cho ngày nào (ví dụ BYMONTH=13, "
                                 "hay ngày 30 tháng 2); kiểm tra BYMONTH, BYMONTHDAY, BYDAY")
         return DateForm(t, "rrule", rule=rest)

@@ -276,7 +276,9 @@ def feed_meta(runtime: Runtime, feed: FeedName) -> FeedMeta:
     else:
         name = feed.value
     values = {"org": cfg.org_name, "name": name, "value": feed.value}
-    return FeedMeta(name=t(lang, f"cal.{feed.kind}", **values), description=t(lang, f"desc.{feed.kind}", **values),
+    # Config names (organisation, department) are text like any other: control characters out.
+    return FeedMeta(name=clean_text(t(lang, f"cal.{feed.kind}", **values)),
+                    description=clean_text(t(lang, f"desc.{feed.kind}", **values)),
                     timezone=str(cfg.get("organization", "timezone")),
                     refresh_hours=max(1, int(cfg.get("feeds", "refresh_hours"))), language=lang)
 
