@@ -833,7 +833,7 @@ RELATIONS: dict[str, str] = {
     'CH': '1971-10-11',
     'CI': '1975-10-06',
     'CL': '1971-03-25',
-    'CM': '1976-08-06',
+    'CM': '1972-08-30',
     'CN': '1950-01-18',
     'CO': '1979-01-01',
     'CR': '1976-04-24',
@@ -973,9 +973,9 @@ RELATIONS: dict[str, str] = {
 
 # RELATIONS dates not yet checked against the Ministry of Foreign Affairs' list.
 RELATIONS_UNVERIFIED: frozenset[str] = frozenset({
-    'AF', 'AG', 'BJ', 'BO', 'CG', 'CM', 'DM', 'FJ', 'GA', 'GE', 'JM', 'KM',
-    'KN', 'LB', 'LV', 'LY', 'ME', 'MH', 'MK', 'MU', 'MV', 'NA', 'PG', 'SB',
-    'SV', 'SZ', 'VU', 'WS', 'YE', 'ZM', 'ZW',
+    'AF', 'AG', 'BJ', 'BO', 'CG', 'DM', 'FJ', 'GA', 'GE', 'JM', 'KM', 'KN',
+    'LB', 'LV', 'LY', 'ME', 'MH', 'MK', 'MU', 'MV', 'NA', 'PG', 'SB', 'SV',
+    'SZ', 'VU', 'WS', 'YE', 'ZM', 'ZW',
 })
 
 # Code → the event id of its diplomatic-relations anniversary.

@@ -623,7 +623,7 @@ MW|2024-09-23|Thiết lập ngày 23/9/2024 (theo giờ New York) bên lề Khó
 AF|1974-09-16|! Theo Wikipedia tiếng Việt «Quan hệ Afghanistan – Việt Nam»; các cơ quan đại diện đóng cửa từ 1992–1993.
 MV|1975-10-18|! Năm 1975 đã đối chiếu (hai nước kỷ niệm 50 năm năm 2025); ngày chưa đối chiếu.
 BI|1975-04-16|
-CM|1976-08-06|!
+CM|1972-08-30|Báo Thế giới và Việt Nam (baoquocte.vn) 9/2017 «Thúc đẩy thực chất hơn quan hệ Việt Nam - Cameroon»: 45 năm ngày thiết lập quan hệ ngoại giao (30/8/1972 – 30/8/2017); TTXVN (VietnamPlus tiếng Pháp 4/2017) cũng nói kỷ niệm 45 năm năm 2017. Bảng viết tay trước đây ghi 6/8/1976 (không có nguồn).
 GA|1977-01-09|!
 TG|1975-02-08|Việt Nam News 8/1/2025 «State President receives Togo's foreign minister» (February 8, 1975 – 2025); SGGP 8/1/2025 «Việt Nam mong muốn làm sâu sắc hơn nữa quan hệ với Togo» (8-2-1975 - 8-2-2025).
 TD|1981-10-05|Bộ Ngoại giao, Vụ Trung Đông - Châu Phi, «Tài liệu cơ bản về nước Cộng hòa Sát và quan hệ với Việt Nam» (4/2019): quan hệ ngoại giao với Việt Nam 05/10/1981.
