@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,11 +30,27 @@ from bench.common import Section, mmm  # noqa: E402
 
 def measure() -> dict[str, float | int | str]:
     """One run, in this (fresh) process."""
+    from reminderd import catalog
     from reminderd.runtime import load_runtime
 
+    # How much of loading is finding each event's and task's line for error messages.
+    spent = [0.0]
+
+    def timed_call(fn: Callable[..., int | None]) -> Callable[..., int | None]:
+        def wrapper(*args: object) -> int | None:
+            t = time.perf_counter()
+            try:
+                return fn(*args)
+            finally:
+                spent[0] += time.perf_counter() - t
+        return wrapper
+
+    catalog._line_of = timed_call(catalog._line_of)  # type: ignore[method-assign]
+    catalog._task_line_of = timed_call(catalog._task_line_of)  # type: ignore[method-assign]
     t0 = time.perf_counter()
     rt = load_runtime(ROOT / "config" / "reminderd.toml")
     t_load = time.perf_counter() - t0
+    t_lines = spent[0]
 
     start, end = dt.date(2025, 1, 1), dt.date(2027, 12, 31)  # the feeds' default horizon
     t0 = time.perf_counter()
@@ -51,7 +68,7 @@ def measure() -> dict[str, float | int | str]:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     first, again, feeds, items = feed_rebuilds()
-    return {"load": t_load, "cold": t_cold, "warm": t_warm, "peak": peak / 1e6, "feeds_first": first,
+    return {"load": t_load, "lines": t_lines, "cold": t_cold, "warm": t_warm, "peak": peak / 1e6, "feeds_first": first,
             "feeds_again": again, "feeds": feeds, "items": items,
             "events": len(rt.catalog.events), "rules": sum(len(e.tasks) for e in rt.catalog.events),
             "occurrences": len(plan.occurrences), "tasks": len(plan.tasks), "range": f"{start}..{end}"}
@@ -92,7 +109,8 @@ def run(runs: int = 5) -> Section:
                              cwd=ROOT).stdout
         results.append(json.loads(out))
     r0 = results[0]
-    col = {k: [float(r[k]) for r in results] for k in ("load", "cold", "warm", "peak", "feeds_first", "feeds_again")}
+    col = {k: [float(r[k]) for r in results] for k in ("load", "lines", "cold", "warm", "peak", "feeds_first",
+                                                          "feeds_again")}
     md = "\n".join([
         f"catalog: {r0['events']} events, {r0['rules']} task rules; plan {r0['range']}: {r0['occurrences']} "
         f"occurrences, {r0['tasks']} tasks; {runs} runs, each a fresh process (min / median / max)",
@@ -100,6 +118,8 @@ def run(runs: int = 5) -> Section:
         "| step | time |",
         "| --- | ---: |",
         f"| load config + catalog | {mmm([v * 1e3 for v in col['load']], '{:.0f}')} ms |",
+        f"| of which finding each event's and task's line (`catalog._line_of`, `_task_line_of`) "
+        f"| {mmm([v * 1e3 for v in col['lines']], '{:.0f}')} ms |",
         f"| first plan, 3 years (cold caches: holidays, lunar) | {mmm([v * 1e3 for v in col['cold']], '{:.0f}')} ms |",
         f"| plan, 3 years, warm (mean of 10) | {mmm([v * 1e3 for v in col['warm']], '{:.1f}')} ms |",
         f"| peak memory of a plan with skipped days | {mmm(col['peak'], '{:.1f}')} MB |",
