@@ -100,13 +100,15 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                     **_resp("200", "items", {"type": "array", "items": _ITEM}), **_ERRS}},
                 "post": {"summary": "Add an ad-hoc item (editors)", "requestBody": {"required": True, **_json(_EVENT)},
                          "responses": {**_resp("201", "stored; in plan, feeds and mail at once", _ITEM),
+                                       **_resp("400", "the body is not JSON", _ERROR),
                                        **_resp("422", "invalid: every problem, naming the key", _ERROR), **_ERRS}}},
             "/api/v1/adhoc/{event_id}": {
                 "get": {"summary": "One ad-hoc item", "parameters": _ID, "responses": {
                     **_resp("200", "the item", _ITEM), **_resp("404", "no such item", _ERROR), **_ERRS}},
                 "put": {"summary": "Replace an ad-hoc item (editors)", "parameters": _ID,
                         "requestBody": {"required": True, **_json(_EVENT)},
-                        "responses": {**_resp("200", "stored", _ITEM), **_resp("404", "no such item", _ERROR),
+                        "responses": {**_resp("200", "stored", _ITEM), **_resp("400", "the body is not JSON", _ERROR),
+                                      **_resp("404", "no such item", _ERROR),
                                       **_resp("422", "invalid", _ERROR), **_ERRS}},
                 "delete": {"summary": "Delete an ad-hoc item (editors)", "parameters": _ID,
                            "responses": {**_resp("204", "deleted"), **_resp("404", "no such item", _ERROR),
