@@ -283,3 +283,41 @@ def test_pair_one_killed_mid_batch_the_other_takes_over_within_the_lease(tmp_pat
                 x.proc.kill()
                 x.proc.wait()
         sink.stop()
+
+
+# --- the lease starts when a batch is claimed ----------------------------------------------------
+
+def test_each_batch_starts_its_lease_when_it_is_claimed(tmp_path: Path, db_url: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long dispatch pass claims its later batches minutes after it began: their lease must
+    count from the claim, or the other daemon of a pair would see them as abandoned at once."""
+    import asyncio
+
+    from reminderd.context import Context
+    from reminderd.runtime import load_runtime
+    from reminderd.store import open_store
+
+    monkeypatch.setenv("REMINDERD_SMTP_PASSWORD", "x")
+    sink = SmtpSink()
+    try:
+        cfg = write_config(tmp_path / "env", db_url=db_url, smtp_port=sink.port,
+                           catalog=catalog(6, event_date_opening_on(RUN_DAY, 10), "5-10wd"))
+        rt = load_runtime(cfg)
+        store = open_store(db_url)
+        t = [dt.datetime.fromisoformat(at(RUN_DAY, "09:00"))]
+
+        def clock() -> dt.datetime:  # every look at the clock is a minute later
+            t[0] += dt.timedelta(minutes=1)
+            return t[0]
+
+        ctx = Context(rt, store, now=clock)
+        assert outbox.planning_pass_sync(ctx)["created"] >= 6
+        start = t[0]
+        totals = asyncio.run(outbox.dispatch(ctx, batch=2))
+        assert totals["sent"] >= 6
+        got = sorted(r["claimed_at"] for r in rows(db_url) if r["kind"] != "digest")
+        # Three batches of two: three different claim moments, all after the pass began.
+        assert len(set(got)) >= 3 and got[0] > start, got
+        store.dispose()
+    finally:
+        sink.stop()
