@@ -256,7 +256,8 @@ def test_pair_one_killed_mid_batch_the_other_takes_over_within_the_lease(tmp_pat
         held_mids = {norm(r["message_id"]) for r in held}
         assert held_ids, "the victim's batch finished before the kill; make the sink slower"
         # The survivor goes on with the rest, then takes the abandoned batch when its lease is up.
-        wait_until(lambda: not claims_of(pg_url, prefix), lease + 30, "the abandoned claims to be taken over")
+        wait_until(lambda: not claims_of(pg_url, prefix), lease - SKEW.total_seconds() + interval + 30,
+                   "the abandoned claims to be taken over")
         takeover = time.monotonic() - t_kill
         wait_until(lambda: states(pg_url) == {"sent"}, 60, "every row sent")
         equivalent = takeover + SKEW.total_seconds()  # the takeover time with synchronised clocks
