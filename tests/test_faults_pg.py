@@ -322,3 +322,43 @@ def test_each_batch_starts_its_lease_when_it_is_claimed(tmp_path: Path, db_url: 
         store.dispose()
     finally:
         sink.stop()
+
+
+# --- a database that fails while outcomes are recorded stops the sending --------------------------
+
+def test_when_an_outcome_cannot_be_recorded_no_connection_goes_on_sending() -> None:
+    """``send_batch`` with two connections whose ``on_result`` (the outcomes' write, every tenth
+    answer) fails: the other connection stops at once too, instead of sending on until its own
+    next write fails — ten more messages whose outcome cannot be stored, each sent again later."""
+    import asyncio
+    from email.message import EmailMessage
+
+    from reminderd.mailer import Settings, send_batch
+
+    sink = SmtpSink(delay=0.02)
+    try:
+        st = Settings(host="127.0.0.1", port=sink.port, tls="none", user="", password=None, timeout=5,
+                      concurrency=2, ca_file=None, validate_certs=True)
+        msgs = []
+        for i in range(60):
+            m = EmailMessage()
+            m["From"], m["To"], m["Subject"], m["Message-ID"] = "a@b.vn", "c@d.vn", f"m{i}", f"<m{i}@b.vn>"
+            m.set_content("x")
+            msgs.append(m)
+        seen = 0
+
+        async def on_result(i: int, res: object) -> None:  # like outbox._Recorder: a write every 10
+            nonlocal seen
+            seen += 1
+            if seen % 10 == 0:
+                raise OSError("database gone")
+
+        async def daemon_loop() -> None:
+            with pytest.raises(OSError, match="database gone"):
+                await send_batch(st, msgs, on_result=on_result)
+            await asyncio.sleep(1.0)  # the loop lives on, as the daemon's does: a worker left running sends
+
+        asyncio.run(daemon_loop())
+        assert len(sink.message_ids()) <= 10 + 2, len(sink.message_ids())
+    finally:
+        sink.stop()
