@@ -162,7 +162,7 @@ def run(runs: int = 3, big_runs: int = 1, settle: float = 3.0, big_events: int =
     rss = [s[2] for r in small for s in r]
     ok_ready = max(ready) < 2.0
     ok_rss = max(rss) < 120
-    lines = [f"Example config (shipped catalog: 269 events), {runs} runs, min / median / max:", "", *table(small), ""]
+    lines = [f"Example config (shipped catalog), {runs} runs, min / median / max:", "", *table(small), ""]
     if big:
         lines += [f"Generated catalog of {big_events:,} events (1–3 tasks each, `bench/gen_catalog.py`), same "
                   f"departments for every task, feeds over the default three years; {big_runs} run(s), first start "
