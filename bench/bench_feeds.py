@@ -265,7 +265,7 @@ def run(seconds: float, runs: int, connections: int = 16, events: int = 250) -> 
     if not (shutil.which("wrk") or shutil.which("ab")):
         md = "Not measured: neither `wrk` nor `ab` is installed (`apt-get install wrk`)."
         print(md)
-        return Section("feeds", md, [("feeds: ≥ 0.25× nginx", None), ("feeds: ≥ 5× Radicale", None)])
+        return Section("feeds", md, [("feeds: ≥ 0.25× nginx", "—", None), ("feeds: ≥ 5× Radicale", "—", None)])
     from reminderd import tokens
     from reminderd.runtime import load_runtime
     from reminderd.store import open_store
@@ -329,7 +329,12 @@ def run(seconds: float, runs: int, connections: int = 16, events: int = 250) -> 
                  else " (Radicale absent: pip install -r bench/requirements.txt).")]
     md = "\n".join(lines)
     print(md)
-    return Section("feeds", md, [("feeds: ≥ 0.25× nginx", ok_nginx), ("feeds: ≥ 5× Radicale", ok_rad)])
+    def fig(ratios: list[float], fmt: str) -> str:
+        return ", ".join(f"{row} {fmt.format(r)}×" for row, r in zip(ROWS, ratios, strict=True)) if ratios else "—"
+
+    return Section("feeds", md, [("feeds: ≥ 0.25× nginx (auto workers), every row", fig(ratios_nginx, "{:.2f}"),
+                                  ok_nginx),
+                                 ("feeds: ≥ 5× Radicale, every row", fig(ratios_rad, "{:.0f}"), ok_rad)])
 
 
 def main() -> int:

@@ -23,7 +23,8 @@ class Section:
 
     key: str  # the marker name in docs/BENCHMARKS.md
     markdown: str
-    verdicts: list[tuple[str, bool | None]] = field(default_factory=list)  # (what, met?); None: not measured
+    # (target, measured figure, met?); None: not measured
+    verdicts: list[tuple[str, str, bool | None]] = field(default_factory=list)
 
 
 def mmm(values: list[float], fmt: str = "{:.2f}", unit: str = "") -> str:

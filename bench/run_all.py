@@ -92,7 +92,7 @@ def main() -> int:
     elapsed = time.perf_counter() - t0
     cmd = "/work/venv/bin/python bench/run_all.py" + (" --quick" if a.quick else "") + (
         f" --runs {a.runs}" if a.runs else "") + (f" --only {a.only}" if a.only else "")
-    rows = [f"| {what} | {verdict(ok)} |" for s in results.values() for what, ok in s.verdicts]
+    rows = [f"| {what} | {fig} | {verdict(ok)} |" for s in results.values() for what, fig, ok in s.verdicts]
     summary = "\n".join([
         f"Command: `{cmd}` — {started:%Y-%m-%d %H:%M} UTC, {elapsed / 60:.1f} min.",
         "",
@@ -102,8 +102,8 @@ def main() -> int:
         "Other work on the machine during the run moves every figure; the comparisons that matter are "
         "made in the same run, one right after the other.",
         "",
-        "| target | verdict |",
-        "| --- | --- |",
+        "| target | measured (median) | verdict |",
+        "| --- | --- | --- |",
         *rows,
     ])
     print("\n" + summary)
