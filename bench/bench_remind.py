@@ -205,7 +205,7 @@ def run(runs: int, quick: bool) -> Section:
             f"in reminderd's"
             + (f" (all {explained} a second trigger of one REM in one calendar year, which `-n` "
                "does not print)" if only_ours and explained == len(only_ours) else "")
-            + (" — **the two disagree**: " + ", ".join(map(str, (only_theirs + only_ours)[:5]))
+            + ((" — **the two disagree**: " + ", ".join(map(str, (only_theirs + only_ours)[:5])))
                if not ok_dates else "") + ".",
         ]
         print("\n".join(lines))
