@@ -362,3 +362,31 @@ def test_when_an_outcome_cannot_be_recorded_no_connection_goes_on_sending() -> N
         assert len(sink.message_ids()) <= 10 + 2, len(sink.message_ids())
     finally:
         sink.stop()
+
+
+# --- started while the server is down -----------------------------------------------------------
+
+def test_started_while_postgresql_is_down_exits_1_then_starts_once_it_is_up(tmp_path: Path,
+                                                                             private_pg: PrivateCluster) -> None:
+    """systemd's Restart=on-failure is the retry: a start without a database exits 1 at once with
+    one line saying which database and why (no traceback), and the next start after the server
+    is back serves."""
+    cfg = write_config(tmp_path / "env", db_url=private_pg.url)
+    private_pg.stop_immediate()
+    d = DaemonProcess(cfg, tmp_path, name="nodb")
+    try:
+        rc = d.proc.wait(30)
+    finally:
+        if d.proc.poll() is None:
+            d.proc.kill()
+    assert rc == 1, d.log
+    assert "Traceback" not in d.log
+    assert f"127.0.0.1:{private_pg.port}" in d.log and "[database] url" in d.log, d.log
+    private_pg.start()
+    d = DaemonProcess(cfg, tmp_path, name="withdb").wait_ready()
+    try:
+        wait_until(lambda: (h := health(d)) is not None and h[0] == 200, 30, "/healthz 200")
+        assert d.stop() == 0
+    finally:
+        if d.proc.poll() is None:
+            d.proc.kill()
