@@ -117,3 +117,13 @@ def test_with_an_editor_token_nothing_fails(live: Live) -> None:
     print("requests per operation:", dict(calls))
     # Operations with inputs get their examples; those without (list, index) need only one.
     assert len(calls) >= 8 and sum(n >= 20 for n in calls.values()) >= 6, calls
+
+
+def test_dates_outside_the_calendars_are_a_400_not_a_500(live: Live) -> None:
+    """Found by schemathesis: ``from=0001-01-02`` made the plan compute a date in year 0 (500)."""
+    for q in ({"from": "0001-01-02", "to": "0001-01-02"}, {"from": "9999-12-30", "to": "9999-12-31"},
+              {"from": "1899-12-31", "to": "1900-01-05"}):
+        r = httpx.get(f"{live.url}/api/v1/upcoming", params=q, timeout=30)
+        assert r.status_code == 400 and "1900-01-01..2100-12-31" in r.json()["error"], (q, r.text)
+    assert httpx.get(f"{live.url}/api/v1/upcoming", params={"from": "1900-01-01", "to": "1900-02-01"},
+                     timeout=30).status_code == 200

@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from .. import acks, adhoc, webauth
+from .. import acks, adhoc, lunar, webauth
 from ..cli.core import row_json, select_rows
 from ..context import Context
 from ..errors import Problem
@@ -32,6 +32,7 @@ from .openapi import api_index, openapi_document
 from .views import KeyCache, Visitor, find_task, may_read, resolve
 
 MAX_RANGE_DAYS = 3 * 366
+MIN_DATE, MAX_DATE = dt.date(lunar.MIN_YEAR, 1, 1), dt.date(lunar.MAX_YEAR, 12, 31)
 
 
 def _error(status: int, message: str, **extra: Any) -> JSONResponse:
@@ -88,6 +89,8 @@ class Api:
             return _error(400, f"to={q['to']!r}: expected a date YYYY-MM-DD")
         if end < start or (end - start).days > MAX_RANGE_DAYS:
             return _error(400, f"from..to must be increasing and at most {MAX_RANGE_DAYS} days long")
+        if start < MIN_DATE or end > MAX_DATE:  # the calendars' range (SPEC §2); year 1 crashed the plan
+            return _error(400, f"from..to must lie within {MIN_DATE}..{MAX_DATE}")
         dep = q.get("department") or None
         cfg = self.ctx.config
         if dep is not None and dep not in cfg.department_ids:

@@ -81,7 +81,8 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                     {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"},
                      "description": "default: today"},
                     {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"},
-                     "description": "default: from + 30 days; at most 3 years after from"},
+                     "description": "default: from + 30 days; at most 3 years after from; "
+                                    "from and to within 1900-01-01..2100-12-31"},
                     {"name": "department", "in": "query", "schema": {"type": "string"},
                      "description": "only this department's work (lead or coordinating)"}],
                 "responses": {**_resp("200", "rows, sorted by date", {"type": "array", "items": _ROW}),
