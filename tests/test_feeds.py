@@ -14,6 +14,8 @@ from pathlib import Path
 
 import icalendar
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reminderd.feed_cache import FeedCache, install
 from reminderd.feed_text import TAG_TITLES, tag_title
@@ -306,3 +308,29 @@ def test_feeds_md_thunderbird_step_needs_no_credentials() -> None:
     text = " ".join(step[1].split())
     assert "*On the Network*" in text and "*Location*" in text and "*Find Calendars*" in text
     assert "tick *This location doesn't require credentials*" in text and "untick" not in text
+
+
+# The fast VEVENT writer against icalendar's own serialiser, which stays the reference.
+_texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=200)
+
+
+@settings(max_examples=300, deadline=None)
+@given(summary=_texts, description=_texts, alarm=st.none() | _texts,
+       categories=st.lists(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20),
+                           max_size=3),
+       start=st.dates(dt.date(1950, 1, 1), dt.date(2100, 12, 30)), days=st.integers(1, 40),
+       sequence=st.integers(0, 10_000), minutes=st.integers(-10_000, 10_000),
+       status=st.sampled_from(["CONFIRMED", "CANCELLED", "TENTATIVE"]),
+       uid=st.from_regex(r"[a-z0-9][a-z0-9-]{0,80}\.[0-9]{8}\.[a-z0-9-]{1,40}@reminderd", fullmatch=True),
+       stamp=st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2090, 1, 1)))  # noqa: DTZ001 (naive bounds: hypothesis)
+def test_fast_vevent_writer_is_byte_identical_to_icalendar(summary: str, description: str, alarm: str | None,
+                                                           categories: list[str], start: dt.date, days: int,
+                                                           sequence: int, minutes: int, status: str, uid: str,
+                                                           stamp: dt.datetime) -> None:
+    from reminderd.feeds import FeedItem, Stamped, _vevent, _vevent_text
+    item = FeedItem(uid=uid, feed="all", key="k", start=start, end=start + dt.timedelta(days=days),
+                    summary=summary, description=description, categories=tuple(categories), alarm=alarm,
+                    alarm_offset_minutes=minutes, status=status)
+    s = Stamped(item, sequence, stamp.replace(tzinfo=dt.UTC))
+    now = (stamp + dt.timedelta(seconds=7)).replace(tzinfo=dt.UTC)
+    assert _vevent_text(s, now).encode("utf-8") == bytes(_vevent(s, now).to_ical())
