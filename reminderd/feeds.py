@@ -416,7 +416,7 @@ def _utc(d: dt.datetime) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _duration(minutes: int) -> str:
-    return bytes(icalendar.vDuration(dt.timedelta(minutes=minutes)).to_ical()).decode()
+    return bytes(icalendar.vDuration(dt.timedelta(minutes=minutes)).to_ical()).decode()  # type: ignore[no-untyped-call]
 
 
 def _vevent_text(s: Stamped, dtstamp: dt.datetime) -> str:
