@@ -17,8 +17,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
+import subprocess
 import sys
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -41,6 +43,16 @@ def missing() -> list[str]:
     except ImportError:
         out.append(f"{sys.executable} -m pip install -r bench/requirements.txt")
     return out
+
+
+def git_state() -> str:
+    """The commit measured, and whether the working tree differed from it (and where)."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], capture_output=True, text=True, cwd=ROOT).stdout.rstrip("\n")
+
+    head = git("log", "-1", "--format=%h %ad", "--date=format:%Y-%m-%d %H:%M")
+    dirty = [line[3:] for line in git("status", "--porcelain", "--", "reminderd").splitlines()]
+    return f"commit {head}" + (f", with uncommitted changes in {', '.join(dirty)}" if dirty else "")
 
 
 def benches(quick: bool, runs: int | None) -> dict[str, Callable[[], Section]]:
@@ -82,12 +94,18 @@ def main() -> int:
     table = benches(a.quick, a.runs)
     started = dt.datetime.now(dt.UTC)
     load_before = load_average()
+    code_before = git_state()
     t0 = time.perf_counter()
     results: dict[str, Section] = {}
     for key in todo:
         print(f"\n=== {key} ===", flush=True)
         t1 = time.perf_counter()
-        results[key] = table[key]()
+        try:
+            results[key] = table[key]()
+        except Exception as e:  # one broken benchmark (or a package mid-edit) must not lose the others
+            traceback.print_exc()
+            results[key] = Section(key, f"**Not measured: the benchmark failed** ({type(e).__name__}: {e}).",
+                                   [(f"{key}: benchmark ran", "failed", False)])
         print(f"({key}: {time.perf_counter() - t1:.0f} s)", flush=True)
     elapsed = time.perf_counter() - t0
     cmd = "/work/venv/bin/python bench/run_all.py" + (" --quick" if a.quick else "") + (
@@ -95,6 +113,10 @@ def main() -> int:
     rows = [f"| {what} | {fig} | {verdict(ok)} |" for s in results.values() for what, fig, ok in s.verdicts]
     summary = "\n".join([
         f"Command: `{cmd}` — {started:%Y-%m-%d %H:%M} UTC, {elapsed / 60:.1f} min.",
+        "",
+        f"Code: {code_before}"
+        + ("." if git_state() == code_before else f"; by the end of the run: {git_state()} (other engineers "
+           "work in the same tree: sections after the change measured the new code)."),
         "",
         f"Machine: {machine()}.",
         "",
