@@ -21,11 +21,12 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from .feeds import FeedItem, Stamped
-from .store import Store, insert_ignore, schema
+from .store import Store, insert_ignore, insert_ignore_many, schema
 
 CANCELLED_DAYS = 30
 REMOVED = "removed"  # the content_hash of a removed item
@@ -95,19 +96,29 @@ def merge(states: Mapping[str, ItemState], writes: Iterable[Write]) -> dict[str,
 
 
 def apply(store: Store, writes: list[Write]) -> None:
-    """Write changes; a row that another daemon changed meanwhile is left as it is."""
+    """Write changes; a row that another daemon changed meanwhile is left as it is.
+
+    Batched (executemany): a first build of a large catalog writes hundreds of thousands of rows.
+    """
     t = schema.feed_items
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    for w in writes:
+        values = {"content_hash": w.new.content_hash, "sequence": w.new.sequence,
+                  "last_modified": w.new.last_modified, "removed_at": w.new.removed_at,
+                  "snapshot": json.dumps(w.new.snapshot.to_json(), ensure_ascii=False)
+                  if w.new.snapshot else None}
+        if w.old is None:
+            inserts.append({"uid": w.new.uid, **values})
+        else:
+            updates.append({"b_uid": w.new.uid, "b_old_sequence": w.old.sequence, **values})
     with store.engine.begin() as conn:
-        for w in writes:
-            values = {"content_hash": w.new.content_hash, "sequence": w.new.sequence,
-                      "last_modified": w.new.last_modified, "removed_at": w.new.removed_at,
-                      "snapshot": json.dumps(w.new.snapshot.to_json(), ensure_ascii=False)
-                      if w.new.snapshot else None}
-            if w.old is None:
-                insert_ignore(conn, t, {"uid": w.new.uid, **values})
-            else:
-                conn.execute(t.update().where(t.c.uid == w.new.uid, t.c.sequence == w.old.sequence)
-                             .values(**values))
+        insert_ignore_many(conn, t, inserts)
+        if updates:
+            conn.execute(t.update().where(t.c.uid == bindparam("b_uid"),
+                                          t.c.sequence == bindparam("b_old_sequence"))
+                         .values({c: bindparam(c) for c in ("content_hash", "sequence", "last_modified",
+                                                             "removed_at", "snapshot")}), updates)
 
 
 def stamp(current: Mapping[str, list[FeedItem]], states: Mapping[str, ItemState], today: dt.date,

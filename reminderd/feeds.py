@@ -27,7 +27,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import icalendar
@@ -137,10 +137,11 @@ class FeedItem:
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
     def to_json(self) -> dict[str, object]:
-        d = asdict(self)
-        d["start"], d["end"] = self.start.isoformat(), self.end.isoformat()
-        d["categories"] = list(self.categories)
-        return d
+        # Spelled out: dataclasses.asdict deep-copies and dominated a large rebuild.
+        return {"uid": self.uid, "feed": self.feed, "key": self.key, "start": self.start.isoformat(),
+                "end": self.end.isoformat(), "summary": self.summary, "description": self.description,
+                "categories": list(self.categories), "alarm": self.alarm,
+                "alarm_offset_minutes": self.alarm_offset_minutes, "status": self.status}
 
     @classmethod
     def from_json(cls, d: dict[str, object]) -> FeedItem:
@@ -372,37 +373,33 @@ _END_VCALENDAR = b"END:VCALENDAR\r\n"
 
 @functools.lru_cache(maxsize=200_000)
 def _vevent_bytes(s: Stamped, dtstamp: dt.datetime) -> bytes:
-    return _vevent_text(s, dtstamp).encode("utf-8")
+    return _vevent_ical(s, dtstamp)
 
 
 # icalendar's Component.to_ical costs about 1 ms per VEVENT (property objects, parameters,
-# sorting); a 10,000-event catalog has ~350,000 feed items. `_vevent_text` writes the same
+# sorting); a 10,000-event catalog has ~350,000 feed items. `_vevent_ical` writes the same
 # bytes directly — a property test and the golden files hold it byte-identical to
 # `_vevent(...).to_ical()`, which stays the reference (and builds the e-mail attachment).
 
 
-def _fold(line: str) -> str:
-    """RFC 5545 §3.1 folding as icalendar 7 does it: break before the character that would
-    reach 75 octets, never inside a UTF-8 sequence, and keep a backslash escape on one line."""
-    if len(line) < 75 and (line.isascii() or len(line.encode("utf-8")) < 75):
-        return line  # most lines: no per-character loop
-    parts: list[str] = []
-    cur: list[str] = []
-    size = 0
-    for ch in line:
-        n = 1 if ch < "\x80" else len(ch.encode("utf-8"))
-        if cur and size + n >= 75:
-            if len(cur) > 1 and cur[-1] in "\\^":
-                carry = cur.pop()
-                parts.append("".join(cur))
-                cur, size = [carry], 1
-            else:
-                parts.append("".join(cur))
-                cur, size = [], 0
-        cur.append(ch)
-        size += n
-    parts.append("".join(cur))
-    return "\r\n ".join(parts)
+def _fold(line: str) -> bytes:
+    """RFC 5545 §3.1 folding as icalendar 7 does it: each line at most 74 octets of content,
+    never broken inside a UTF-8 sequence, a backslash (or ``^``) escape kept on one line."""
+    b = line.encode("utf-8")
+    if len(b) <= 74:
+        return b  # most lines
+    parts: list[bytes] = []
+    i, n = 0, len(b)
+    while n - i > 74:
+        end = i + 74
+        while b[end] & 0xC0 == 0x80:  # a continuation byte: break before its character
+            end -= 1
+        if end - 1 > i and b[end - 1] in b"\\^":
+            end -= 1
+        parts.append(b[i:end])
+        i = end
+    parts.append(b[i:])
+    return b"\r\n ".join(parts)
 
 
 def _esc(text: str) -> str:
@@ -410,36 +407,36 @@ def _esc(text: str) -> str:
     return s.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
 
 
-def _utc(d: dt.datetime) -> str:
-    return d.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+def _utc(d: dt.datetime) -> bytes:
+    return d.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ").encode()
 
 
 @functools.lru_cache(maxsize=64)
-def _duration(minutes: int) -> str:
-    return bytes(icalendar.vDuration(dt.timedelta(minutes=minutes)).to_ical()).decode()  # type: ignore[no-untyped-call]
+def _duration(minutes: int) -> bytes:
+    return bytes(icalendar.vDuration(dt.timedelta(minutes=minutes)).to_ical())  # type: ignore[no-untyped-call]
 
 
-def _vevent_text(s: Stamped, dtstamp: dt.datetime) -> str:
+def _vevent_ical(s: Stamped, dtstamp: dt.datetime) -> bytes:
     it = s.item
-    lines = ["BEGIN:VEVENT",
+    lines = [b"BEGIN:VEVENT",
              _fold("SUMMARY:" + _esc(it.summary)),
-             f"DTSTART;VALUE=DATE:{it.start:%Y%m%d}",
-             f"DTEND;VALUE=DATE:{it.end:%Y%m%d}",
-             "DTSTAMP:" + _utc(dtstamp),
+             f"DTSTART;VALUE=DATE:{it.start:%Y%m%d}".encode(),
+             f"DTEND;VALUE=DATE:{it.end:%Y%m%d}".encode(),
+             b"DTSTAMP:" + _utc(dtstamp),
              _fold("UID:" + _esc(it.uid)),
-             f"SEQUENCE:{s.sequence}"]
+             b"SEQUENCE:%d" % s.sequence]
     if it.categories:
         lines.append(_fold("CATEGORIES:" + ",".join(_esc(c) for c in it.categories)))
     lines += [_fold("DESCRIPTION:" + _esc(it.description)),
-              "LAST-MODIFIED:" + _utc(s.last_modified),
+              b"LAST-MODIFIED:" + _utc(s.last_modified),
               _fold("STATUS:" + _esc(it.status)),
-              "TRANSP:TRANSPARENT",
-              "X-MICROSOFT-CDO-BUSYSTATUS:FREE"]
+              b"TRANSP:TRANSPARENT",
+              b"X-MICROSOFT-CDO-BUSYSTATUS:FREE"]
     if it.alarm is not None and it.status != "CANCELLED":
-        lines += ["BEGIN:VALARM", "ACTION:DISPLAY", _fold("DESCRIPTION:" + _esc(it.alarm)),
-                  "TRIGGER:" + _duration(it.alarm_offset_minutes), "END:VALARM"]
-    lines.append("END:VEVENT")
-    return "\r\n".join(lines) + "\r\n"
+        lines += [b"BEGIN:VALARM", b"ACTION:DISPLAY", _fold("DESCRIPTION:" + _esc(it.alarm)),
+                  b"TRIGGER:" + _duration(it.alarm_offset_minutes), b"END:VALARM"]
+    lines.append(b"END:VEVENT\r\n")
+    return b"\r\n".join(lines)
 
 
 def task_ics(task: PlannedTask, runtime: Runtime, *, now: dt.datetime, sequence: int = 0,

@@ -327,10 +327,10 @@ def test_fast_vevent_writer_is_byte_identical_to_icalendar(summary: str, descrip
                                                            categories: list[str], start: dt.date, days: int,
                                                            sequence: int, minutes: int, status: str, uid: str,
                                                            stamp: dt.datetime) -> None:
-    from reminderd.feeds import FeedItem, Stamped, _vevent, _vevent_text
+    from reminderd.feeds import FeedItem, Stamped, _vevent, _vevent_ical
     item = FeedItem(uid=uid, feed="all", key="k", start=start, end=start + dt.timedelta(days=days),
                     summary=summary, description=description, categories=tuple(categories), alarm=alarm,
                     alarm_offset_minutes=minutes, status=status)
     s = Stamped(item, sequence, stamp.replace(tzinfo=dt.UTC))
     now = (stamp + dt.timedelta(seconds=7)).replace(tzinfo=dt.UTC)
-    assert _vevent_text(s, now).encode("utf-8") == bytes(_vevent(s, now).to_ical())
+    assert _vevent_ical(s, now) == bytes(_vevent(s, now).to_ical())

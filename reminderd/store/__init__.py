@@ -91,15 +91,23 @@ def _insert_ignore(conn: Connection, table: Any, values: dict[str, Any]) -> int:
 
     Counted with RETURNING: psycopg reports rowcount -1 for ON CONFLICT DO NOTHING.
     """
+    key = next(iter(table.primary_key.columns))
+    stmt = _dialect_insert(conn, table).values(**values).on_conflict_do_nothing().returning(key)
+    return len(conn.execute(stmt).all())
+
+
+def _dialect_insert(conn: Connection, table: Any) -> Any:
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
-        stmt: Any = pg_insert(table)
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-        stmt = sqlite_insert(table)
-    key = next(iter(table.primary_key.columns))
-    stmt = stmt.values(**values).on_conflict_do_nothing().returning(key)
-    return len(conn.execute(stmt).all())
+        return pg_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+    return sqlite_insert(table)
+
+
+def insert_ignore_many(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Many INSERTs in one executemany, each doing nothing on a unique-key conflict."""
+    if rows:
+        conn.execute(_dialect_insert(conn, table).on_conflict_do_nothing(), rows)
 
 
 insert_ignore = _insert_ignore
