@@ -1,7 +1,7 @@
 """Run every benchmark and write the figures into docs/BENCHMARKS.md.
 
-    /work/venv/bin/python bench/run_all.py            # full run (~15 min on 2 cores), writes the doc
-    /work/venv/bin/python bench/run_all.py --quick    # short run (~3 min), prints only (add --write)
+    /work/venv/bin/python bench/run_all.py            # full run (9–16 min on 2 cores), writes the doc
+    /work/venv/bin/python bench/run_all.py --quick    # short run (a few minutes), prints only (add --write)
     /work/venv/bin/python bench/run_all.py --only feeds,mail
 
 Installs nothing: it says what is missing (``apt-get install remind wrk nginx-light``,
