@@ -8,6 +8,7 @@ validated exactly like catalog entries.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import re
@@ -67,21 +68,39 @@ def _as_date(value: Any) -> dt.date:
     return dt.date.fromisoformat(str(value))
 
 
-def _line_of(text: str, event_id: str) -> int | None:
-    m = re.search(rf'^\s*id\s*=\s*["\']{re.escape(event_id)}["\']', text, re.M)
-    return text.count("\n", 0, m.start()) + 1 if m else None
+_ID_LINE_RE = re.compile(r'''^\s*id\s*=\s*["']([^"']*)["']''')
 
 
-def _task_line_of(text: str, event_line: int, task_id: str) -> int | None:
-    """The line of ``id = "task_id"`` in the first [[event.task]] after the event's own line."""
-    lines = text.splitlines()
-    pat = re.compile(rf'^\s*id\s*=\s*["\']{re.escape(task_id)}["\']')
-    for n in range(event_line, len(lines)):  # 0-based index event_line = the line after it
-        if lines[n].strip().startswith("[[event]]"):
+class _IdLines:
+    """Where each ``id = "…"`` and ``[[event]]`` sits in one catalog file, found in one pass
+    (searching the text again for every event made loading a large catalog quadratic)."""
+
+    def __init__(self, text: str) -> None:
+        self.at: dict[str, list[int]] = {}   # id -> its 1-based lines, ascending
+        self.headers: list[int] = []         # 1-based lines of [[event]]
+        for n, line in enumerate(text.split("\n"), 1):
+            if line.strip().startswith("[[event]]"):
+                self.headers.append(n)
+            m = _ID_LINE_RE.match(line)
+            if m:
+                self.at.setdefault(m[1], []).append(n)
+
+    def event(self, event_id: str) -> int | None:
+        """The first line that says ``id = "event_id"``."""
+        lines = self.at.get(event_id)
+        return lines[0] if lines else None
+
+    def task(self, event_line: int, task_id: str) -> int | None:
+        """The line of ``id = "task_id"`` after the event's own line, before the next [[event]]."""
+        lines = self.at.get(task_id, [])
+        i = bisect.bisect_right(lines, event_line)
+        if i == len(lines):
             return None
-        if pat.match(lines[n]):
-            return n + 1
-    return None
+        found = lines[i]
+        h = bisect.bisect_right(self.headers, event_line)
+        if h < len(self.headers) and self.headers[h] < found:
+            return None
+        return found
 
 
 def _placeholders_ok(s: str) -> str | None:
@@ -327,11 +346,12 @@ def load_catalog(cfg: Config, paths: Iterable[Path] | None = None) -> Catalog:
         if not isinstance(revents, list):
             problems.append(Problem(fname, "", "event", "cần mảng bảng [[event]]"))
             continue
+        id_lines = _IdLines(text)
         for i, r in enumerate(revents):
             eid = r.get("id") if isinstance(r, dict) else None
-            source = Source(fname, _line_of(text, eid) if isinstance(eid, str) else None)
+            source = Source(fname, id_lines.event(eid) if isinstance(eid, str) else None)
             ev, probs = parse_event(r, source, cfg, i,
-                                    task_line=functools.partial(_task_line_of, text, source.line or 1))
+                                    task_line=functools.partial(id_lines.task, source.line or 1))
             problems.extend(probs)
             if isinstance(eid, str):
                 if eid in first_seen:

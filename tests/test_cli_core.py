@@ -212,11 +212,24 @@ def test_database_defaults_to_the_state_directory(make_env):
     (["upcoming", "--from", "2025-13-01"], "không có ngày này"),
     (["upcoming", "--from", "1/2/2025"], "cần ngày dạng YYYY-MM-DD"),
     (["workdays", "add", "2025-02-30", "3"], "không có ngày này"),
+    # Outside the calendars' years: a clear refusal, not a traceback from year 0 or 10000.
+    (["upcoming", "--from", "0001-01-02"], "chỉ tính được các năm 1900–2100"),
+    (["upcoming", "--to", "9999-12-31"], "chỉ tính được các năm 1900–2100"),
+    (["explain", "tet-nguyen-dan", "--year", "1"], "chỉ tính được các năm 1900–2100"),
+    (["explain", "tet-nguyen-dan", "--year", "năm"], "cần một năm"),
+    (["countries", "--year", "3000"], "chỉ tính được các năm 1900–2100"),
+    (["ack", "a/t", "--year", "99999"], "chỉ tính được các năm 1900–2100"),
+    (["outbox", "purge", "--before", "0001-01-01"], "chỉ tính được các năm 1900–2100"),
 ])
 def test_bad_dates_say_what_is_wrong(make_env, capsys, argv, needle):
     with pytest.raises(SystemExit) as e:
         main(["--config", str(make_env()), *argv])
     assert e.value.code == 2 and needle in capsys.readouterr().err
+
+
+def test_tick_outside_calendar_years(make_env, capsys):
+    rc, _, err = run(capsys, "--config", str(make_env()), "tick", "--at", "0001-01-01T00:00")
+    assert rc == 1 and "chỉ tính được các năm 1900–2100" in err, err
 
 
 def test_upcoming_reversed_range(make_env, capsys):

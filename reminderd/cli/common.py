@@ -6,10 +6,14 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TypeVar
 
 from ..config import Config, config_path, load_config, parse_iso_date
 from ..errors import ReminderdError
+from ..lunar import MAX_YEAR, MIN_YEAR
 from ..runtime import Runtime, load_runtime
+
+DateT = TypeVar("DateT", dt.date, dt.datetime)
 
 
 def runtime(args: argparse.Namespace) -> Runtime:
@@ -57,9 +61,28 @@ def today(cfg: Config) -> dt.date:
 
 def date_arg(text: str) -> dt.date:
     try:
-        return parse_iso_date(text)
+        d = parse_iso_date(text)
     except ValueError as e:
         raise argparse.ArgumentTypeError(str(e)) from None
+    return in_calendar_range(text, d)
+
+
+def year_arg(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: cần một năm, ví dụ 2026") from None
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise argparse.ArgumentTypeError(f"{text!r}: chỉ tính được các năm {MIN_YEAR}–{MAX_YEAR}")
+    return year
+
+
+def in_calendar_range(text: str, d: DateT) -> DateT:
+    """Refuse days outside the calendars' 1900–2100 (SPEC §2): planning near year 1 or 9999
+    computes a year that does not exist and used to end in a traceback."""
+    if not MIN_YEAR <= d.year <= MAX_YEAR:
+        raise argparse.ArgumentTypeError(f"{text!r}: chỉ tính được các năm {MIN_YEAR}–{MAX_YEAR}")
+    return d
 
 
 

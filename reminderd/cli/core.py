@@ -18,7 +18,7 @@ from ..occurrences import occurrence_in_year, rule_years
 from ..plan import event_active, plan_task, task_applies, upcoming_rows
 from ..runtime import Runtime, load_runtime, workdays_for
 from ..workdays import WorkdayCalendar
-from .common import check_department, date_arg, runtime, today
+from .common import check_department, date_arg, runtime, today, year_arg
 from .world import partner_warnings
 
 
@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("explain", help="ngày được tính thế nào, bỏ qua những ngày nào")
     p.add_argument("target", metavar="EVENT_ID[/TASK_ID]")
-    p.add_argument("--year", type=int, help="năm (mặc định: năm nay)")
+    p.add_argument("--year", type=year_arg, help="năm (mặc định: năm nay)")
     p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("workdays", help="tính ngày làm việc")

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..config import Config, config_path, load_config
 from ..errors import ReminderdError, ValidationError
 from ..i18n import lookup, t
-from .common import config
+from .common import config, in_calendar_range
 
 MESSAGES = {
     "no_pid": {"vi": "không thấy reminderd đang chạy: không có tệp PID {path} (dịch vụ chưa chạy, "
@@ -56,9 +56,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _datetime_arg(text: str) -> dt.datetime:
     try:
-        return dt.datetime.fromisoformat(text)
+        at = dt.datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r}: cần dạng YYYY-MM-DDTHH:MM, ví dụ 2026-12-01T08:30") from None
+    return in_calendar_range(text, at)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -14,11 +14,12 @@ from .. import acks, outbox
 from ..context import Context
 from ..errors import ReminderdError
 from ..i18n import lookup
+from ..lunar import MAX_YEAR, MIN_YEAR
 from ..mailer import send_batch, settings_from_config
 from ..messages import Mail, compose, make_message_id
 from ..runtime import Runtime
 from ..store import Store, open_store
-from .common import runtime
+from .common import date_arg, runtime, year_arg
 
 _EN = {"done": "Marked as done: {what} ({year}).",
        "already": "Already marked as done on {at} by {by} ({via}); nothing changed.",
@@ -71,7 +72,7 @@ def _kind(rt: Runtime, kind: str) -> str:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("ack", help="đánh dấu một việc đã hoàn thành (dừng nhắc việc)")
     p.add_argument("target", metavar="EVENT_ID/TASK_ID")
-    p.add_argument("--year", type=int, required=True, help="năm của lần sự kiện")
+    p.add_argument("--year", type=year_arg, required=True, help="năm của lần sự kiện")
     p.add_argument("--note", default="", help="ghi chú")
     p.add_argument("--by", default=None, help="người xác nhận (mặc định: tên người dùng hệ thống)")
     p.set_defaults(func=cmd_ack)
@@ -102,7 +103,7 @@ Thư cập nhật trong vòng {outbox.PURGE_MIN_AGE_DAYS} ngày tính đến l�
 không bao giờ bị xóa: thư đã gửi là căn cứ để hệ thống không nhắc lại lần nữa.
 Nếu --before gần hơn mốc đó, hệ thống lùi về mốc đó và báo rõ.
 Thư đang chờ, đang gửi hoặc lỗi (pending, sending, failed) không bao giờ bị xóa.""")
-    pp.add_argument("--before", required=True, type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+    pp.add_argument("--before", required=True, type=date_arg, metavar="YYYY-MM-DD",
                     help="xóa thư trước ngày này (giờ của tổ chức)")
     pp.add_argument("--state", action="append", choices=outbox.FINAL_STATES,
                     help="trạng thái cần xóa, lặp lại được (mặc định: sent, cancelled)")
@@ -230,6 +231,8 @@ def parse_at(text: str | None, rt: Runtime) -> dt.datetime:
         t = dt.datetime.fromisoformat(text)
     except ValueError:
         raise ReminderdError(f"--at {text!r}: cần thời điểm ISO, ví dụ 2025-02-13T09:00") from None
+    if not MIN_YEAR <= t.year <= MAX_YEAR:
+        raise ReminderdError(f"--at {text!r}: chỉ tính được các năm {MIN_YEAR}–{MAX_YEAR}")
     if t.tzinfo is None:
         t = t.replace(tzinfo=rt.config.tz)
     return t.astimezone(dt.UTC)

@@ -25,7 +25,7 @@ from ..i18n import t
 from ..model import EventRule
 from ..occurrences import occurrence_in_year
 from ..runtime import Runtime
-from .common import runtime, today
+from .common import runtime, today, year_arg
 
 NATIONAL_DAY_TAG = "quoc-khanh"
 RELATIONS_TAG = "ky-niem-quan-he-ngoai-giao"
@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "với Việt Nam và hạng trong [partners] của cấu hình. Dữ liệu lấy từ danh mục đã nạp: sự kiện "
                     "có country và nhãn \"quoc-khanh\" hoặc \"ky-niem-quan-he-ngoai-giao\". Với --missing: "
                     "các nước còn thiếu; mã thoát 1 nếu một mã nước trong [partners] không có Quốc khánh.")
-    p.add_argument("--year", type=int, help="năm để tính ngày Quốc khánh (mặc định: năm nay)")
+    p.add_argument("--year", type=year_arg, help="năm để tính ngày Quốc khánh (mặc định: năm nay)")
     p.add_argument("--partners", action="store_true", help="chỉ các nước có trong [partners] của cấu hình")
     p.add_argument("--missing", action="store_true",
                    help="liệt kê nước chưa có Quốc khánh, chưa có ngày quan hệ ngoại giao trong danh mục, "
