@@ -95,7 +95,11 @@ def serve(cfg: str, port: int) -> None:
     rt = load_runtime(cfg)
     ctx = Context(rt, open_store(rt.config.database_url), now=lambda: NOW)
     install(ctx).rebuild(ctx)
-    uvicorn.run(create_app(ctx), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    from reminderd.daemon import loop_factory
+
+    # The event loop the daemon would pick (uvloop when installed), so the figure is the daemon's.
+    uvicorn.run(create_app(ctx), host="127.0.0.1", port=port, log_level="warning", access_log=False,
+                loop="uvloop" if loop_factory() else "asyncio")
 
 
 def wait_up(url: str) -> None:

@@ -261,7 +261,8 @@ class Daemon:
         self.notifier.ready(f"serving http://{host}:{port}")
         watchdog = loop.create_task(self.notifier.watchdog_loop())
         event(log, "daemon.ready", url=f"http://{host}:{port}", instance=ctx.instance,
-              database=ctx.store.engine.dialect.name, config=str(self.config_path))
+              database=ctx.store.engine.dialect.name, config=str(self.config_path),
+              loop=type(loop).__module__.split(".")[0])
 
         stop_wait = loop.create_task(self.stop_event.wait())
         await asyncio.wait({stop_wait, serve_task}, return_when=asyncio.FIRST_COMPLETED)
@@ -303,6 +304,18 @@ class Daemon:
         return 0
 
 
+def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's event loop when it is installed (a quarter more feed requests per second,
+    docs/BENCHMARKS.md), else asyncio's; ``REMINDERD_LOOP=asyncio`` forces asyncio's."""
+    if os.environ.get("REMINDERD_LOOP", "") == "asyncio":
+        return None
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
 def main(config_path: Path, at: dt.datetime | None = None) -> int:
     """Run the daemon; the exit code for the CLI (0 after SIGTERM).
 
@@ -327,7 +340,8 @@ def main(config_path: Path, at: dt.datetime | None = None) -> int:
         try:
             if at is not None:
                 event(log, "clock.shifted", level=logging.WARNING, at=at.isoformat())
-            return asyncio.run(Daemon(config_path, runtime, store, at=at).run(sock))
+            with asyncio.Runner(loop_factory=loop_factory()) as runner:
+                return runner.run(Daemon(config_path, runtime, store, at=at).run(sock))
         finally:
             sock.close()
             store.dispose()

@@ -179,8 +179,8 @@ def cmd_upcoming(args: argparse.Namespace) -> int:
         raise ReminderdError(f"--to {end} trước --from {start}; khoảng ngày bị ngược")
     rows = select_rows(rt, start, end, args.department)
     if args.json:
-        json.dump([row_json(o, tk) for o, tk in rows], sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        # One write: json.dump to a text stream makes a write call per token (seconds on 40,000 rows).
+        sys.stdout.write(json.dumps([row_json(o, tk) for o, tk in rows], ensure_ascii=False, indent=2) + "\n")
         return 0
     print_table(cfg, rows, start, end)
     return 0
@@ -211,11 +211,13 @@ def print_table(cfg: Config, rows: list[tuple[Occurrence, PlannedTask | None]],
         table.append((fmt_date(lang, key_date), t(lang, "kind.task"), window,
                       cfg.department_name(tk.owner), what))
     widths = [max(len(r[i]) for r in [head, *table]) for i in range(4)]
-    for r in [head, *table]:
-        print("  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4])
+    w0, w1, w2, w3 = widths
+    # Built whole and written once: a print per row costs more than planning on a 40,000-row range.
+    lines = [f"{r[0].ljust(w0)}  {r[1].ljust(w1)}  {r[2].ljust(w2)}  {r[3].ljust(w3)}  {r[4]}"
+             for r in [head, *table]]
     nev = sum(1 for _, tk in rows if tk is None)
-    print()
-    print(t(lang, "count", events=nev, tasks=len(rows) - nev))
+    lines += ["", t(lang, "count", events=nev, tasks=len(rows) - nev)]
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 # ---- explain -----------------------------------------------------------------------------
