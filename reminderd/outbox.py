@@ -8,7 +8,8 @@ number of processes sharing one database (docs/MAIL.md has the user-facing rules
     sent which messages are due *today* (organisation's timezone), and inserts one
     row per (kind, task occurrence, announced date, recipient). The row's unique
     ``dedupe_key`` makes a second pass (or a second daemon) insert nothing. Rows whose
-    task was acknowledged, or whose dates changed before they went out, are cancelled.
+    task was acknowledged, whose dates changed, or which the rules no longer make (event,
+    task or ad-hoc item removed, partner or tier changed) before they went out are cancelled.
 
 ``await dispatch(ctx, limit=None)``
     Claims due rows (``send_after`` and ``next_attempt_at`` passed) by setting
@@ -53,7 +54,8 @@ from .config import WEEKDAYS, Config
 from .context import Context
 from .mailer import Result, Settings, send_batch, settings_from_config
 from .messages import TASK_KINDS, Mail, compose, make_message_id
-from .model import PlannedTask
+from .model import EventRule, PlannedTask
+from .plan import task_still_made
 from .runtime import Runtime
 from .signing import Signer, signer_for
 from .store import Store, schema
@@ -220,11 +222,14 @@ def task_kind_today(wd: WorkdayCalendar, t: PlannedTask, today: dt.date) -> tupl
 
 def plan_rows(rt: Runtime, now: dt.datetime, done: set[tuple[str, str, int]],
               sent: Iterable[Sent], open_rows: Iterable[tuple[int, str, str, str, int, dt.date | None,
-                                                              dt.date | None]] = ()) -> PlanResult:
+                                                              dt.date | None]] = (),
+              stored_adhoc: set[str] | None = None) -> PlanResult:
     """Pure: the rows that should exist by the end of ``now``'s day, and stale open rows.
 
     ``sent``: the latest dates announced per (task occurrence, recipient).
     ``open_rows``: (id, kind, event, task, year, window_start, due) of pending/failed rows.
+    ``stored_adhoc``: ids of the ad-hoc items the database holds now; None when unknown (then
+    no row is cancelled for a vanished event).
     """
     cfg, wd = rt.config, rt.workdays
     today = now.astimezone(cfg.tz).date()
@@ -236,6 +241,7 @@ def plan_rows(rt: Runtime, now: dt.datetime, done: set[tuple[str, str, int]],
         last_sent[(s.event_id, s.task_id, s.year, s.recipient)] = s
         sent_kinds.add((s.event_id, s.task_id, s.year, s.recipient, s.kind))
     out = PlanResult()
+    events = {ev.id: ev for ev in rt.catalog.events}
 
     for t in plan.tasks:
         if t.ack_key in done:
@@ -266,8 +272,23 @@ def plan_rows(rt: Runtime, now: dt.datetime, done: set[tuple[str, str, int]],
         cur = by_ack.get((e, tk, y))
         if cur is not None and (ws, due) != (cur.window_start, cur.due):
             out.stale.append((rid, f"ngày đã thay đổi / dates changed: {cur.window_start}…{cur.due}"))
+        elif cur is None and stored_adhoc is not None and _gone(rt, events, stored_adhoc, e, tk, y):
+            out.stale.append((rid, "không còn trong danh mục / no longer in the catalog"))
     out.rows.extend(digest_rows(rt, plan.tasks, today, done))
     return out
+
+
+def _gone(rt: Runtime, events: dict[str, EventRule], stored_adhoc: set[str], e: str, tk: str, y: int) -> bool:
+    """An open row's task that the rules no longer make: its event or task was taken out of the
+    catalog, its ad-hoc item deleted, its country dropped from [partners], its tier changed.
+    Only decided from what is known for sure: an ad-hoc item still stored but not (yet) merged
+    into this runtime (the database was away at start) keeps its rows."""
+    ev = events.get(e)
+    if ev is None:
+        return e not in stored_adhoc
+    if ev.adhoc:
+        return False  # edits of a live ad-hoc item move dates (handled above), never cancel
+    return not task_still_made(ev, tk, y, rt.config)
 
 
 def digest_rows(rt: Runtime, tasks: Sequence[PlannedTask], today: dt.date,
@@ -311,7 +332,7 @@ def _years(today: dt.date) -> list[int]:
     return [today.year - 2, today.year - 1, today.year, today.year + 1]
 
 
-def _load_state(store: Store, years: list[int]) -> tuple[list[Sent], list[tuple[Any, ...]]]:
+def _load_state(store: Store, years: list[int]) -> tuple[list[Sent], list[tuple[Any, ...]], set[str]]:
     with store.engine.connect() as conn:
         q = (select(OB.c.event_id, OB.c.task_id, OB.c.year, OB.c.recipient, OB.c.kind, OB.c.role,
                     OB.c.department, OB.c.window_start, OB.c.due)
@@ -322,7 +343,9 @@ def _load_state(store: Store, years: list[int]) -> tuple[list[Sent], list[tuple[
         q2 = (select(OB.c.id, OB.c.kind, OB.c.event_id, OB.c.task_id, OB.c.year, OB.c.window_start, OB.c.due)
               .where(OB.c.state.in_(OPEN_STATES), OB.c.kind.in_(TASK_KINDS), OB.c.year.in_(years)))
         open_rows = [tuple(r) for r in conn.execute(q2)]
-    return sent, open_rows
+        ad = schema.adhoc_events
+        stored_adhoc = set(conn.execute(select(ad.c.event_id).where(ad.c.deleted_at.is_(None))).scalars())
+    return sent, open_rows, stored_adhoc
 
 
 def compute(ctx: Context) -> PlanResult:
@@ -331,8 +354,8 @@ def compute(ctx: Context) -> PlanResult:
     today = now.astimezone(ctx.config.tz).date()
     years = _years(today)
     done = acks.done_keys(ctx.store, years)
-    sent, open_rows = _load_state(ctx.store, years)
-    return plan_rows(ctx.runtime, now, done, sent, open_rows)
+    sent, open_rows, stored_adhoc = _load_state(ctx.store, years)
+    return plan_rows(ctx.runtime, now, done, sent, open_rows, stored_adhoc)
 
 
 def existing_keys(store: Store, keys: Iterable[str]) -> set[str]:

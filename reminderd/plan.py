@@ -54,6 +54,18 @@ def task_applies(rule: TaskRule, occ: Occurrence, cfg: Config) -> bool:
     return not (rule.tier is not None and cfg.tier_of(occ.event.country) != rule.tier)
 
 
+def task_still_made(event: EventRule | None, task_id: str, year: int, cfg: Config) -> bool:
+    """Whether the rules still make task ``task_id`` of ``event`` for rule year ``year``: the
+    event and task exist, the country is still a partner, the year and tier still apply."""
+    if event is None or not event_active(event, cfg):
+        return False
+    rule = next((r for r in event.tasks if r.id == task_id), None)
+    if rule is None:
+        return False
+    occ = occurrence_in_year(event, year)
+    return occ is not None and task_applies(rule, occ, cfg)
+
+
 def _back(wd: WorkdayCalendar, d: dt.date, n: int, unit: str) -> dt.date:
     if unit == "wd":
         if n == 0:

@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reminderd import outbox
+from reminderd import adhoc, outbox
 from reminderd.context import Context
 from reminderd.runtime import load_runtime
 from reminderd.store import open_store
 
-from .conftest import SMALL_CATALOG
+from .conftest import SMALL_CATALOG, SMALL_CONFIG
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -232,3 +232,52 @@ def test_retry_of_unknown_ids_says_so_and_fails(make_env, capsys):
     out = capsys.readouterr()
     assert out.out == "Đã đưa 1 thư về trạng thái chờ gửi.\n" and "99999" in out.err
     assert main(["--config", str(cfg), "outbox", "retry", "--dead"]) == 0  # none dead left: fine
+
+
+def _rows_of(ctx, event_id):
+    return [r for r in outbox.list_rows(ctx.store) if r["event_id"] == event_id]
+
+
+@pytest.mark.parametrize(("catalog", "config"), [
+    (SMALL_CATALOG.replace('id = "quoc-khanh-jp"', 'id = "quoc-khanh-nhat-ban"'), SMALL_CONFIG),
+    (SMALL_CATALOG.replace('id = "thu-chuc-mung"', 'id = "thu-chuc-mung-moi"', 1), SMALL_CONFIG),
+    (SMALL_CATALOG, SMALL_CONFIG.replace('regular = ["JP", "US"]', 'regular = ["US"]')),
+    (SMALL_CATALOG, SMALL_CONFIG.replace('regular = ["JP", "US"]', 'regular = ["US"]')
+     .replace('local_cooperation = ["LA", "KR", "CN"]', 'local_cooperation = ["LA", "KR", "CN", "JP"]')),
+], ids=["event-removed", "task-removed", "partner-dropped", "tier-changed"])
+def test_queued_rows_of_tasks_the_rules_no_longer_make_are_cancelled(make_env, catalog, config):
+    """docs/MAIL.md: tasks removed from the catalog get no mail — queued rows included."""
+    cfg = make_env()
+    ctx = Context(load_runtime(cfg), open_store(load_runtime(cfg).config.database_url), now=lambda: at(2025, 2, 13))
+    outbox.planning_pass_sync(ctx)
+    queued = [r for r in _rows_of(ctx, "quoc-khanh-jp") if r["task_id"] == "thu-chuc-mung"]
+    assert queued and all(r["state"] == "pending" for r in queued)
+    make_env(catalog=catalog, config=config)
+    ctx.set_runtime(load_runtime(cfg))
+    res = outbox.planning_pass_sync(ctx)
+    assert res["cancelled"] == len(queued)
+    after = [r for r in _rows_of(ctx, "quoc-khanh-jp") if r["task_id"] == "thu-chuc-mung"]
+    assert [r["state"] for r in after] == ["cancelled"] * len(queued)
+    assert all("no longer in the catalog" in r["last_error"] for r in after)
+    assert outbox.planning_pass_sync(ctx)["cancelled"] == 0  # nothing left to cancel
+
+
+def test_adhoc_rows_survive_an_unmerged_runtime_and_go_with_the_item(make_env):
+    cfg = make_env()
+    rt = load_runtime(cfg)
+    ctx = Context(rt, open_store(rt.config.database_url), now=lambda: at(2025, 3, 10))
+    ev, problems = adhoc.add(ctx, {
+        "id": "dai-su-moi", "title": "Tân Đại sứ Nhật Bản đến nhận nhiệm vụ", "date": "2025-03-12",
+        "task": [{"id": "thu-chao-mung", "action": "Gửi thư chào mừng", "lead": "2-4wd",
+                  "owner": "so-ngoai-vu"}]}, by="test")
+    assert ev is not None, problems
+    outbox.planning_pass_sync(ctx)
+    assert [r["state"] for r in _rows_of(ctx, "dai-su-moi")] == ["pending"]
+    # The database was away when the daemon started: the item is stored but not merged yet.
+    ctx.set_runtime(rt)
+    assert outbox.planning_pass_sync(ctx)["cancelled"] == 0
+    assert [r["state"] for r in _rows_of(ctx, "dai-su-moi")] == ["pending"]
+    # The item is deleted: its queued reminder must not go out.
+    assert adhoc.delete(ctx, "dai-su-moi")
+    assert outbox.planning_pass_sync(ctx)["cancelled"] == 1
+    assert [r["state"] for r in _rows_of(ctx, "dai-su-moi")] == ["cancelled"]
