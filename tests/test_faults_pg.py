@@ -20,16 +20,19 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.exc import OperationalError
 
 from reminderd import outbox
-from reminderd.store import schema
+from reminderd import store as store_mod
+from reminderd.store import CONNECT_TIMEOUT, PG_SOCKET_OPTIONS, make_engine, schema
 
 from .test_daemon import DaemonProcess, SmtpSink, free_port, write_config
 from .test_daemon_mail import RUN_DAY, at, catalog, event_date_opening_on, norm, wait_until
@@ -390,3 +393,88 @@ def test_started_while_postgresql_is_down_exits_1_then_starts_once_it_is_up(tmp_
     finally:
         if d.proc.poll() is None:
             d.proc.kill()
+
+
+# --- A network partition: the database host stops answering, nothing closes the socket --------
+
+def _drop(action: str, port: int) -> None:
+    # On loopback both directions leave through OUTPUT: client → server and server → client.
+    for rule in (["--dport", str(port)], ["--sport", str(port)]):
+        subprocess.run(["iptables", action, "OUTPUT", "-p", "tcp", *rule, "-j", "DROP"],
+                       check=True, capture_output=True, timeout=30)
+
+
+def _iptables_usable() -> bool:
+    if shutil.which("iptables") is None:
+        return False
+    return subprocess.run(["iptables", "-L", "OUTPUT", "-n"], capture_output=True, timeout=30).returncode == 0
+
+
+def test_engine_sets_keepalives_and_user_timeout(private_pg: PrivateCluster) -> None:
+    """The defaults reach libpq (a URL's own values would win)."""
+    engine = make_engine(private_pg.url)
+    try:
+        with engine.connect() as conn:
+            dsn = conn.connection.driver_connection.info.dsn  # type: ignore[union-attr]
+        for key, value in {**PG_SOCKET_OPTIONS, "connect_timeout": CONNECT_TIMEOUT}.items():
+            assert f"{key}={value}" in dsn, dsn
+    finally:
+        engine.dispose()
+    engine = make_engine(private_pg.url + "?keepalives_idle=42")
+    try:
+        with engine.connect() as conn:
+            assert "keepalives_idle=42" in conn.connection.driver_connection.info.dsn  # type: ignore[union-attr]
+    finally:
+        engine.dispose()
+
+
+def test_partition_fails_a_waiting_query_in_seconds_and_the_store_recovers(
+        private_pg: PrivateCluster, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without keepalives a query waiting for its answer across a partition holds its thread
+    for hours (libpq's default: the kernel's two-hour keepalive); with them, seconds.
+    The timings are shrunk for the test; the production values are in store.PG_SOCKET_OPTIONS."""
+    if os.geteuid() != 0 or not _iptables_usable():
+        pytest.skip("the partition test drops packets with iptables: needs root and iptables "
+                    "(apt-get install iptables)")
+    monkeypatch.setattr(store_mod, "PG_SOCKET_OPTIONS", {
+        "keepalives": 1, "keepalives_idle": 1, "keepalives_interval": 1, "keepalives_count": 2,
+        "tcp_user_timeout": 3000})
+    monkeypatch.setattr(store_mod, "CONNECT_TIMEOUT", 2)
+    engine = make_engine(private_pg.url)
+    outcome: dict[str, object] = {}
+
+    def waiting_query() -> None:
+        t0 = time.monotonic()
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT pg_sleep(3)"))
+            outcome["ok"] = True
+        except OperationalError as e:
+            outcome["error"] = str(e).splitlines()[0]
+        outcome["seconds"] = time.monotonic() - t0
+
+    try:
+        with engine.connect() as c1, engine.connect() as c2:  # two pooled connections
+            c1.execute(text("SELECT 1"))
+            c2.execute(text("SELECT 1"))
+        worker = threading.Thread(target=waiting_query, daemon=True)
+        worker.start()
+        time.sleep(1.0)  # the query is on the wire, its answer not yet
+        _drop("-I", private_pg.port)
+        try:
+            worker.join(60)
+            assert not worker.is_alive(), "a query across a partition hung for over a minute"
+            assert "error" in outcome, outcome
+            assert float(outcome["seconds"]) < 20, outcome  # type: ignore[arg-type]
+            # New work during the partition: the pooled connection's ping is never
+            # acknowledged (tcp_user_timeout), a new connection never answers (connect_timeout).
+            t0 = time.monotonic()
+            with pytest.raises(OperationalError), engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            assert time.monotonic() - t0 < 20
+        finally:
+            _drop("-D", private_pg.port)
+        with engine.connect() as conn:  # healed: the next pass just works
+            assert conn.execute(text("SELECT 1")).scalar() == 1
+    finally:
+        engine.dispose()

@@ -130,14 +130,22 @@ def make_engine(url: str) -> Engine:
 
         return engine
     connect_args: dict[str, Any] = {}
-    if url.startswith("postgresql") and "connect_timeout" not in url:
-        # A database host that drops packets must not hold a thread (or the loop) for the
-        # kernel's two-minute TCP timeout: fail in CONNECT_TIMEOUT s, the next pass retries.
-        connect_args["connect_timeout"] = CONNECT_TIMEOUT
+    if url.startswith("postgresql"):
+        # A database host that drops packets must not hold a thread for the kernel's TCP
+        # timeouts — two minutes to connect, ~15 minutes for an answer that never comes on an
+        # open connection (a partition: nothing closes the socket), while the scheduler skips
+        # every pass behind the stuck one. Fail within seconds; the next pass retries.
+        options = {"connect_timeout": CONNECT_TIMEOUT, **PG_SOCKET_OPTIONS}
+        connect_args.update({k: v for k, v in options.items() if k not in url})
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
 CONNECT_TIMEOUT = 10  # seconds; a URL's own ?connect_timeout= wins
+# libpq's settings for an established connection (a URL's own ?keepalives_idle= etc. win):
+# keepalive probes find a peer gone silent while we wait for an answer (10 + 3×5 s), and
+# tcp_user_timeout (ms) ends a connection whose sent data stays unacknowledged for 30 s.
+PG_SOCKET_OPTIONS: dict[str, int] = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+                                     "keepalives_count": 3, "tcp_user_timeout": 30000}
 
 
 class MigrationError(RuntimeError):
