@@ -257,3 +257,29 @@ def test_explain_in_english(make_env, capsys):
     assert rc == 0
     assert "Vietnamese lunar calendar day 1 of month 1, lunar year 2025 → 2025-01-29" in out, out
     assert "âm lịch" not in out and "Thời hạn" not in out, out
+
+
+def test_command_table_matches_what_the_groups_register():
+    """cli.COMMANDS routes a command line to the one group that parses it."""
+    import argparse
+    import importlib
+
+    from reminderd.cli import COMMANDS, GROUPS, _command_of
+
+    registered = {}
+    for group in GROUPS:
+        sub = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(f"reminderd.cli.{group}").register(sub)
+        registered.update(dict.fromkeys(sub.choices, group))
+    assert registered == COMMANDS
+    assert _command_of(["--config", "x.toml", "upcoming", "--json"]) == "upcoming"
+    assert _command_of(["--config=x.toml", "outbox", "list"]) == "outbox"
+    assert _command_of(["-h"]) is None
+
+
+def test_a_command_imports_only_its_group():
+    code = ("import sys; from reminderd.cli import build_parser; "
+            "build_parser(['lunar', 'to-solar', '1-1', '--year', '2026']); "
+            "print(sorted(m for m in sys.modules if m.startswith(('sqlalchemy', 'aiosmtplib', 'starlette'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]", out

@@ -17,6 +17,32 @@ from ..errors import ReminderdError, ValidationError
 # Command groups, in help order. Each entry is a module under reminderd.cli.
 GROUPS = ["core", "feeds", "mail", "daemon", "web", "world"]
 
+# The group that registers each command (tests/test_cli_core.py keeps this in step with the
+# groups). A command line naming one imports that group alone: each group pulls in its own
+# dependencies (SQLAlchemy, the mailer, the feed writer, the web stack), and importing all of
+# them cost a quarter of a second before every command. Help and unknown commands load all.
+COMMANDS = {
+    "check": "core", "upcoming": "core", "explain": "core", "workdays": "core", "lunar": "core",
+    "token": "feeds", "export": "feeds",
+    "ack": "mail", "outbox": "mail", "send-test": "mail", "tick": "mail",
+    "run": "daemon", "reload": "daemon", "db": "daemon",
+    "access": "web", "admin": "web",
+    "countries": "world",
+}
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The command named on the line (the first word that is not an option or --config's value)."""
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+        elif word == "--config":
+            skip = True
+        elif not word.startswith("-"):
+            return word
+    return None
+
 
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
@@ -25,6 +51,15 @@ def _version() -> str:
         return version("reminderd")
     except PackageNotFoundError:  # running from a source tree that was not installed
         return "(not installed)"
+
+
+class _Version(argparse.Action):
+    """``--version``, looked up only when asked for (importlib.metadata costs ~30 ms a command)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        print(f"reminderd {_version()}")
+        parser.exit()
 
 
 # argparse's own words (usage, errors, the help of -h) in Vietnamese, like the rest of the CLI.
@@ -51,17 +86,20 @@ def _vi(message: str) -> str:
     return _ARGPARSE_VI.get(message, message)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole parser; given the command line, only the part that parses it."""
     p = argparse.ArgumentParser(
         prog="reminderd",
         description="Lịch và nhắc việc đối ngoại cho UBND tỉnh (reminderd).",
     )
-    p.add_argument("--version", action="version", version=f"reminderd {_version()}")
+    p.add_argument("--version", action=_Version, nargs=0, help="hiện phiên bản rồi thoát")
     p.add_argument("--config", metavar="PATH",
                    help="tệp cấu hình (mặc định: $REMINDERD_CONFIG hoặc config/reminderd.toml)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name in GROUPS:
+    command = _command_of(argv) if argv is not None else None
+    groups = [COMMANDS[command]] if command in COMMANDS else GROUPS
+    for name in groups:
         try:
             mod = importlib.import_module(f"{__name__}.{name}")
         except ModuleNotFoundError as e:
@@ -74,7 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argparse._ = _vi  # type: ignore[attr-defined]  # argparse looks its words up through _()
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         rc: int = args.func(args)

@@ -11,7 +11,6 @@ from typing import Any
 from .. import dateforms, lunar
 from ..config import Config, config_path, load_config
 from ..errors import ReminderdError, ValidationError
-from ..feeds import public_feeds
 from ..i18n import fmt_date, skipped_lines, t, weekday
 from ..model import Occurrence, PlannedTask
 from ..occurrences import occurrence_in_year, rule_years
@@ -110,6 +109,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     lang = rt.config.language
     year = today(rt.config).year
+    from ..feeds import public_feeds  # the feed writer (and icalendar) only for `check`
+
     _, feed_errors, feed_unmatched = public_feeds(rt)
     if feed_errors:
         print(t("vi", "errors", n=len(feed_errors)), file=sys.stderr)
