@@ -152,6 +152,11 @@ def changed_elsewhere(ctx: Context) -> bool:
 
 def refresh(ctx: Context) -> list[Problem]:
     """Merge the stored items into the base runtime and swap it in (listeners rebuild feeds)."""
+    with ctx.swap_lock:
+        return _refresh(ctx)
+
+
+def _refresh(ctx: Context) -> list[Problem]:
     assert ctx.base_runtime is not None
     ctx.health["adhoc_fingerprint"] = fingerprint(ctx.store)
     events, problems = load_adhoc_events(ctx.store, ctx.base_runtime.config, catalog_ids(ctx))

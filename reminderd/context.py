@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +39,10 @@ class Context:
     base_runtime: Runtime | None = None
     # Called (synchronously, in order) after the runtime changes: feed rebuilds, replanning.
     on_change: list[Callable[[Context], None]] = field(default_factory=list)
+    # Held for a whole "read the base runtime, merge the ad-hoc items, swap, tell the listeners"
+    # (reload, ad-hoc refresh and edits run in worker threads): two of them interleaved could
+    # swap in a merge of the old files after the new ones. Re-entrant: a reload refreshes.
+    swap_lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.base_runtime is None:

@@ -211,7 +211,9 @@ class Daemon:
             self.notifier.notify("RELOADING=1", f"MONOTONIC_USEC={time.monotonic_ns() // 1000}")
             event(log, "reload.start", config=str(self.config_path))
             new, errors = await asyncio.to_thread(reload.read, self.config_path)
-            result = reload.apply(self.ctx, new, errors)
+            # Applying re-merges the ad-hoc items (a database read) and its listeners re-render
+            # every feed (seconds on a large catalog): off the loop, so requests keep being served.
+            result = await asyncio.to_thread(reload.apply, self.ctx, new, errors)
             if result.ok:
                 self.jobs.install()  # send_at, plan_at, timezone may have changed
                 # install() replaced the plan job, and with it the replan the runtime change had

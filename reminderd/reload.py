@@ -51,6 +51,11 @@ def read(path: Path) -> tuple[Runtime | None, list[str]]:
 
 def install(ctx: Context, runtime: Runtime) -> None:
     """Make ``runtime`` the base runtime and merge the ad-hoc items back in."""
+    with ctx.swap_lock:
+        _install(ctx, runtime)
+
+
+def _install(ctx: Context, runtime: Runtime) -> None:
     # Set the base first without notifying, so listeners run once, on the merged runtime.
     ctx.base_runtime = runtime
     try:
@@ -70,7 +75,7 @@ def install(ctx: Context, runtime: Runtime) -> None:
 
 
 def reload(ctx: Context, path: Path) -> ReloadResult:
-    """Read and apply in one go (the daemon reads in a thread, then applies on its loop)."""
+    """Read and apply in one go (the daemon does both in worker threads, one after the other)."""
     new, errors = read(path)
     return apply(ctx, new, errors)
 

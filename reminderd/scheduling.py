@@ -214,7 +214,8 @@ class Jobs:
     async def sync_adhoc(self) -> None:
         """Pick up ad-hoc items added or edited by the other daemon of a pair."""
         if await asyncio.to_thread(adhoc.changed_elsewhere, self.ctx):
-            problems = adhoc.refresh(self.ctx)  # on the loop: listeners replan and rebuild feeds
+            # In a thread, like an edit through the API: the listeners re-render the feeds.
+            problems = await asyncio.to_thread(adhoc.refresh, self.ctx)
             event(log, "adhoc.synced", items=self.ctx.health.get("adhoc_items"), problems=len(problems))
 
     async def rebuild_feeds(self) -> None:

@@ -437,3 +437,49 @@ def test_example_config_runs_unchanged(tmp_path: Path) -> None:
         assert "BEGIN:VCALENDAR" in r.text
         assert d.stop() == 0
     assert (tmp_path / "state" / "reminderd.db").exists()
+
+
+def _many_events(n: int) -> str:
+    """A catalog big enough that rendering its feeds takes seconds (each event: a tag feed, a task)."""
+    parts = []
+    for i in range(n):
+        parts.append(f"""
+[[event]]
+id = "su-kien-{i}"
+title = "Sự kiện thử số {i}"
+date = "{1 + i % 12:02d}-{1 + i % 28:02d}"
+tags = ["nhom-{i % 40}"]
+
+[[event.task]]
+id = "viec"
+action = "Chuẩn bị cho sự kiện {i}"
+lead = "5-7wd"
+owner = "so-ngoai-vu"
+""")
+    return "".join(parts)
+
+
+def test_reload_renders_feeds_off_the_event_loop(tmp_path: Path) -> None:
+    """While a reload re-renders the feeds (seconds on a large catalog), the daemon keeps
+    answering: /healthz is served between reload.start and reload.done. It used to render
+    on the event loop, so every request waited for the whole rebuild."""
+    env = tmp_path / "env"
+    cfg = write_config(env, catalog=SMALL_CATALOG + _many_events(2500))
+    with running(cfg, tmp_path) as d:
+        deadline = time.monotonic() + 120
+        while not ((d.get("/healthz").json().get("details") or {}).get("feeds") or {}).get("ok"):
+            # the first build runs in a thread after READY
+            assert time.monotonic() < deadline, d.log
+            time.sleep(0.2)
+        d.signal(signal.SIGHUP)
+        d.wait_log("event=reload.start")
+        answered_during = 0
+        while "event=reload.done" not in d.log:
+            assert time.monotonic() < deadline, d.log
+            r = httpx.get(d.base + "/healthz", timeout=120)
+            if "event=reload.done" not in d.log:
+                assert r.status_code in (200, 503)
+                answered_during += 1
+            time.sleep(0.05)
+        assert answered_during >= 3, (answered_during, d.log[-2000:])
+        assert d.stop() == 0
