@@ -273,21 +273,25 @@ def plan_rows(rt: Runtime, now: dt.datetime, done: set[tuple[str, str, int]],
         if cur is not None and (ws, due) != (cur.window_start, cur.due):
             out.stale.append((rid, f"ngày đã thay đổi / dates changed: {cur.window_start}…{cur.due}"))
         elif cur is None and stored_adhoc is not None and _gone(rt, events, stored_adhoc, e, tk, y):
-            out.stale.append((rid, "không còn trong danh mục / no longer in the catalog"))
+            out.stale.append((rid, GONE))
     out.rows.extend(digest_rows(rt, plan.tasks, today, done))
     return out
 
 
+# Why a row was cancelled when the rules stopped making its task. Such a cancellation is
+# provisional: a pass whose rules make the task again revives the row (planning_pass_sync) —
+# a reload that puts the event back, or the other daemon of a pair not yet reloaded.
+GONE = "không còn trong danh mục / no longer in the catalog"
+
+
 def _gone(rt: Runtime, events: dict[str, EventRule], stored_adhoc: set[str], e: str, tk: str, y: int) -> bool:
     """An open row's task that the rules no longer make: its event or task was taken out of the
-    catalog, its ad-hoc item deleted, its country dropped from [partners], its tier changed.
-    Only decided from what is known for sure: an ad-hoc item still stored but not (yet) merged
-    into this runtime (the database was away at start) keeps its rows."""
+    catalog or its ad-hoc item, the item deleted, its country dropped from [partners], its tier
+    changed. An ad-hoc item still stored but not (yet) merged into this runtime (the database
+    was away at start) keeps its rows."""
     ev = events.get(e)
     if ev is None:
         return e not in stored_adhoc
-    if ev.adhoc:
-        return False  # edits of a live ad-hoc item move dates (handled above), never cancel
     return not task_still_made(ev, tk, y, rt.config)
 
 
@@ -373,26 +377,46 @@ def planning_pass_sync(ctx: Context, *, dry_run: bool = False) -> dict[str, Any]
         return {"disabled": True, "created": 0}
     result = compute(ctx)
     sender = str(ctx.config.get("smtp", "sender"))
+    keys = [r.dedupe_key for r in result.rows]
     if dry_run:
-        have = existing_keys(ctx.store, (r.dedupe_key for r in result.rows))
+        with ctx.store.engine.connect() as conn:
+            have = existing_keys(ctx.store, keys) - _cancelled_as_gone(conn, keys)
         new = [r for r in result.rows if r.dedupe_key not in have]
         return {"created": len(new), "rows": new, "cancelled": len(result.stale), "dry_run": True}
     created: dict[str, int] = {}
     no_address = 0
+    revived = 0
     with ctx.store.engine.begin() as conn:
+        gone = _cancelled_as_gone(conn, keys)
         for r in result.rows:
-            if acks.insert_new(conn, OB, r.values(sender, now)):
+            values = r.values(sender, now)
+            if acks.insert_new(conn, OB, values):
                 created[r.kind] = created.get(r.kind, 0) + 1
                 if r.error:
                     no_address += 1
                     log.warning("outbox.no_address key=%s error=%s", r.dedupe_key, r.error)
+            elif r.dedupe_key in gone:
+                revived += conn.execute(
+                    update(OB).where(OB.c.dedupe_key == r.dedupe_key, OB.c.state == "cancelled",
+                                     OB.c.last_error == GONE)
+                    .values(state=values["state"], last_error=values["last_error"],
+                            payload=values["payload"], updated_at=now)).rowcount
         cancelled = 0
         for rid, why in result.stale:
             cancelled += conn.execute(update(OB).where(OB.c.id == rid, OB.c.state.in_(OPEN_STATES))
                                       .values(state="cancelled", last_error=why, updated_at=now)).rowcount
     ctx.store.put_state("outbox.last_plan", {"created": sum(created.values())}, now)
     return {"created": sum(created.values()), "by_kind": created, "cancelled": cancelled,
-            "no_address": no_address}
+            "revived": revived, "no_address": no_address}
+
+
+def _cancelled_as_gone(conn: Any, keys: list[str]) -> set[str]:
+    """Those of ``keys`` whose row was cancelled because the rules had stopped making its task."""
+    out: set[str] = set()
+    for i in range(0, len(keys), 500):
+        out.update(conn.execute(select(OB.c.dedupe_key).where(
+            OB.c.dedupe_key.in_(keys[i:i + 500]), OB.c.state == "cancelled", OB.c.last_error == GONE)).scalars())
+    return out
 
 
 async def planning_pass(ctx: Context) -> dict[str, Any]:

@@ -260,6 +260,14 @@ def test_queued_rows_of_tasks_the_rules_no_longer_make_are_cancelled(make_env, c
     assert [r["state"] for r in after] == ["cancelled"] * len(queued)
     assert all("no longer in the catalog" in r["last_error"] for r in after)
     assert outbox.planning_pass_sync(ctx)["cancelled"] == 0  # nothing left to cancel
+    # The rules make the task again (the edit undone; or the other daemon of a pair, not yet
+    # reloaded, plans with the old files): the rows come back, the same rows, not new ones.
+    make_env()
+    ctx.set_runtime(load_runtime(cfg))
+    res = outbox.planning_pass_sync(ctx)
+    assert res["revived"] == len(queued) and res["created"] == 0, res
+    back = [r for r in _rows_of(ctx, "quoc-khanh-jp") if r["task_id"] == "thu-chuc-mung"]
+    assert [(r["id"], r["state"], r["last_error"]) for r in back] == [(r["id"], "pending", None) for r in queued]
 
 
 def test_adhoc_rows_survive_an_unmerged_runtime_and_go_with_the_item(make_env):
@@ -277,7 +285,21 @@ def test_adhoc_rows_survive_an_unmerged_runtime_and_go_with_the_item(make_env):
     ctx.set_runtime(rt)
     assert outbox.planning_pass_sync(ctx)["cancelled"] == 0
     assert [r["state"] for r in _rows_of(ctx, "dai-su-moi")] == ["pending"]
-    # The item is deleted: its queued reminder must not go out.
+    # An edit takes the task out of the item: its queued reminder must not go out.
+    ev, problems = adhoc.update(ctx, "dai-su-moi", {
+        "title": "Tân Đại sứ Nhật Bản đến nhận nhiệm vụ", "date": "2025-03-12",
+        "task": [{"id": "hop-bao", "action": "Họp báo", "lead": "0wd", "owner": "so-ngoai-vu"}]})
+    assert ev is not None, problems
+    assert outbox.planning_pass_sync(ctx)["cancelled"] == 1
+    assert [r["state"] for r in _rows_of(ctx, "dai-su-moi") if r["task_id"] == "thu-chao-mung"] == ["cancelled"]
+    # Put back: the row is revived; then the item is deleted: cancelled again.
+    ev, problems = adhoc.update(ctx, "dai-su-moi", {
+        "title": "Tân Đại sứ Nhật Bản đến nhận nhiệm vụ", "date": "2025-03-12",
+        "task": [{"id": "thu-chao-mung", "action": "Gửi thư chào mừng", "lead": "2-4wd",
+                  "owner": "so-ngoai-vu"}]})
+    assert ev is not None, problems
+    assert outbox.planning_pass_sync(ctx)["revived"] == 1
     assert adhoc.delete(ctx, "dai-su-moi")
     assert outbox.planning_pass_sync(ctx)["cancelled"] == 1
     assert [r["state"] for r in _rows_of(ctx, "dai-su-moi")] == ["cancelled"]
+    assert [r["state"] for r in _rows_of(ctx, "dai-su-moi") if r["task_id"] == "thu-chao-mung"] == ["cancelled"]
