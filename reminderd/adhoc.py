@@ -77,6 +77,11 @@ def catalog_ids(ctx: Context) -> set[str]:
 
 def add(ctx: Context, raw: Mapping[str, Any], by: str) -> tuple[EventRule | None, list[Problem]]:
     """Validate and store a new item; on success the runtime includes it on return."""
+    with ctx.swap_lock:  # validated against the same config and catalog it is merged into
+        return _add(ctx, raw, by)
+
+
+def _add(ctx: Context, raw: Mapping[str, Any], by: str) -> tuple[EventRule | None, list[Problem]]:
     taken = catalog_ids(ctx) | {i.event_id for i in list_items(ctx.store)}
     ev, problems = validate(raw, ctx.config, taken)
     if ev is None:
@@ -92,6 +97,11 @@ def add(ctx: Context, raw: Mapping[str, Any], by: str) -> tuple[EventRule | None
 
 
 def update(ctx: Context, event_id: str, raw: Mapping[str, Any]) -> tuple[EventRule | None, list[Problem]]:
+    with ctx.swap_lock:
+        return _update(ctx, event_id, raw)
+
+
+def _update(ctx: Context, event_id: str, raw: Mapping[str, Any]) -> tuple[EventRule | None, list[Problem]]:
     if get_item(ctx.store, event_id) is None:
         raise KeyError(event_id)
     if raw.get("id", event_id) != event_id:

@@ -68,7 +68,7 @@ def _as_date(value: Any) -> dt.date:
     return dt.date.fromisoformat(str(value))
 
 
-_ID_LINE_RE = re.compile(r'''^\s*id\s*=\s*["']([^"']*)["']''')
+_ID_LINE_RE = re.compile(r'''^\s*id\s*=\s*(?:"([^"]*)"|'([^']*)')''')
 
 
 class _IdLines:
@@ -82,8 +82,8 @@ class _IdLines:
             if line.strip().startswith("[[event]]"):
                 self.headers.append(n)
             m = _ID_LINE_RE.match(line)
-            if m:
-                self.at.setdefault(m[1], []).append(n)
+            if m:  # "o'x" and 'a"b' are ids too (invalid ones, whose error most needs a line)
+                self.at.setdefault(m[1] if m[1] is not None else m[2], []).append(n)
 
     def event(self, event_id: str) -> int | None:
         """The first line that says ``id = "event_id"``."""

@@ -40,7 +40,7 @@ class Context:
     # Called (synchronously, in order) after the runtime changes: feed rebuilds, replanning.
     on_change: list[Callable[[Context], None]] = field(default_factory=list)
     # Held for a whole "read the base runtime, merge the ad-hoc items, swap, tell the listeners"
-    # (reload, ad-hoc refresh and edits run in worker threads): two of them interleaved could
+    # (reload, ad-hoc refresh and edits all run in worker threads): two interleaved could
     # swap in a merge of the old files after the new ones. Re-entrant: a reload refreshes.
     swap_lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 

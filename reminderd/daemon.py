@@ -192,6 +192,7 @@ class Daemon:
         self.scheduler = AsyncIOScheduler(timezone=runtime.config.tz, job_defaults=JOB_DEFAULTS)
         self.jobs = Jobs(self.ctx, self.scheduler, on_status=self.notifier.status, wall=system_clock)
         self._bg: set[asyncio.Task[Any]] = set()
+        self._reloading = False
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.get_running_loop().create_task(coro)
@@ -204,7 +205,10 @@ class Daemon:
 
     def _on_change(self, ctx: Context) -> None:
         # A reload or an ad-hoc edit: replan at once (idempotent; the outbox sees new dates).
-        self.jobs.run_soon("plan")
+        # Not in the middle of a reload: it re-installs the jobs and asks once itself; asking
+        # here too would start a pass that the second request then finds still running.
+        if not self._reloading:
+            self.jobs.run_soon("plan")
 
     async def _reload(self) -> None:
         async with self.reload_lock:
@@ -213,12 +217,14 @@ class Daemon:
             new, errors = await asyncio.to_thread(reload.read, self.config_path)
             # Applying re-merges the ad-hoc items (a database read) and its listeners re-render
             # every feed (seconds on a large catalog): off the loop, so requests keep being served.
-            result = await asyncio.to_thread(reload.apply, self.ctx, new, errors)
+            self._reloading = True
+            try:
+                result = await asyncio.to_thread(reload.apply, self.ctx, new, errors)
+            finally:
+                self._reloading = False
             if result.ok:
                 self.jobs.install()  # send_at, plan_at, timezone may have changed
-                # install() replaced the plan job, and with it the replan the runtime change had
-                # just asked for (_on_change): ask again, or new dates would wait for plan_at.
-                self.jobs.run_soon("plan")
+                self.jobs.run_soon("plan")  # the new rules' replan (_on_change left it to us)
             self.notifier.ready(self.ctx.health.get("status"))
 
     async def run(self, sock: socket.socket) -> int:
@@ -309,7 +315,7 @@ class Daemon:
 def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     """uvloop's event loop when it is installed (a quarter more feed requests per second,
     docs/BENCHMARKS.md), else asyncio's; ``REMINDERD_LOOP=asyncio`` forces asyncio's."""
-    if os.environ.get("REMINDERD_LOOP", "") == "asyncio":
+    if os.environ.get("REMINDERD_LOOP", "").strip().lower() == "asyncio":
         return None
     try:
         import uvloop

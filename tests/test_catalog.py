@@ -204,3 +204,8 @@ def test_bilingual_keys_are_checked(make_env):
     found = problems(make_env, bad)
     assert any("quoc-khanh-cn" in p and "source" in p for p in found)
     assert any("title_en" in p and "bogus" in p for p in found)
+
+
+def test_an_id_with_a_quote_still_gets_its_line(make_env):
+    msgs = problems(make_env, "\n\n" + one().replace('id = "su-kien"', "id = \"su-kien-o'x\""))
+    assert any("main.toml:5" in m and "su-kien-o'x" in m for m in msgs), msgs

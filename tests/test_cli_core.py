@@ -227,6 +227,12 @@ def test_bad_dates_say_what_is_wrong(make_env, capsys, argv, needle):
     assert e.value.code == 2 and needle in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("n", ["100000", "-1000000"])
+def test_workdays_add_beyond_the_calendar_years(make_env, capsys, n):
+    rc, _, err = run(capsys, "--config", str(make_env()), "workdays", "add", "2100-12-01", n)
+    assert rc == 1 and "ra ngoài các năm tính được (1900–2100)" in err, err
+
+
 def test_tick_outside_calendar_years(make_env, capsys):
     rc, _, err = run(capsys, "--config", str(make_env()), "tick", "--at", "0001-01-01T00:00")
     assert rc == 1 and "chỉ tính được các năm 1900–2100" in err, err
@@ -275,6 +281,7 @@ def test_command_table_matches_what_the_groups_register():
     assert _command_of(["--config", "x.toml", "upcoming", "--json"]) == "upcoming"
     assert _command_of(["--config=x.toml", "outbox", "list"]) == "outbox"
     assert _command_of(["-h"]) is None
+    assert _command_of(["--conf", "run", "upcoming"]) == "upcoming"  # argparse's abbreviations
 
 
 def test_a_command_imports_only_its_group():

@@ -37,7 +37,7 @@ def _command_of(argv: Sequence[str]) -> str | None:
     for word in argv:
         if skip:
             skip = False
-        elif word == "--config":
+        elif len(word) > 2 and "--config".startswith(word):  # argparse takes --conf, --co … too
             skip = True
         elif not word.startswith("-"):
             return word
@@ -92,7 +92,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         prog="reminderd",
         description="Lịch và nhắc việc đối ngoại cho UBND tỉnh (reminderd).",
     )
-    p.add_argument("--version", action=_Version, nargs=0, help="hiện phiên bản rồi thoát")
+    p.add_argument("--version", action=_Version, nargs=0, default=argparse.SUPPRESS,
+                   help="hiện phiên bản rồi thoát")
     p.add_argument("--config", metavar="PATH",
                    help="tệp cấu hình (mặc định: $REMINDERD_CONFIG hoặc config/reminderd.toml)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")

@@ -12,6 +12,7 @@ from .. import dateforms, lunar
 from ..config import Config, config_path, load_config
 from ..errors import ReminderdError, ValidationError
 from ..i18n import fmt_date, skipped_lines, t, weekday
+from ..lunar import MAX_YEAR, MIN_YEAR
 from ..model import Occurrence, PlannedTask
 from ..occurrences import occurrence_in_year, rule_years
 from ..plan import event_active, plan_task, task_applies, upcoming_rows
@@ -300,7 +301,13 @@ def _wd(args: argparse.Namespace) -> tuple[WorkdayCalendar, str]:
 
 def cmd_workdays_add(args: argparse.Namespace) -> int:
     wd, lang = _wd(args)
-    d = wd.add(args.date, args.n)
+    try:
+        d = wd.add(args.date, args.n)
+    except OverflowError:
+        d = dt.date.max
+    if not MIN_YEAR <= d.year <= MAX_YEAR:
+        raise ReminderdError(f"{args.date} {args.n:+d} ngày làm việc ra ngoài các năm tính được "
+                             f"({MIN_YEAR}–{MAX_YEAR})")
     note = f" ({t(lang, 'provisional')})" if wd.is_provisional(d) or wd.is_provisional(args.date) else ""
     print(f"{d.isoformat()}  {weekday(lang, d)}{note}")
     return 0

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 
 from . import schema
 
@@ -136,7 +136,8 @@ def make_engine(url: str) -> Engine:
         # open connection (a partition: nothing closes the socket), while the scheduler skips
         # every pass behind the stuck one. Fail within seconds; the next pass retries.
         options = {"connect_timeout": CONNECT_TIMEOUT, **PG_SOCKET_OPTIONS}
-        connect_args.update({k: v for k, v in options.items() if k not in url})
+        given = make_url(url).query  # the URL's own ?key=value settings win
+        connect_args.update({k: v for k, v in options.items() if k not in given})
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 

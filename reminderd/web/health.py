@@ -117,7 +117,8 @@ def health_report(ctx: Context, db_ok: bool, db_error: str | None, smtp: dict[st
         "smtp": smtp,
         "config_errors": list(ctx.config_errors),
         "status_line": ctx.health.get("status"),
-        "details": _public({k: v for k, v in ctx.health.items()
+        # dict() copies in one step: a reload in a worker thread may add keys meanwhile.
+        "details": _public({k: v for k, v in dict(ctx.health).items()
                             if k not in ("last_plan", "last_dispatch", "status", "scheduler")}),
     }
     return (503 if problems else 200), body
