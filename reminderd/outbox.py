@@ -48,6 +48,7 @@ from email.message import EmailMessage
 from typing import Any, Literal
 
 from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.engine import Connection
 
 from . import acks
 from .config import WEEKDAYS, Config
@@ -362,13 +363,18 @@ def compute(ctx: Context) -> PlanResult:
     return plan_rows(ctx.runtime, now, done, sent, open_rows, stored_adhoc)
 
 
-def existing_keys(store: Store, keys: Iterable[str]) -> set[str]:
-    ks = list(keys)
+def existing_keys(conn: Connection, keys: Sequence[str], *where: Any) -> set[str]:
+    """Those of ``keys`` that have a row (meeting ``where``, if given)."""
     out: set[str] = set()
-    with store.engine.connect() as conn:
-        for i in range(0, len(ks), 500):
-            out.update(conn.execute(select(OB.c.dedupe_key).where(OB.c.dedupe_key.in_(ks[i:i + 500]))).scalars())
+    for i in range(0, len(keys), 500):
+        out.update(conn.execute(select(OB.c.dedupe_key).where(OB.c.dedupe_key.in_(keys[i:i + 500]), *where))
+                   .scalars())
     return out
+
+
+def _cancelled_as_gone(conn: Connection, keys: Sequence[str]) -> set[str]:
+    """Those of ``keys`` whose row was cancelled because the rules had stopped making its task."""
+    return existing_keys(conn, keys, OB.c.state == "cancelled", OB.c.last_error == GONE)
 
 
 def planning_pass_sync(ctx: Context, *, dry_run: bool = False) -> dict[str, Any]:
@@ -380,7 +386,7 @@ def planning_pass_sync(ctx: Context, *, dry_run: bool = False) -> dict[str, Any]
     keys = [r.dedupe_key for r in result.rows]
     if dry_run:
         with ctx.store.engine.connect() as conn:
-            have = existing_keys(ctx.store, keys) - _cancelled_as_gone(conn, keys)
+            have = existing_keys(conn, keys) - _cancelled_as_gone(conn, keys)
         new = [r for r in result.rows if r.dedupe_key not in have]
         return {"created": len(new), "rows": new, "cancelled": len(result.stale), "dry_run": True}
     created: dict[str, int] = {}
@@ -409,14 +415,6 @@ def planning_pass_sync(ctx: Context, *, dry_run: bool = False) -> dict[str, Any]
     return {"created": sum(created.values()), "by_kind": created, "cancelled": cancelled,
             "revived": revived, "no_address": no_address}
 
-
-def _cancelled_as_gone(conn: Any, keys: list[str]) -> set[str]:
-    """Those of ``keys`` whose row was cancelled because the rules had stopped making its task."""
-    out: set[str] = set()
-    for i in range(0, len(keys), 500):
-        out.update(conn.execute(select(OB.c.dedupe_key).where(
-            OB.c.dedupe_key.in_(keys[i:i + 500]), OB.c.state == "cancelled", OB.c.last_error == GONE)).scalars())
-    return out
 
 
 async def planning_pass(ctx: Context) -> dict[str, Any]:
