@@ -72,17 +72,20 @@ def year_arg(text: str) -> int:
         year = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r}: cần một năm, ví dụ 2026") from None
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise argparse.ArgumentTypeError(f"{text!r}: chỉ tính được các năm {MIN_YEAR}–{MAX_YEAR}")
+    _refuse_outside_years(text, year)
     return year
 
 
 def in_calendar_range(text: str, d: DateT) -> DateT:
     """Refuse days outside the calendars' 1900–2100 (SPEC §2): planning near year 1 or 9999
     computes a year that does not exist and used to end in a traceback."""
-    if not MIN_YEAR <= d.year <= MAX_YEAR:
-        raise argparse.ArgumentTypeError(f"{text!r}: chỉ tính được các năm {MIN_YEAR}–{MAX_YEAR}")
+    _refuse_outside_years(text, d.year)
     return d
+
+
+def _refuse_outside_years(text: str, year: int) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise argparse.ArgumentTypeError(f"{text!r}: chỉ tính được các năm {MIN_YEAR}–{MAX_YEAR}")
 
 
 

@@ -14,12 +14,11 @@ from .. import acks, outbox
 from ..context import Context
 from ..errors import ReminderdError
 from ..i18n import lookup
-from ..lunar import MAX_YEAR, MIN_YEAR
 from ..mailer import send_batch, settings_from_config
 from ..messages import Mail, compose, make_message_id
 from ..runtime import Runtime
 from ..store import Store, open_store
-from .common import date_arg, runtime, year_arg
+from .common import date_arg, in_calendar_range, runtime, year_arg
 
 _EN = {"done": "Marked as done: {what} ({year}).",
        "already": "Already marked as done on {at} by {by} ({via}); nothing changed.",
@@ -231,8 +230,10 @@ def parse_at(text: str | None, rt: Runtime) -> dt.datetime:
         t = dt.datetime.fromisoformat(text)
     except ValueError:
         raise ReminderdError(f"--at {text!r}: cần thời điểm ISO, ví dụ 2025-02-13T09:00") from None
-    if not MIN_YEAR <= t.year <= MAX_YEAR:
-        raise ReminderdError(f"--at {text!r}: chỉ tính được các năm {MIN_YEAR}–{MAX_YEAR}")
+    try:
+        in_calendar_range(text, t)
+    except argparse.ArgumentTypeError as e:
+        raise ReminderdError(f"--at {e}") from None
     if t.tzinfo is None:
         t = t.replace(tzinfo=rt.config.tz)
     return t.astimezone(dt.UTC)
