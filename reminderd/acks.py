@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
 
+from . import audit
 from .store import Store, schema
 
 VIAS = ("cli", "web", "email", "api")
@@ -57,7 +58,37 @@ def mark_done(store: Store, event_id: str, task_id: str, year: int, by: str, via
         inserted = insert_new(conn, schema.acks, {
             "event_id": event_id, "task_id": task_id, "year": year, "done_at": now,
             "done_by": by, "via": via, "note": note, "nonce": nonce})
+        if inserted:
+            audit.record(conn, at=now, actor=by, via=via, action="ack.add",
+                         subject=subject(event_id, task_id, year), event_id=event_id,
+                         after={"done_by": by, "via": via, "note": note})
     return bool(inserted)
+
+
+def undo(store: Store, event_id: str, task_id: str, year: int, by: str, via: str,
+         now: dt.datetime) -> Ack | None:
+    """Remove the acknowledgement (reminders resume); the removed one is returned and kept in
+    the audit trail with who undid it. None if the task was not marked done."""
+    if via not in VIAS:
+        raise ValueError(f"via={via!r}: cần một trong {', '.join(VIAS)}")
+    a = schema.acks
+    where = (a.c.event_id == event_id, a.c.task_id == task_id, a.c.year == year)
+    with store.engine.begin() as conn:
+        row = conn.execute(select(a).where(*where)).first()
+        if row is None:
+            return None
+        old = _ack(row)
+        conn.execute(a.delete().where(*where))
+        audit.record(conn, at=now, actor=by, via=via, action="ack.undo",
+                     subject=subject(event_id, task_id, year), event_id=event_id,
+                     before={"done_by": old.done_by, "via": old.via, "note": old.note,
+                             "done_at": old.done_at})
+    return old
+
+
+def subject(event_id: str, task_id: str, year: int) -> str:
+    """How the audit trail names a task occurrence (as ``reminderd ack EVENT/TASK --year Y``)."""
+    return f"{event_id}/{task_id}@{year}"
 
 
 def get_ack(store: Store, event_id: str, task_id: str, year: int) -> Ack | None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from . import audit
 from .catalog import load_events_from_mapping, parse_event
 from .config import Config
 from .context import Context
@@ -75,13 +76,13 @@ def catalog_ids(ctx: Context) -> set[str]:
     return {e.id for e in ctx.base_runtime.catalog.events}
 
 
-def add(ctx: Context, raw: Mapping[str, Any], by: str) -> tuple[EventRule | None, list[Problem]]:
+def add(ctx: Context, raw: Mapping[str, Any], by: str, via: str = "web") -> tuple[EventRule | None, list[Problem]]:
     """Validate and store a new item; on success the runtime includes it on return."""
     with ctx.swap_lock:  # validated against the same config and catalog it is merged into
-        return _add(ctx, raw, by)
+        return _add(ctx, raw, by, via)
 
 
-def _add(ctx: Context, raw: Mapping[str, Any], by: str) -> tuple[EventRule | None, list[Problem]]:
+def _add(ctx: Context, raw: Mapping[str, Any], by: str, via: str) -> tuple[EventRule | None, list[Problem]]:
     taken = catalog_ids(ctx) | {i.event_id for i in list_items(ctx.store)}
     ev, problems = validate(raw, ctx.config, taken)
     if ev is None:
@@ -92,17 +93,22 @@ def _add(ctx: Context, raw: Mapping[str, Any], by: str) -> tuple[EventRule | Non
         conn.execute(t.delete().where(t.c.event_id == ev.id, t.c.deleted_at.is_not(None)))
         conn.execute(t.insert().values(event_id=ev.id, data=json.dumps(_jsonable(raw), ensure_ascii=False),
                                        created_by=by, created_at=ctx.now()))
+        audit.record(conn, at=ctx.now(), actor=by, via=via, action="adhoc.add", subject=ev.id,
+                     event_id=ev.id, after=_jsonable(raw))
     refresh(ctx)
     return ev, problems
 
 
-def update(ctx: Context, event_id: str, raw: Mapping[str, Any]) -> tuple[EventRule | None, list[Problem]]:
+def update(ctx: Context, event_id: str, raw: Mapping[str, Any], by: str = "",
+           via: str = "web") -> tuple[EventRule | None, list[Problem]]:
     with ctx.swap_lock:
-        return _update(ctx, event_id, raw)
+        return _update(ctx, event_id, raw, by, via)
 
 
-def _update(ctx: Context, event_id: str, raw: Mapping[str, Any]) -> tuple[EventRule | None, list[Problem]]:
-    if get_item(ctx.store, event_id) is None:
+def _update(ctx: Context, event_id: str, raw: Mapping[str, Any], by: str,
+            via: str) -> tuple[EventRule | None, list[Problem]]:
+    old = get_item(ctx.store, event_id)
+    if old is None:
         raise KeyError(event_id)
     if raw.get("id", event_id) != event_id:
         return None, [Problem(SOURCE, f"event {event_id}", "id", "không đổi được mã của mục đã có")]
@@ -115,15 +121,21 @@ def _update(ctx: Context, event_id: str, raw: Mapping[str, Any]) -> tuple[EventR
     with ctx.store.engine.begin() as conn:
         conn.execute(t.update().where(t.c.event_id == event_id, t.c.deleted_at.is_(None))
                      .values(data=json.dumps(_jsonable(raw), ensure_ascii=False)))
+        audit.record(conn, at=ctx.now(), actor=by, via=via, action="adhoc.update", subject=event_id,
+                     event_id=event_id, before=old.data, after=_jsonable(raw))
     refresh(ctx)
     return ev, problems
 
 
-def delete(ctx: Context, event_id: str) -> bool:
+def delete(ctx: Context, event_id: str, by: str = "", via: str = "web") -> bool:
     t = schema.adhoc_events
+    old = get_item(ctx.store, event_id)
     with ctx.store.engine.begin() as conn:
         n = conn.execute(t.update().where(t.c.event_id == event_id, t.c.deleted_at.is_(None))
                          .values(deleted_at=ctx.now())).rowcount
+        if n:
+            audit.record(conn, at=ctx.now(), actor=by, via=via, action="adhoc.delete", subject=event_id,
+                         event_id=event_id, before=old.data if old else None)
     if n:
         refresh(ctx)
     return bool(n)

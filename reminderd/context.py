@@ -43,6 +43,9 @@ class Context:
     # (reload, ad-hoc refresh and edits all run in worker threads): two interleaved could
     # swap in a merge of the old files after the new ones. Re-entrant: a reload refreshes.
     swap_lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+    # Called after an acknowledgement is recorded or undone through this process (web, API,
+    # e-mail link): the feeds mark done tasks, the page and the outbox follow.
+    on_acks_change: list[Callable[[Context], None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.base_runtime is None:
@@ -60,6 +63,15 @@ class Context:
                 callback(self)
             except Exception:
                 log.exception("runtime change: listener %s failed", getattr(callback, "__qualname__", callback))
+
+    def acks_changed(self) -> None:
+        """Tell the listeners that an acknowledgement was added or removed (in order; one
+        failing does not stop the others: the acknowledgement itself is already stored)."""
+        for callback in list(self.on_acks_change):
+            try:
+                callback(self)
+            except Exception:
+                log.exception("acks change: listener %s failed", getattr(callback, "__qualname__", callback))
 
     @property
     def config(self) -> Any:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from ..errors import ReminderdError, ValidationError
 
 # Command groups, in help order. Each entry is a module under reminderd.cli.
-GROUPS = ["core", "feeds", "mail", "daemon", "web", "world"]
+GROUPS = ["core", "feeds", "mail", "daemon", "web", "world", "audit"]
 
 # The group that registers each command (tests/test_cli_core.py keeps this in step with the
 # groups). A command line naming one imports that group alone: each group pulls in its own
@@ -28,6 +28,7 @@ COMMANDS = {
     "run": "daemon", "reload": "daemon", "db": "daemon",
     "access": "web", "admin": "web",
     "countries": "world",
+    "audit": "audit",
 }
 
 

@@ -21,6 +21,8 @@ from ..store import Store, open_store
 from .common import date_arg, in_calendar_range, runtime, year_arg
 
 _EN = {"done": "Marked as done: {what} ({year}).",
+       "undone": "No longer marked as done: {what} ({year}); its reminders resume.",
+       "not_done": "{what} ({year}) was not marked as done; nothing changed.",
        "already": "Already marked as done on {at} by {by} ({via}); nothing changed.",
        "sent": "Test message sent to {to} (Message-ID {mid}).",
        "failed": "Sending to {to} failed: {error}",
@@ -35,6 +37,8 @@ _EN = {"done": "Marked as done: {what} ({year}).",
        "purge_clamped": "--before {asked} is too recent: rows that recent still stop a second reminder. "
                         "Only rows before {used} are deleted ({days} days before the latest planning pass)."}
 _VI = {"done": "Đã đánh dấu hoàn thành: {what} (năm {year}).",
+       "undone": "Đã hoàn tác: {what} (năm {year}) không còn được đánh dấu hoàn thành; nhắc việc tiếp tục.",
+       "not_done": "{what} (năm {year}) chưa được đánh dấu hoàn thành; không thay đổi gì.",
        "already": "Đã được đánh dấu hoàn thành lúc {at} bởi {by} ({via}); không thay đổi gì.",
        "sent": "Đã gửi thư thử tới {to} (Message-ID {mid}).",
        "failed": "Gửi tới {to} không thành công: {error}",
@@ -74,6 +78,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--year", type=year_arg, required=True, help="năm của lần sự kiện")
     p.add_argument("--note", default="", help="ghi chú")
     p.add_argument("--by", default=None, help="người xác nhận (mặc định: tên người dùng hệ thống)")
+    p.add_argument("--undo", action="store_true",
+                   help="hoàn tác: bỏ đánh dấu hoàn thành (nhắc việc tiếp tục; ghi vào nhật ký thay đổi)")
     p.set_defaults(func=cmd_ack)
 
     p = sub.add_parser("outbox", help="hàng đợi thư: list, retry, purge")
@@ -140,6 +146,10 @@ def cmd_ack(args: argparse.Namespace) -> int:
                              + ", ".join(t.id for t in ev.tasks))
     store = _store(rt)
     by = args.by or getpass.getuser()
+    if args.undo:
+        old = acks.undo(store, event_id, task_id, args.year, by, "cli", _now())
+        print(_t(rt, "undone" if old else "not_done", what=f"{event_id}/{task_id}", year=args.year))
+        return 0
     if acks.mark_done(store, event_id, task_id, args.year, by, "cli", args.note, _now()):
         print(_t(rt, "done", what=f"{event_id}/{task_id}", year=args.year))
     else:

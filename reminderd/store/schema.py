@@ -153,3 +153,20 @@ users = Table(
     Column("is_admin", Boolean, nullable=False, default=True),
     Column("created_at", UTCDateTime(), nullable=False),
 )
+
+# The audit trail (reminderd.audit): one row per change a person made, never updated or deleted.
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("actor", String(256), nullable=False),
+    Column("via", String(16), nullable=False),  # web|api|email|cli|import|system
+    Column("action", String(64), nullable=False),  # reminderd.audit.ACTIONS
+    Column("subject", String(512), nullable=False),
+    Column("event_id", String(128)),
+    Column("before", Text),  # JSON
+    Column("after", Text),  # JSON
+    Column("note", Text, nullable=False, default=""),
+)
+Index("ix_audit_at", audit_log.c.at)
+Index("ix_audit_event", audit_log.c.event_id, audit_log.c.at)

@@ -93,6 +93,7 @@ class AckPages:
         store = self.ctx.store
         if acks.mark_done(store, claim.event_id, claim.task_id, claim.year, claim.recipient, "email",
                           note, self.ctx.now(), nonce=claim.nonce):
+            self.ctx.acks_changed()  # already in a worker thread
             return self._page("done", 200, claim)
         ack = acks.get_ack(store, claim.event_id, claim.task_id, claim.year)
         return self._page("replay", 409, claim, ack=ack)

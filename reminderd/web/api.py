@@ -133,6 +133,8 @@ class Api:
         changed = await run_in_threadpool(acks.mark_done, self.ctx.store, task.event.id, task.rule.id,
                                           task.occurrence.year, v.session.who or "api", "api", note[:1000],
                                           self.ctx.now())
+        if changed:
+            await run_in_threadpool(self.ctx.acks_changed)
         return JSONResponse({"key": task.key, "done": True, "changed": changed})
 
     # ---- ad-hoc items ----------------------------------------------------------------------
@@ -158,7 +160,7 @@ class Api:
             return _error(403, "ad-hoc items need an editor (admin token or login)")
         event_id: str | None = request.path_params.get("event_id")
         if request.method == "DELETE" and event_id is not None:
-            gone = await run_in_threadpool(adhoc.delete, self.ctx, event_id)
+            gone = await run_in_threadpool(adhoc.delete, self.ctx, event_id, v.session.who or "api", "api")
             return Response(status_code=204) if gone else _error(404, "no such ad-hoc item")
         try:
             body = await self.body(request)
@@ -167,10 +169,11 @@ class Api:
         if not isinstance(body, dict):
             return _error(422, "expected a JSON object shaped like a catalog [[event]]")
         if event_id is None:
-            ev, problems = await run_in_threadpool(adhoc.add, self.ctx, body, v.session.who or "api")
+            ev, problems = await run_in_threadpool(adhoc.add, self.ctx, body, v.session.who or "api", "api")
         else:
             try:
-                ev, problems = await run_in_threadpool(adhoc.update, self.ctx, event_id, body)
+                ev, problems = await run_in_threadpool(adhoc.update, self.ctx, event_id, body,
+                                                        v.session.who or "api", "api")
             except KeyError:
                 return _error(404, "no such ad-hoc item")
         if ev is None:

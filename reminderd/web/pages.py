@@ -199,9 +199,10 @@ class Pages:
             return self.error(request, v, 404, "err.notfound")
         if not v.session.may_ack(task.owner, task.support):
             return self.error(request, v, 401 if v.session.anonymous else 403, "err.forbidden")
-        await run_in_threadpool(acks.mark_done, self.ctx.store, task.event.id, task.rule.id,
-                                task.occurrence.year, v.session.who or "web", "web",
-                                str(form.get("note", ""))[:1000], self.ctx.now())
+        if await run_in_threadpool(acks.mark_done, self.ctx.store, task.event.id, task.rule.id,
+                                   task.occurrence.year, v.session.who or "web", "web",
+                                   str(form.get("note", ""))[:1000], self.ctx.now()):
+            await run_in_threadpool(self.ctx.acks_changed)
         target = str(form.get("next", "/"))
         if not target.startswith("/") or target.startswith("//"):
             target = "/"  # only our own pages: no open redirect
@@ -246,7 +247,8 @@ class Pages:
             return self.error(request, v, 403, "err.csrf")
         if not v.session.admin:
             return self.error(request, v, 401 if v.session.anonymous else 403, "err.forbidden")
-        await run_in_threadpool(adhoc.delete, self.ctx, request.path_params["event_id"])
+        await run_in_threadpool(adhoc.delete, self.ctx, request.path_params["event_id"],
+                                v.session.who or "web", "web")
         return self.finish(request, v, RedirectResponse("/adhoc", 303))
 
 
