@@ -31,6 +31,7 @@ import pytest
 
 from reminderd import acks, outbox
 from reminderd.context import Context
+from reminderd.outbox import sending
 from reminderd.runtime import load_runtime
 from reminderd.store import open_store
 
@@ -55,7 +56,7 @@ def sink(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpSink]:
 
 @pytest.fixture(autouse=True)
 def seeded_jitter(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(outbox, "_rng", random.Random(7))
+    monkeypatch.setattr(sending, "_rng", random.Random(7))
 
 
 def make_ctx(make_env: Callable[..., Path], sink: SmtpSink, *, timeout: int = 10) -> tuple[Context, Clock]:

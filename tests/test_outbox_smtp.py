@@ -18,6 +18,7 @@ import pytest
 
 from reminderd import acks, outbox
 from reminderd.context import Context
+from reminderd.outbox import sending
 from reminderd.runtime import load_runtime
 from reminderd.store import open_store
 
@@ -293,7 +294,7 @@ def test_live_claims_are_renewed_while_sending(make_env, sink, monkeypatch):
     asyncio.run(outbox.planning_pass(ctx))
     taken = outbox.claim(ctx.store, "me", clock.t, 100)
     assert taken
-    monkeypatch.setattr(outbox, "CLAIM_RENEW_SECONDS", 0.05)
+    monkeypatch.setattr(sending, "CLAIM_RENEW_SECONDS", 0.05)
 
     async def run_for_a_while() -> None:
         task = asyncio.create_task(outbox._renew_while_sending(ctx, "me"))
