@@ -65,7 +65,12 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "directory": Key("path", "../state", "Thư mục trạng thái (CSDL SQLite, khóa bí mật)."),
     },
     "smtp": {
-        "host": Key("str", "localhost", "Máy chủ SMTP."),
+        "transport": Key("enum:auto|smtp|maildir", "auto",
+                         "Cách giao thư: `smtp` gửi qua máy chủ SMTP; `maildir` chỉ ghi mỗi thư thành một tệp "
+                         "`.eml` trong thư mục `maildir` (không gửi đi; mở được bằng mọi ứng dụng thư); `auto` "
+                         "(mặc định): `smtp` nếu cấu hình có khóa `host`, không có thì `maildir`."),
+        "host": Key("str", "localhost", "Máy chủ SMTP. Khi `transport = \"auto\"`, đặt khóa này là bật gửi thư "
+                    "thật; không đặt thì thư chỉ được ghi vào thư mục `maildir`."),
         "port": Key("int", 587, "Cổng SMTP."),
         "tls": Key("enum:starttls|implicit|none", "starttls", "starttls (mặc định), implicit hoặc none."),
         "user": Key("str", "", "Tên đăng nhập SMTP (để trống: không AUTH)."),
@@ -77,6 +82,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "concurrency": Key("int", 2, "Số kết nối SMTP song song tối đa."),
         "ca_file": Key("path?", None, "Tệp CA để xác thực máy chủ SMTP (mặc định: CA hệ thống)."),
         "validate_certs": Key("bool", True, "Kiểm tra chứng chỉ TLS của máy chủ."),
+        "maildir": Key("path?", None, "Thư mục Maildir nhận thư khi không gửi qua SMTP (mặc định: `mail` trong "
+                       "thư mục trạng thái); thư mới nằm trong `new/`, mỗi thư một tệp `.eml`."),
     },
     "http": {
         "bind": Key("str", "127.0.0.1:8080", "Địa chỉ:cổng máy chủ HTTP."),
@@ -99,6 +106,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "plan_at": Key("time", "07:30", "Giờ chạy lượt lập kế hoạch hằng ngày (trước giờ gửi send_at)."),
         "dispatch_interval": Key("int", 60, "Chu kỳ (giây) kiểm tra hàng đợi thư đến hạn gửi."),
         "shutdown_timeout": Key("int", 20, "Thời gian tối đa (giây) chờ thư đang gửi khi dừng dịch vụ."),
+        "dispatch_deadline": Key("int", 120, "Thời gian tối đa (giây) của một lượt gửi: hết giờ thì không bắt "
+                                 "đầu gửi thư mới (thư đang gửi thêm tối đa [smtp] timeout); thư còn lại để lượt "
+                                 "sau. Máy chủ SMTP chậm hay im lặng không giữ lượt gửi hàng giờ."),
         "pid_file": Key("path?", None,
                         "Tệp PID cho `reminderd reload` (mặc định: reminderd.pid trong thư mục trạng thái)."),
     },
@@ -419,7 +429,7 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
     for k in ("horizon_past_years", "horizon_future_years", "refresh_hours"):
         if isinstance(sections["feeds"][k], int) and sections["feeds"][k] < 0:
             problems.append(Problem(fname, "[feeds]", k, "cần số không âm"))
-    for k in ("dispatch_interval", "shutdown_timeout"):
+    for k in ("dispatch_interval", "shutdown_timeout", "dispatch_deadline"):
         if isinstance(sections["daemon"][k], int) and sections["daemon"][k] <= 0:
             problems.append(Problem(fname, "[daemon]", k, "cần số giây dương, ví dụ 60"))
     if not re.fullmatch(r"[^\s:]+:\d{1,5}|\[[0-9a-fA-F:]+\]:\d{1,5}", str(sections["http"]["bind"])):
@@ -448,6 +458,22 @@ def _known_countries() -> frozenset[str]:
 def config_path(cli_value: str | None) -> Path:
     """--config, else $REMINDERD_CONFIG, else config/reminderd.toml."""
     return Path(cli_value or os.environ.get("REMINDERD_CONFIG") or DEFAULT_CONFIG)
+
+
+def mail_transport(cfg: Config) -> str:
+    """``"smtp"`` or ``"maildir"``: ``[smtp] transport``, where ``auto`` means SMTP when the
+    config file names a ``[smtp] host`` and a local Maildir when it does not."""
+    chosen = str(cfg.get("smtp", "transport"))
+    if chosen != "auto":
+        return chosen
+    given = cfg.raw.get("smtp", {})
+    return "smtp" if isinstance(given, Mapping) and "host" in given else "maildir"
+
+
+def maildir_path(cfg: Config) -> Path:
+    """Where messages go when they are not sent: ``[smtp] maildir`` or ``<state dir>/mail``."""
+    configured = cfg.get("smtp", "maildir")
+    return Path(configured) if configured else cfg.state_dir / "mail"
 
 
 def smtp_password(cfg: Config) -> str | None:

@@ -14,10 +14,20 @@ that does not offer it is an error), ``implicit`` (TLS from the first byte), or
 Classification, which the outbox turns into retry or dead:
 
 - 2xx: sent.
-- 5xx reply (sender, recipient or data refused): permanent — retrying cannot help.
+- 5xx reply to RCPT or DATA (this recipient or this message refused): permanent —
+  retrying cannot help.
 - 4xx reply, network error, timeout, TLS or AUTH trouble: temporary — retried later.
-  (An AUTH rejection is usually a config error; it stays temporary so that fixing
-  the password makes the queued mail go out instead of losing it.)
+- A fault of the server or of our settings, not a verdict on the message
+  (``Result.server_fault``): any refusal while opening the session (a ``554`` greeting,
+  EHLO, STARTTLS, AUTH) and any 5xx to MAIL FROM (``530 Authentication required``,
+  the sender refused: the same for every message). Temporary, whatever the code, so
+  that fixing the server or the config sends the queue instead of losing it; the rest
+  of that connection's share is not tried (the same answer would come), and the
+  caller says so loudly.
+
+``[smtp] transport`` (:func:`reminderd.config.mail_transport`) may instead deliver to
+a local Maildir (``maildir``): each message a ``.eml`` file in ``new/``, written the
+Maildir way (``tmp/`` then a rename), nothing sent.
 
 The password is read through :func:`reminderd.config.smtp_password` and never
 appears in a log line or an error text.
@@ -26,15 +36,22 @@ appears in a log line or an error text.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import itertools
 import logging
+import mailbox
+import os
+import socket
 import ssl
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
+from pathlib import Path
 
 import aiosmtplib
 
-from .config import Config, smtp_password
+from .config import Config, mail_transport, maildir_path, smtp_password
 
 log = logging.getLogger("reminderd.mailer")
 
@@ -50,10 +67,19 @@ class Settings:
     concurrency: int
     ca_file: str | None
     validate_certs: bool
+    transport: str = "smtp"  # smtp|maildir
+    maildir: str | None = None
 
     def __repr__(self) -> str:  # the password must never reach a log line
+        if self.transport == "maildir":
+            return f"Settings(transport='maildir', maildir={self.maildir!r})"
         return (f"Settings(host={self.host!r}, port={self.port}, tls={self.tls!r}, "
                 f"user={self.user!r}, password={'***' if self.password else None})")
+
+    @property
+    def where(self) -> str:
+        """Where messages go, for log lines."""
+        return f"maildir:{self.maildir}" if self.transport == "maildir" else f"{self.host}:{self.port}"
 
 
 @dataclass(frozen=True)
@@ -62,10 +88,22 @@ class Result:
     permanent: bool = False
     error: str = ""
     code: int | None = None
+    # The server or our settings refused the session, not this message (see the module doc).
+    server_fault: bool = False
+    # False: the message was never tried (the batch was asked to stop first).
+    attempted: bool = True
+
+
+NOT_ATTEMPTED = Result(ok=False, error="chưa gửi (lượt gửi dừng trước) / not attempted (the pass stopped)",
+                       attempted=False)
 
 
 def settings_from_config(cfg: Config) -> Settings:
     s = cfg.sections["smtp"]
+    if mail_transport(cfg) == "maildir":  # no password is read: nothing is sent
+        return Settings(host="", port=0, tls="none", user="", password=None, timeout=float(s["timeout"]),
+                        concurrency=1, ca_file=None, validate_certs=True, transport="maildir",
+                        maildir=str(maildir_path(cfg)))
     return Settings(host=s["host"], port=int(s["port"]), tls=s["tls"], user=s["user"],
                     password=smtp_password(cfg) if s["user"] else None,
                     timeout=float(s["timeout"]), concurrency=max(1, int(s["concurrency"])),
@@ -92,8 +130,16 @@ def _client(st: Settings) -> aiosmtplib.SMTP:
     )
 
 
-def classify(exc: BaseException) -> Result:
-    """A failed send as a Result: 5xx permanent, everything else temporary."""
+# Replies about authentication (RFC 4954): never about one message, whatever command they answer.
+AUTH_CODES = (530, 534, 535, 538)
+
+
+def classify(exc: BaseException, *, opening: bool = False) -> Result:
+    """A failed send as a Result: 5xx to RCPT or DATA permanent, everything else temporary.
+
+    ``opening``: the error came while opening the session (greeting, EHLO, STARTTLS, AUTH).
+    That, and a 5xx to MAIL FROM, is a fault of the server or the settings (``server_fault``):
+    temporary whatever the code."""
     code: int | None = None
     if isinstance(exc, aiosmtplib.SMTPRecipientsRefused) and exc.recipients:
         code = exc.recipients[0].code
@@ -105,9 +151,11 @@ def classify(exc: BaseException) -> Result:
         text = "hết thời gian chờ máy chủ SMTP"
     else:
         text = f"{type(exc).__name__}: {exc}"
-    permanent = code is not None and 500 <= code < 600 and not isinstance(
-        exc, aiosmtplib.SMTPAuthenticationError)
-    return Result(ok=False, permanent=permanent, error=" ".join(text.split())[:1000], code=code)
+    server_fault = (opening or code in AUTH_CODES
+                    or isinstance(exc, aiosmtplib.SMTPSenderRefused | aiosmtplib.SMTPAuthenticationError))
+    permanent = code is not None and 500 <= code < 600 and not server_fault
+    return Result(ok=False, permanent=permanent, error=" ".join(text.split())[:1000], code=code,
+                  server_fault=server_fault)
 
 
 async def _connect(st: Settings) -> aiosmtplib.SMTP:
@@ -134,20 +182,27 @@ async def _quit(client: aiosmtplib.SMTP | None) -> None:
 
 
 OnResult = Callable[[int, Result], Awaitable[None]]
+# Called right before a message goes (its Date: header is set to the moment it leaves).
+BeforeSend = Callable[[EmailMessage], None]
 
 
 async def _worker(st: Settings, jobs: asyncio.Queue[int], msgs: Sequence[EmailMessage],
-                  results: list[Result | None], on_result: OnResult | None) -> None:
+                  results: list[Result | None], on_result: OnResult | None,
+                  should_stop: Callable[[], bool] | None = None,
+                  before_send: BeforeSend | None = None) -> None:
     """Take messages off the shared queue and send them over one reused connection.
 
-    A connection that breaks is reopened for the next message; if opening it fails,
-    the rest of this worker's share fails with the same (temporary) error rather
-    than hammering a server that is down."""
+    A connection that breaks is reopened for the next message; if opening it fails, or
+    the server refuses the session (``server_fault``), the rest of this worker's share
+    fails with the same (temporary) error rather than hammering a server that is down.
+    Once ``should_stop()`` says so, no further message is started."""
     client: aiosmtplib.SMTP | None = None
     broken: Result | None = None
     try:
         while True:
             _honour_cancellation()
+            if should_stop is not None and should_stop():
+                return
             try:
                 i = jobs.get_nowait()
             except asyncio.QueueEmpty:
@@ -155,8 +210,10 @@ async def _worker(st: Settings, jobs: asyncio.Queue[int], msgs: Sequence[EmailMe
             if broken is not None:
                 res = broken
             else:
+                if before_send is not None:
+                    before_send(msgs[i])
                 res, client, connect_failed = await _send_one(st, client, msgs[i])
-                if connect_failed:
+                if connect_failed or res.server_fault:
                     broken = res
             results[i] = res
             if on_result is not None:
@@ -190,7 +247,7 @@ async def _send_one(st: Settings, client: aiosmtplib.SMTP | None,
         try:
             client = await _connect(st)
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as e:
-            return classify(e), None, True
+            return classify(e, opening=True), None, True
     try:
         async with asyncio.timeout(st.timeout):  # the whole transaction, not only each step
             await client.send_message(msg)
@@ -213,19 +270,26 @@ async def _send_one(st: Settings, client: aiosmtplib.SMTP | None,
 
 
 async def send_batch(st: Settings, msgs: Sequence[EmailMessage], *,
-                     on_result: OnResult | None = None) -> list[Result]:
+                     on_result: OnResult | None = None, should_stop: Callable[[], bool] | None = None,
+                     before_send: BeforeSend | None = None) -> list[Result]:
     """Send every message; one Result per message, in order. Never raises for SMTP trouble.
 
     ``on_result(i, result)`` is awaited as each message's outcome becomes known, so the
-    caller can record it at once: a crash then repeats only what was in flight."""
+    caller can record it at once: a crash then repeats only what was in flight. Once
+    ``should_stop()`` is true no message is started (a stopping daemon, a pass past its
+    deadline); those not tried get :data:`NOT_ATTEMPTED` (``attempted=False``) and no
+    ``on_result`` call. ``before_send(msg)`` runs right before each message goes."""
     if not msgs:
         return []
+    if st.transport == "maildir":
+        return await _deliver_to_maildir(st, msgs, on_result, should_stop, before_send)
     jobs: asyncio.Queue[int] = asyncio.Queue()
     for i in range(len(msgs)):
         jobs.put_nowait(i)
     results: list[Result | None] = [None] * len(msgs)
     n = min(st.concurrency, len(msgs))
-    workers = [asyncio.ensure_future(_worker(st, jobs, msgs, results, on_result)) for _ in range(n)]
+    workers = [asyncio.ensure_future(_worker(st, jobs, msgs, results, on_result, should_stop, before_send))
+               for _ in range(n)]
     try:
         await asyncio.gather(*workers)
     except BaseException:
@@ -236,9 +300,60 @@ async def send_batch(st: Settings, msgs: Sequence[EmailMessage], *,
             w.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
         raise
-    out = [r if r is not None else Result(ok=False, error="không được gửi (lỗi nội bộ)") for r in results]
-    failed = [r for r in out if not r.ok]
+    out = [r if r is not None else NOT_ATTEMPTED for r in results]
+    failed = [r for r in out if not r.ok and r.attempted]
     if failed:
         log.warning("smtp host=%s port=%s sent=%d failed=%d first_error=%r", st.host, st.port,
-                    len(out) - len(failed), len(failed), failed[0].error)
+                    sum(r.ok for r in out), len(failed), failed[0].error)
+    return out
+
+
+# ---- the local Maildir ([smtp] transport = "maildir") ----------------------------------------
+
+_seq = itertools.count(1)
+
+
+def maildir_name(msg: EmailMessage) -> str:
+    """A unique Maildir file name (time, pid, counter, host — the Maildir convention) that
+    ends in ``.eml``, so a file manager opens it with the mail client; the Message-ID's
+    digest lets a person match a file to its outbox row."""
+    mid = hashlib.sha256(str(msg.get("Message-ID", "")).encode("utf-8")).hexdigest()[:12]
+    host = socket.gethostname().replace("/", "-").replace(":", "-") or "localhost"
+    return f"{time.time_ns() // 1000}.P{os.getpid()}Q{next(_seq)}.{host}.{mid}.eml"
+
+
+def write_to_maildir(folder: Path, msg: EmailMessage) -> Path:
+    """Deliver one message the Maildir way: write it in ``tmp/``, flush it to disk, then
+    rename it into ``new/`` — a reader never sees half a message."""
+    mailbox.Maildir(folder, create=True)  # creates folder/{tmp,new,cur} when missing
+    name = maildir_name(msg)
+    tmp = folder / "tmp" / name
+    with open(tmp, "xb") as f:
+        f.write(msg.as_bytes())
+        f.flush()
+        os.fsync(f.fileno())
+    dest = folder / "new" / name
+    os.replace(tmp, dest)
+    return dest
+
+
+async def _deliver_to_maildir(st: Settings, msgs: Sequence[EmailMessage], on_result: OnResult | None,
+                              should_stop: Callable[[], bool] | None,
+                              before_send: BeforeSend | None) -> list[Result]:
+    folder = Path(st.maildir or "mail")
+    out: list[Result] = []
+    for i, msg in enumerate(msgs):
+        if should_stop is not None and should_stop():
+            out.extend([NOT_ATTEMPTED] * (len(msgs) - i))
+            break
+        if before_send is not None:
+            before_send(msg)
+        try:
+            await asyncio.to_thread(write_to_maildir, folder, msg)
+            res = Result(ok=True)
+        except OSError as e:  # disk full, no permission: kept and retried, like a server that is down
+            res = Result(ok=False, error=f"không ghi được vào thư mục {folder}: {e}", server_fault=True)
+        out.append(res)
+        if on_result is not None:
+            await on_result(i, res)
     return out

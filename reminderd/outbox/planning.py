@@ -42,7 +42,7 @@ from ..plan import task_still_made
 from ..runtime import Runtime
 from ..store import Store, schema
 from ..workdays import WorkdayCalendar
-from .states import OB, OPEN_STATES
+from .states import ACKED, GONE, OB, OPEN_STATES, REVIVABLE
 
 log = logging.getLogger("reminderd.outbox")
 
@@ -230,7 +230,7 @@ def plan_rows(rt: Runtime, now: dt.datetime, done: set[tuple[str, str, int]],
         if kind not in TASK_KINDS:
             continue
         if (e, tk, y) in done:
-            out.stale.append((rid, "đã đánh dấu hoàn thành / acknowledged"))
+            out.stale.append((rid, ACKED))
             continue
         cur = by_ack.get((e, tk, y))
         if cur is not None and (ws, due) != (cur.window_start, cur.due):
@@ -239,12 +239,6 @@ def plan_rows(rt: Runtime, now: dt.datetime, done: set[tuple[str, str, int]],
             out.stale.append((rid, GONE))
     out.rows.extend(digest_rows(rt, plan.tasks, today, done))
     return out
-
-
-# Why a row was cancelled when the rules stopped making its task. Such a cancellation is
-# provisional: a pass whose rules make the task again revives the row (planning_pass_sync) —
-# a reload that puts the event back, or the other daemon of a pair not yet reloaded.
-GONE = "không còn trong danh mục / no longer in the catalog"
 
 
 def _gone(rt: Runtime, events: dict[str, EventRule], stored_adhoc: set[str], e: str, tk: str, y: int) -> bool:
@@ -334,9 +328,10 @@ def existing_keys(conn: Connection, keys: Sequence[str], *where: Any) -> set[str
     return out
 
 
-def _cancelled_as_gone(conn: Connection, keys: Sequence[str]) -> set[str]:
-    """Those of ``keys`` whose row was cancelled because the rules had stopped making its task."""
-    return existing_keys(conn, keys, OB.c.state == "cancelled", OB.c.last_error == GONE)
+def _revivable(conn: Connection, keys: Sequence[str]) -> set[str]:
+    """Those of ``keys`` whose row was cancelled only because the rules had stopped making its
+    task or the task was acknowledged (states.REVIVABLE): planning makes them again."""
+    return existing_keys(conn, keys, OB.c.state == "cancelled", OB.c.last_error.in_(REVIVABLE))
 
 
 def planning_pass_sync(ctx: Context, *, dry_run: bool = False) -> dict[str, Any]:
@@ -348,14 +343,14 @@ def planning_pass_sync(ctx: Context, *, dry_run: bool = False) -> dict[str, Any]
     keys = [r.dedupe_key for r in result.rows]
     if dry_run:
         with ctx.store.engine.connect() as conn:
-            have = existing_keys(conn, keys) - _cancelled_as_gone(conn, keys)
+            have = existing_keys(conn, keys) - _revivable(conn, keys)
         new = [r for r in result.rows if r.dedupe_key not in have]
         return {"created": len(new), "rows": new, "cancelled": len(result.stale), "dry_run": True}
     created: dict[str, int] = {}
     no_address = 0
     revived = 0
     with ctx.store.engine.begin() as conn:
-        gone = _cancelled_as_gone(conn, keys)
+        revivable = _revivable(conn, keys)
         for r in result.rows:
             values = r.values(sender, now)
             if acks.insert_new(conn, OB, values):
@@ -363,11 +358,12 @@ def planning_pass_sync(ctx: Context, *, dry_run: bool = False) -> dict[str, Any]
                 if r.error:
                     no_address += 1
                     log.warning("outbox.no_address key=%s error=%s", r.dedupe_key, r.error)
-            elif r.dedupe_key in gone:
+            elif r.dedupe_key in revivable:
+                # The same row comes back (same dedupe key, same Message-ID), due at once.
                 revived += conn.execute(
                     update(OB).where(OB.c.dedupe_key == r.dedupe_key, OB.c.state == "cancelled",
-                                     OB.c.last_error == GONE)
-                    .values(state=values["state"], last_error=values["last_error"],
+                                     OB.c.last_error.in_(REVIVABLE))
+                    .values(state=values["state"], last_error=values["last_error"], next_attempt_at=None,
                             payload=values["payload"], updated_at=now)).rowcount
         cancelled = 0
         for rid, why in result.stale:
@@ -376,7 +372,6 @@ def planning_pass_sync(ctx: Context, *, dry_run: bool = False) -> dict[str, Any]
     ctx.store.put_state("outbox.last_plan", {"created": sum(created.values())}, now)
     return {"created": sum(created.values()), "by_kind": created, "cancelled": cancelled,
             "revived": revived, "no_address": no_address}
-
 
 
 async def planning_pass(ctx: Context) -> dict[str, Any]:

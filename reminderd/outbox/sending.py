@@ -18,9 +18,10 @@ import os
 import random
 import socket
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import format_datetime
 from typing import Any, Literal
 
 from sqlalchemy import and_, func, or_, select, update
@@ -33,7 +34,7 @@ from ..model import PlannedTask
 from ..runtime import Runtime
 from ..signing import Signer, signer_for
 from ..store import Store
-from .states import OB, OPEN_STATES
+from .states import ACKED, OB, OPEN_STATES
 
 log = logging.getLogger("reminderd.outbox")
 
@@ -101,10 +102,16 @@ class Outcome:
     permanent: bool = False
     error: str = ""
     cancelled: bool = False
+    at: dt.datetime | None = None  # when it became known (else the time it is written)
+    unsent: bool = False  # never tried (the pass stopped first): waits again, no attempt counted
 
 
 def outcome_values(row: dict[str, Any], o: Outcome, now: dt.datetime) -> dict[str, Any]:
-    """The column updates that record one send's outcome."""
+    """The column updates that record one send's outcome, at ``o.at`` (or ``now``): each row's
+    own moment, so a row failing late in a long pass is retried a full backoff after *its* failure."""
+    now = o.at or now
+    if o.unsent:
+        return {"state": "failed" if int(row["attempts"]) else "pending", "claimed_by": None, "updated_at": now}
     attempts = int(row["attempts"]) + (0 if o.cancelled else 1)
     values: dict[str, Any] = {"attempts": attempts, "claimed_by": None, "updated_at": now}
     if o.cancelled:
@@ -122,7 +129,8 @@ def outcome_values(row: dict[str, Any], o: Outcome, now: dt.datetime) -> dict[st
 
 def record(store: Store, worker: str, outcomes: Sequence[tuple[dict[str, Any], Outcome]],
            now: dt.datetime) -> dict[str, int]:
-    """Store the outcomes in one transaction (only rows this worker still holds); count states."""
+    """Store the outcomes in one transaction (only rows this worker still holds); count them by
+    the state they went to (``left`` for rows never tried)."""
     counts: dict[str, int] = {}
     with store.engine.begin() as conn:
         for row, o in outcomes:
@@ -130,8 +138,19 @@ def record(store: Store, worker: str, outcomes: Sequence[tuple[dict[str, Any], O
             n = conn.execute(update(OB).where(OB.c.id == row["id"], OB.c.claimed_by == worker)
                              .values(**values)).rowcount
             if n:  # a row released and re-claimed elsewhere is no longer ours to record
-                counts[values["state"]] = counts.get(values["state"], 0) + 1
+                label = "left" if o.unsent else values["state"]
+                counts[label] = counts.get(label, 0) + 1
     return counts
+
+
+def release_worker(store: Store, worker: str, now: dt.datetime) -> int:
+    """Put back the rows ``worker`` still holds (its dispatch was cancelled mid-batch). A message
+    that was on the wire may have been accepted: it goes again, with the same Message-ID."""
+    with store.engine.begin() as conn:
+        return int(conn.execute(update(OB).where(OB.c.claimed_by == worker, OB.c.state == "sending")
+                                .values(state="pending", claimed_by=None, updated_at=now,
+                                        last_error="trả lại khi lượt gửi bị dừng / released when the pass "
+                                                   "was stopped")).rowcount)
 
 
 def stale_claims(store: Store, now: dt.datetime, timeout: dt.timedelta = CLAIM_TIMEOUT) -> int:
@@ -161,16 +180,21 @@ class _Recorder:
     The first outcomes of a batch are written sooner — after 1, then 2, 4, 8, then every
     EVERY — so that a daemon killed again and again early in its batch (a crash loop) still
     records progress, instead of sending the same first messages again after every restart
-    (tests/test_faults_kill.py). Three more commits per batch: nothing measurable."""
+    (tests/test_faults_kill.py). Three more commits per batch: nothing measurable.
+
+    A dispatch that is cancelled (a daemon stopping past its ``shutdown_timeout``) calls
+    :meth:`close`: writes already under way finish, the outcomes already known are written,
+    and only the rows never answered go back to pending — the ones on the wire at the stop."""
 
     EVERY = 10
 
-    def __init__(self, store: Store, worker: str, now: dt.datetime, totals: dict[str, Any]):
-        self.store, self.worker, self.now, self.totals = store, worker, now, totals
+    def __init__(self, store: Store, worker: str, clock: Callable[[], dt.datetime], totals: dict[str, Any]):
+        self.store, self.worker, self.clock, self.totals = store, worker, clock, totals
         self.pending: list[tuple[dict[str, Any], Outcome]] = []
         self.last_error = ""
         self.every = 1  # doubles after each write, up to EVERY
         self._lock = asyncio.Lock()
+        self._writes: set[asyncio.Future[None]] = set()
 
     async def flush(self, *, force: bool = False) -> None:
         async with self._lock:
@@ -178,11 +202,30 @@ class _Recorder:
                 return
             self.every = min(self.EVERY, self.every * 2)
             batch, self.pending = self.pending, []
-            self.last_error = next((o.error for _, o in reversed(batch) if not o.ok and not o.cancelled),
-                                   self.last_error)
-            counts = await asyncio.to_thread(record, self.store, self.worker, batch, self.now)
-            for state, k in counts.items():
-                self.totals[state] = self.totals.get(state, 0) + k
+            self.last_error = next((o.error for _, o in reversed(batch)
+                                    if not o.ok and not o.cancelled and not o.unsent), self.last_error)
+            # Shielded: cancelling the dispatch must not lose a write already begun.
+            write = asyncio.ensure_future(self._write(batch))
+            self._writes.add(write)
+            write.add_done_callback(self._writes.discard)
+            await asyncio.shield(write)
+
+    async def _write(self, batch: list[tuple[dict[str, Any], Outcome]]) -> None:
+        counts = await asyncio.to_thread(record, self.store, self.worker, batch, self.clock())
+        for state, k in counts.items():
+            self.totals[state] = self.totals.get(state, 0) + k
+
+    async def close(self) -> None:
+        """After a cancellation: finish the writes under way, write what is known, release the rest."""
+        if self._writes:
+            await asyncio.gather(*list(self._writes), return_exceptions=True)
+        batch, self.pending = self.pending, []
+        if batch:
+            await self._write(batch)
+        released = await asyncio.to_thread(release_worker, self.store, self.worker, self.clock())
+        if released:
+            log.warning("outbox.released_on_stop rows=%d (on the wire or not yet tried; the ones on the "
+                        "wire may arrive twice, same Message-ID)", released)
 
 
 def worker_id(ctx: Context) -> str:
@@ -230,7 +273,7 @@ def build_messages(ctx: Context, rows: Sequence[dict[str, Any]], now: dt.datetim
     ics_cache: dict[tuple[Any, ...], bytes | None] = {}
     for r in rows:
         if r["kind"] in TASK_KINDS and (r["event_id"], r["task_id"], r["year"]) in done:
-            settled.append((r, Outcome(ok=False, cancelled=True, error="đã đánh dấu hoàn thành / acknowledged")))
+            settled.append((r, Outcome(ok=False, cancelled=True, error=ACKED)))
             continue
         try:
             mail = Mail(r["recipient"], r["message_id"], json.loads(r["payload"] or "{}"))
@@ -250,55 +293,115 @@ def build_messages(ctx: Context, rows: Sequence[dict[str, Any]], now: dt.datetim
     return ready, settled
 
 
-async def dispatch(ctx: Context, *, limit: int | None = None, batch: int = BATCH) -> dict[str, Any]:
-    """Send every due row (at most ``limit``), at ``ctx.now()``; safe to run concurrently.
+def _stamp(clock: Callable[[], dt.datetime]) -> Callable[[EmailMessage], None]:
+    """Set a message's Date: to the moment it leaves, not the moment its pass began."""
+    def stamp(msg: EmailMessage) -> None:
+        msg.replace_header("Date", format_datetime(clock().astimezone(dt.UTC)))
+    return stamp
+
+
+async def dispatch(ctx: Context, *, limit: int | None = None, batch: int = BATCH,
+                   should_stop: Callable[[], bool] | None = None,
+                   deadline: float | None = None) -> dict[str, Any]:
+    """Send every due row (at most ``limit``); safe to run concurrently.
+
+    Stops starting new messages — and claiming new batches — once ``should_stop()`` is true
+    (a daemon stopping) or ``deadline`` seconds (default ``[daemon] dispatch_deadline``) have
+    passed; rows claimed but not tried go back to waiting, not counted as an attempt, for
+    the next pass. Every outcome is recorded at its own moment (``ctx.now()`` when it came).
 
     Returns counts: ``claimed``, ``sent``, ``failed`` (will retry), ``dead``, ``cancelled``,
-    ``released`` (stale claims put back). SMTP trouble is recorded on the rows, never raised."""
-    now = ctx.now()
+    ``left`` (claimed, not tried), ``released`` (stale claims put back), and ``stopped``
+    (``"stop"`` or ``"deadline"``) when the pass ended early. SMTP trouble is recorded on the
+    rows, never raised."""
+    started = ctx.now()
     cfg = ctx.config
-    totals = {"claimed": 0, "sent": 0, "failed": 0, "dead": 0, "cancelled": 0, "released": 0}
+    totals: dict[str, Any] = {"claimed": 0, "sent": 0, "failed": 0, "dead": 0, "cancelled": 0, "left": 0,
+                              "released": 0}
     if not cfg.get("reminders", "enabled"):
         return totals | {"disabled": True}
+    loop = asyncio.get_running_loop()
+    ends = loop.time() + (float(cfg.get("daemon", "dispatch_deadline")) if deadline is None else deadline)
+
+    def stop() -> bool:
+        if should_stop is not None and should_stop():
+            totals["stopped"] = "stop"
+            return True
+        if loop.time() >= ends:
+            totals["stopped"] = "deadline"
+            return True
+        return False
+
     store = ctx.store
     me = worker_id(ctx)
-    totals["released"] = await asyncio.to_thread(release_stale, store, now)
+    totals["released"] = await asyncio.to_thread(release_stale, store, started)
     settings: Settings | None = None
-    signer = signer_for(cfg, store, now)
+    signer = signer_for(cfg, store, started)
     last_error = ""
-    while limit is None or totals["claimed"] < limit:
+    faults: list[Result] = []
+    while (limit is None or totals["claimed"] < limit) and not stop():
         n = batch if limit is None else min(batch, limit - totals["claimed"])
-        rows = await asyncio.to_thread(claim, store, me, now, n, ctx.now())
+        now = ctx.now()
+        rows = await asyncio.to_thread(claim, store, me, now, n)
         if not rows:
             break
         totals["claimed"] += len(rows)
         ready, settled = build_messages(ctx, rows, now, signer)
-        recorder = _Recorder(store, me, now, totals)
+        recorder = _Recorder(store, me, ctx.now, totals)
         recorder.pending.extend(settled)
-        if ready:
-            try:
-                settings = settings or settings_from_config(cfg)
-            except OSError as e:  # e.g. the password file is unreadable: retry later, say why
-                log.warning("smtp config error=%r rows=%d", str(e), len(ready))
-                recorder.pending += [(r, Outcome(False, False, f"cấu hình SMTP / SMTP config: {e}"))
-                                     for r, _ in ready]
-            else:
-                async def on_result(i: int, res: Result, ready: list[Any] = ready,
-                                    recorder: _Recorder = recorder) -> None:
-                    recorder.pending.append((ready[i][0], Outcome(res.ok, res.permanent, res.error)))
-                    await recorder.flush()
-
-                keepalive = asyncio.create_task(_renew_while_sending(ctx, me))
+        try:
+            if ready:
                 try:
-                    await send_batch(settings, [m for _, m in ready], on_result=on_result)
-                finally:
-                    keepalive.cancel()
-        await recorder.flush(force=True)
+                    settings = settings or settings_from_config(cfg)
+                except OSError as e:  # e.g. the password file is unreadable: retry later, say why
+                    log.warning("smtp config error=%r rows=%d", str(e), len(ready))
+                    recorder.pending += [(r, Outcome(False, False, f"cấu hình SMTP / SMTP config: {e}"))
+                                         for r, _ in ready]
+                else:
+                    async def on_result(i: int, res: Result, ready: list[Any] = ready,
+                                        recorder: _Recorder = recorder) -> None:
+                        if res.server_fault:
+                            faults.append(res)
+                        recorder.pending.append((ready[i][0], Outcome(res.ok, res.permanent, res.error,
+                                                                      at=ctx.now())))
+                        await recorder.flush()
+
+                    keepalive = asyncio.create_task(_renew_while_sending(ctx, me))
+                    try:
+                        results = await send_batch(settings, [m for _, m in ready], on_result=on_result,
+                                                   should_stop=stop, before_send=_stamp(ctx.now))
+                    finally:
+                        keepalive.cancel()
+                    recorder.pending += [(ready[i][0], Outcome(False, unsent=True))
+                                         for i, res in enumerate(results) if not res.attempted]
+            await recorder.flush(force=True)
+        except BaseException:
+            # Cancelled (a stop past shutdown_timeout) or the database failed: keep what is known.
+            try:
+                await asyncio.shield(asyncio.ensure_future(recorder.close()))
+            except Exception as e:
+                log.error("outbox.record_on_stop_failed error=%s", e)
+            raise
         last_error = recorder.last_error or last_error
     # Shared facts for /healthz on every daemon of a pair.
     if totals["sent"]:
-        await asyncio.to_thread(store.put_state, "outbox.last_sent", {"sent": totals["sent"]}, now)
+        await asyncio.to_thread(store.put_state, "outbox.last_sent", {"sent": totals["sent"]}, ctx.now())
     if last_error:
-        await asyncio.to_thread(store.put_state, "outbox.last_error", {"error": last_error[:500]}, now)
+        await asyncio.to_thread(store.put_state, "outbox.last_error", {"error": last_error[:500]}, ctx.now())
+    if faults:
+        await _server_fault(ctx, settings, faults)
+    if totals.get("stopped") == "deadline":
+        log.warning("outbox.deadline_reached seconds=%s claimed=%d left=%d: the rest waits for the next pass",
+                    cfg.get("daemon", "dispatch_deadline") if deadline is None else deadline,
+                    totals["claimed"], totals["left"])
     return totals
 
+
+async def _server_fault(ctx: Context, settings: Settings | None, faults: list[Result]) -> None:
+    """The server (or our settings) refused the session: loud, and on /healthz until a send works."""
+    where = settings.where if settings is not None else "?"
+    first = faults[0]
+    log.error("smtp.refused where=%s rows=%d reply=%r: the mail server or the [smtp] settings refuse every "
+              "message; nothing is given up, the rows are retried", where, len(faults), first.error)
+    await asyncio.to_thread(ctx.store.put_state, "outbox.server_fault",
+                            {"error": first.error[:500], "where": where, "rows": len(faults)}, ctx.now())
