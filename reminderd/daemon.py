@@ -19,8 +19,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import errno
-import fcntl
 import logging
 import os
 import signal
@@ -37,7 +35,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import feed_cache, logs, metrics, reload
-from .config import Config
+from .config import Config, mail_transport, maildir_path
 from .context import Context, system_clock
 from .errors import ReminderdError
 from .logs import event
@@ -45,17 +43,16 @@ from .runtime import Runtime, load_runtime
 from .scheduling import JOB_DEFAULTS, Jobs, release_claims
 from .sdnotify import Notifier
 from .store import MigrationError, Store, open_store
+from .store.lock import dispatch_lock
 from .web.app import create_app
 
 log = logging.getLogger("reminderd.daemon")
 
 MESSAGES = {
-    "locked": {
-        "vi": "một tiến trình reminderd khác (pid {pid}) đang dùng CSDL SQLite {db}; hai tiến trình trên "
-              "một tệp SQLite có thể gửi trùng thư. Hãy dừng tiến trình kia, hoặc dùng PostgreSQL để chạy "
-              "hai máy song song.",
-        "en": "another reminderd (pid {pid}) is already using the SQLite database {db}; two daemons on one "
-              "SQLite file could send reminders twice. Stop the other one, or use PostgreSQL to run a pair."},
+    "maildir": {"vi": "thư được ghi vào thư mục {folder}, KHÔNG gửi đi ([smtp] chưa có host); mở tệp .eml "
+                      "bằng ứng dụng thư để xem. Đặt [smtp] host để gửi thật.",
+                "en": "mail is written to the folder {folder}, NOT sent ([smtp] has no host); open the .eml "
+                      "files with a mail client. Set [smtp] host to send for real."},
     "bind": {"vi": "không mở được cổng HTTP {bind} ([http] bind): {error}",
              "en": "cannot listen on {bind} ([http] bind): {error}"},
     "db": {"vi": "không mở được cơ sở dữ liệu {url} ([database] url): {error}",
@@ -68,45 +65,15 @@ def msg(cfg: Config, key: str, **values: object) -> str:
     return MESSAGES[key][lang].format(**values)
 
 
-# --- the SQLite single-instance lock --------------------------------------------------
-
-def sqlite_path(url: str) -> Path | None:
-    u = make_url(url)
-    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
-        return None
-    return Path(u.database)
-
+# --- the SQLite single-instance lock (shared with ``reminderd tick``: store/lock.py) ---
 
 @contextlib.contextmanager
 def single_instance(cfg: Config) -> Iterator[IO[str] | None]:
-    """Hold an exclusive flock on ``<db>.lock`` for a SQLite store (PostgreSQL needs none).
-
-    flock is released by the kernel when the process dies, even by kill -9, so a
-    crash never leaves a stale lock behind; the pid inside is only for the message.
-    """
-    db = sqlite_path(cfg.database_url)
-    if db is None:
-        yield None
-        return
-    db.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = db.with_name(db.name + ".lock")
-    f = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the process's life
-    try:
-        try:
-            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as e:
-            if e.errno not in (errno.EAGAIN, errno.EACCES):
-                raise
-            f.seek(0)
-            pid = f.read().strip() or "?"
-            raise ReminderdError(msg(cfg, "locked", pid=pid, db=db)) from None
-        f.seek(0)
-        f.truncate()
-        f.write(f"{os.getpid()}\n")
-        f.flush()
+    """Hold the SQLite dispatch lock as the daemon (PostgreSQL needs none): refuse if another
+    daemon holds it, wait for a ``reminderd tick`` that does."""
+    with dispatch_lock(cfg.database_url, "run", cfg.language,
+                       say=lambda text: event(log, "lock.waiting", level=logging.WARNING, note=text)) as f:
         yield f
-    finally:
-        f.close()
 
 
 def pid_file(cfg: Config) -> Path:
@@ -238,6 +205,9 @@ class Daemon:
         reload.install(ctx, ctx.runtime)
         self._setup_feeds()
         ctx.on_change.append(self._on_change)
+        # An acknowledgement added or undone here: replan now, so an undone one's reminders
+        # resume (its cancelled rows come back) without waiting for tomorrow's plan_at.
+        ctx.on_acks_change.append(lambda _ctx: self.jobs.run_soon("plan"))
 
         host, port = sock.getsockname()[:2]
         app = MetricsMiddleware(create_app(ctx), self.metrics)
@@ -266,6 +236,10 @@ class Daemon:
         pidf.parent.mkdir(parents=True, exist_ok=True)
         pidf.write_text(f"{os.getpid()}\n", encoding="utf-8")
 
+        if mail_transport(ctx.config) == "maildir":
+            folder = maildir_path(ctx.config)
+            event(log, "mail.local_folder", level=logging.WARNING, folder=str(folder),
+                  note=msg(ctx.config, "maildir", folder=folder))
         self.notifier.ready(f"serving http://{host}:{port}")
         watchdog = loop.create_task(self.notifier.watchdog_loop())
         event(log, "daemon.ready", url=f"http://{host}:{port}", instance=ctx.instance,

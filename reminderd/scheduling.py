@@ -184,7 +184,9 @@ class Jobs:
             if released:
                 event(log, "dispatch.recovered", released=released)
         try:
-            result = await outbox.dispatch(self.ctx)
+            # A stop (SIGTERM) ends the pass early: no new batch is claimed, no new message
+            # started; what was sent is recorded and the rest waits (``drain``).
+            result = await outbox.dispatch(self.ctx, should_stop=lambda: self.stopping)
         except Exception:
             self.dispatch_failed = True
             raise
@@ -248,9 +250,10 @@ class Jobs:
     async def drain(self, timeout: float) -> bool:
         """Stop starting jobs; wait up to ``timeout`` for running ones, then cancel them.
 
-        Returns True if everything finished by itself. A cancelled dispatch leaves its
-        claimed rows to the outbox's own recovery (``outbox.release`` if it has one,
-        else the claim's lease), so nothing is lost.
+        Returns True if everything finished by itself. A running dispatch sees ``stopping``
+        and starts no further message; one still cancelled (a message on the wire longer
+        than ``timeout``) records the outcomes it knows and puts its other rows back
+        (``outbox.sending._Recorder.close``), so only the messages on the wire may go twice.
         """
         self.stopping = True
         tasks = [t for t in self.inflight if not t.done()]

@@ -7,10 +7,14 @@ import asyncio
 import datetime as dt
 import getpass
 import json
+import os
+import socket
 import sys
+from pathlib import Path
 from typing import Any
 
 from .. import acks, outbox
+from ..config import mail_transport, maildir_path
 from ..context import Context
 from ..errors import ReminderdError
 from ..i18n import lookup
@@ -18,6 +22,7 @@ from ..mailer import send_batch, settings_from_config
 from ..messages import Mail, compose, make_message_id
 from ..runtime import Runtime
 from ..store import Store, open_store
+from ..store.lock import dispatch_lock
 from .common import date_arg, in_calendar_range, runtime, year_arg
 
 _EN = {"done": "Marked as done: {what} ({year}).",
@@ -25,6 +30,11 @@ _EN = {"done": "Marked as done: {what} ({year}).",
        "not_done": "{what} ({year}) was not marked as done; nothing changed.",
        "already": "Already marked as done on {at} by {by} ({via}); nothing changed.",
        "sent": "Test message sent to {to} (Message-ID {mid}).",
+       "written": "Test message for {to} written to {path} — not sent: [smtp] has no host "
+                  "(Message-ID {mid}).",
+       "cancel": "{n} rows cancelled.",
+       "not_cancellable": "Row {id} cannot be cancelled (state: {state}).",
+       "tick_maildir": "Mail goes to the folder {folder}, not sent ([smtp] has no host).",
        "failed": "Sending to {to} failed: {error}",
        "none": "The outbox is empty.",
        "retry": "{n} rows put back to pending.",
@@ -33,6 +43,7 @@ _EN = {"done": "Marked as done: {what} ({year}).",
        "not_retryable": "Row {id} needs no retry (state: {state}).",
        "tick_head": "# {at}: {new} new, {queued} queued",
        "tick_new": "new", "tick_queued": "queued", "tick_now": "now",
+       "next_try": "next try", "sent_at": "sent",
        "no_address": "department {dep} has no e-mail address in the config",
        "purge_clamped": "--before {asked} is too recent: rows that recent still stop a second reminder. "
                         "Only rows before {used} are deleted ({days} days before the latest planning pass)."}
@@ -41,6 +52,11 @@ _VI = {"done": "Đã đánh dấu hoàn thành: {what} (năm {year}).",
        "not_done": "{what} (năm {year}) chưa được đánh dấu hoàn thành; không thay đổi gì.",
        "already": "Đã được đánh dấu hoàn thành lúc {at} bởi {by} ({via}); không thay đổi gì.",
        "sent": "Đã gửi thư thử tới {to} (Message-ID {mid}).",
+       "written": "Thư thử cho {to} đã được ghi vào {path} — không gửi đi: [smtp] chưa có host "
+                  "(Message-ID {mid}).",
+       "cancel": "Đã hủy {n} thư.",
+       "not_cancellable": "Không hủy được thư số {id} (trạng thái: {state}).",
+       "tick_maildir": "Thư được ghi vào thư mục {folder}, không gửi đi ([smtp] chưa có host).",
        "failed": "Gửi tới {to} không thành công: {error}",
        "none": "Hàng đợi thư trống.",
        "retry": "Đã đưa {n} thư về trạng thái chờ gửi.",
@@ -49,6 +65,7 @@ _VI = {"done": "Đã đánh dấu hoàn thành: {what} (năm {year}).",
        "not_retryable": "Thư số {id} không cần gửi lại (trạng thái: {state}).",
        "tick_head": "# {at}: {new} thư mới, {queued} thư đang chờ gửi",
        "tick_new": "mới", "tick_queued": "chờ gửi", "tick_now": "ngay",
+       "next_try": "thử lại lúc", "sent_at": "đã gửi lúc",
        "no_address": "đơn vị {dep} không có địa chỉ thư trong cấu hình",
        "purge_clamped": "Mốc --before {asked} quá gần: các thư gần đây còn dùng để không nhắc lại lần nữa. "
                         "Chỉ xóa thư trước ngày {used} ({days} ngày trước lần lập kế hoạch gần nhất)."}
@@ -82,8 +99,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="hoàn tác: bỏ đánh dấu hoàn thành (nhắc việc tiếp tục; ghi vào nhật ký thay đổi)")
     p.set_defaults(func=cmd_ack)
 
-    p = sub.add_parser("outbox", help="hàng đợi thư: list, retry, purge")
-    osub = p.add_subparsers(dest="outbox_cmd", metavar="list|retry|purge")
+    p = sub.add_parser("outbox", help="hàng đợi thư: list, retry, cancel, purge")
+    osub = p.add_subparsers(dest="outbox_cmd", metavar="list|retry|cancel|purge")
     osub.required = True
     lp = osub.add_parser("list", help="liệt kê thư trong hàng đợi (mới nhất trước)")
     lp.add_argument("--state", action="append", choices=outbox.STATES, help="lọc theo trạng thái (lặp lại được)")
@@ -94,7 +111,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rp.add_argument("ids", nargs="*", type=int, metavar="ID")
     rp.add_argument("--dead", action="store_true", help="mọi thư ở trạng thái dead")
     rp.add_argument("--failed", action="store_true", help="mọi thư ở trạng thái failed")
+    rp.add_argument("--by", default=None, help="người yêu cầu (mặc định: tên người dùng hệ thống; ghi nhật ký)")
     rp.set_defaults(func=cmd_outbox_retry)
+    cp = osub.add_parser("cancel", help="hủy thư chưa gửi (chờ, lỗi, hỏng): thư không được gửi nữa; ghi nhật ký")
+    cp.add_argument("ids", nargs="+", type=int, metavar="ID")
+    cp.add_argument("--by", default=None, help="người hủy (mặc định: tên người dùng hệ thống)")
+    cp.set_defaults(func=cmd_outbox_cancel)
     pp = osub.add_parser(
         "purge", help="xóa thư đã xong từ lâu (những thư không thể bị nhắc lại)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -180,6 +202,10 @@ def cmd_outbox_list(args: argparse.Namespace) -> int:
         what = f"{r['event_id']}/{r['task_id']} {r['year']}" if r["event_id"] else r["department"] or ""
         line = (f"{r['id']:>6}  {r['state']:<9} {r['kind']:<11} {_local(rt, r['send_after'])}  "
                 f"{r['recipient'] or '-':<28} {what}  [{r['attempts']}]")
+        if r["state"] == "failed" and r["next_attempt_at"]:
+            line += f"  {_t(rt, 'next_try')} {_local(rt, r['next_attempt_at'])}"
+        elif r["state"] == "sent" and r["sent_at"]:
+            line += f"  {_t(rt, 'sent_at')} {_local(rt, r['sent_at'])}"
         if r["last_error"]:
             line += f"  {r['last_error']}"
         print(line)
@@ -200,11 +226,28 @@ def cmd_outbox_retry(args: argparse.Namespace) -> int:
             print(_t(rt, "not_retryable", id=i, state=word), file=sys.stderr)
     if missing:
         print(_t(rt, "no_such", ids=", ".join(map(str, missing))), file=sys.stderr)
-    n = outbox.retry(store, _now(), ids=args.ids, states=states) if found or states else 0
+    by = args.by or getpass.getuser()
+    n = outbox.retry(store, _now(), ids=args.ids, states=states, actor=by, via="cli") if found or states else 0
     # Explicit ids that are not all there, or that put nothing back, are a mistake: exit 1.
     if n or not args.ids:
         print(_t(rt, "retry", n=n))
     return 1 if missing or (args.ids and not n) else 0
+
+
+def cmd_outbox_cancel(args: argparse.Namespace) -> int:
+    rt = runtime(args)
+    store = _store(rt)
+    found = outbox.states_of(store, args.ids)
+    missing = [i for i in args.ids if i not in found]
+    for i, state in sorted(found.items()):
+        if state not in outbox.CANCELLABLE_STATES:
+            word = state if rt.config.language == "en" else _STATES_VI.get(state, state)
+            print(_t(rt, "not_cancellable", id=i, state=word), file=sys.stderr)
+    if missing:
+        print(_t(rt, "no_such", ids=", ".join(map(str, missing))), file=sys.stderr)
+    n = outbox.cancel(store, _now(), args.ids, actor=args.by or getpass.getuser(), via="cli") if found else 0
+    print(_t(rt, "cancel", n=n))
+    return 1 if missing or n < len(args.ids) else 0
 
 
 def cmd_outbox_purge(args: argparse.Namespace) -> int:
@@ -225,9 +268,13 @@ def cmd_send_test(args: argparse.Namespace) -> int:
     now = _now()
     mid = make_message_id(f"test|{args.to}|{now.isoformat()}", str(cfg.get("smtp", "sender")))
     msg = compose(Mail(args.to, mid, {"kind": "test"}), cfg, None, now)
-    res = asyncio.run(send_batch(settings_from_config(cfg), [msg]))[0]
+    settings = settings_from_config(cfg)
+    res = asyncio.run(send_batch(settings, [msg]))[0]
     if res.ok:
-        print(_t(rt, "sent", to=args.to, mid=mid))
+        if settings.transport == "maildir":
+            print(_t(rt, "written", to=args.to, path=Path(settings.maildir or "") / "new", mid=mid))
+        else:
+            print(_t(rt, "sent", to=args.to, mid=mid))
         return 0
     print(_t(rt, "failed", to=args.to, error=res.error), file=sys.stderr)
     return 1
@@ -252,24 +299,37 @@ def parse_at(text: str | None, rt: Runtime) -> dt.datetime:
 def cmd_tick(args: argparse.Namespace) -> int:
     rt = runtime(args)
     at = parse_at(args.at, rt)
-    ctx = Context(rt, _store(rt), now=lambda: at)
-    if args.dry_run:
-        plan = outbox.planning_pass_sync(ctx, dry_run=True)
-        due = [r for r in outbox.list_rows(ctx.store, states=outbox.OPEN_STATES, limit=10000)
-               if r["send_after"] <= at and (r["next_attempt_at"] is None or r["next_attempt_at"] <= at)]
-        print(_t(rt, "tick_head", at=_local(rt, at), new=plan["created"], queued=len(due)))
-        new, queued = _t(rt, "tick_new"), _t(rt, "tick_queued")
-        width = max(len(new), len(queued)) + 2
-        for row in plan.get("rows", []):
-            when = _t(rt, "tick_now") if row.send_after <= at else _local(rt, row.send_after)
-            what = f"{row.event_id}/{row.task_id} {row.year}" if row.event_id else row.department
-            print(f"{new:<{width}}{_kind(rt, row.kind):<14} {when:<16} {row.recipient or '-':<28} {what}"
-                  + (f"  ({_t(rt, 'no_address', dep=row.department)})" if row.error else ""))
-        for r in due:
-            print(f"{queued:<{width}}{_kind(rt, r['kind']):<14} {_local(rt, r['send_after']):<16} "
-                  f"{r['recipient'] or '-':<28} {r['event_id'] or r['department']}")
-        return 0
-    planned = outbox.planning_pass_sync(ctx)
-    sent = asyncio.run(outbox.dispatch(ctx))
+    if args.dry_run:  # reads only: no lock needed
+        return _tick_dry_run(rt, Context(rt, _store(rt), now=lambda: at), at)
+    # On SQLite a daemon starting now would put this tick's live claims back as a crash's
+    # orphans and send them again: the two exclude each other (store/lock.py).
+    with dispatch_lock(rt.config.database_url, "tick", rt.config.language,
+                       say=lambda text: print(text, file=sys.stderr)):
+        # Named like a daemon (host:pid) so that, should this tick die mid-send, a daemon
+        # starting on this host puts its claims back at once.
+        ctx = Context(rt, _store(rt), now=lambda: at, instance=f"{socket.gethostname()}:{os.getpid()}")
+        if mail_transport(rt.config) == "maildir":
+            print(_t(rt, "tick_maildir", folder=maildir_path(rt.config) / "new"), file=sys.stderr)
+        planned = outbox.planning_pass_sync(ctx)
+        sent = asyncio.run(outbox.dispatch(ctx))
     print(json.dumps({"at": at.isoformat(), "plan": planned, "dispatch": sent}, ensure_ascii=False))
     return 0 if not sent.get("failed") and not sent.get("dead") else 2
+
+
+def _tick_dry_run(rt: Runtime, ctx: Context, at: dt.datetime) -> int:
+    """What a tick at ``at`` would plan and send, written nowhere."""
+    plan = outbox.planning_pass_sync(ctx, dry_run=True)
+    due = [r for r in outbox.list_rows(ctx.store, states=outbox.OPEN_STATES, limit=10000)
+           if r["send_after"] <= at and (r["next_attempt_at"] is None or r["next_attempt_at"] <= at)]
+    print(_t(rt, "tick_head", at=_local(rt, at), new=plan["created"], queued=len(due)))
+    new, queued = _t(rt, "tick_new"), _t(rt, "tick_queued")
+    width = max(len(new), len(queued)) + 2
+    for row in plan.get("rows", []):
+        when = _t(rt, "tick_now") if row.send_after <= at else _local(rt, row.send_after)
+        what = f"{row.event_id}/{row.task_id} {row.year}" if row.event_id else row.department
+        print(f"{new:<{width}}{_kind(rt, row.kind):<14} {when:<16} {row.recipient or '-':<28} {what}"
+              + (f"  ({_t(rt, 'no_address', dep=row.department)})" if row.error else ""))
+    for r in due:
+        print(f"{queued:<{width}}{_kind(rt, r['kind']):<14} {_local(rt, r['send_after']):<16} "
+              f"{r['recipient'] or '-':<28} {r['event_id'] or r['department']}")
+    return 0

@@ -6,13 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from email.message import EmailMessage
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.engine import Connection
 
+from .. import audit
 from ..messages import TASK_KINDS
+from ..runtime import Runtime
+from ..signing import Signer
 from ..store import Store
 from .planning import LOOKBACK_DAYS, OVERDUE_DAYS
+from .sending import compose_row
 from .states import FINAL_STATES, OB, RETRYABLE_STATES
 
 # `outbox purge` never deletes a row touched in the last PURGE_MIN_AGE_DAYS, counted back from
@@ -22,12 +28,48 @@ PURGE_MIN_AGE_DAYS = 90
 assert PURGE_MIN_AGE_DAYS >= LOOKBACK_DAYS + OVERDUE_DAYS
 
 
-def list_rows(store: Store, *, states: Sequence[str] = (), limit: int = 50) -> list[dict[str, Any]]:
-    q = select(OB).order_by(OB.c.send_after.desc(), OB.c.id.desc()).limit(limit)
+def list_rows(store: Store, *, states: Sequence[str] = (), limit: int = 50,
+              newest: str = "send_after") -> list[dict[str, Any]]:
+    """Rows (newest first by ``send_after``, or by ``updated_at``), optionally in ``states``."""
+    col = OB.c.updated_at if newest == "updated_at" else OB.c.send_after
+    q = select(OB).order_by(col.desc(), OB.c.id.desc()).limit(limit)
     if states:
         q = q.where(OB.c.state.in_(list(states)))
     with store.engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def get_row(store: Store, row_id: int) -> dict[str, Any] | None:
+    with store.engine.connect() as conn:
+        r = conn.execute(select(OB).where(OB.c.id == row_id)).first()
+    return dict(r._mapping) if r else None
+
+
+def counts(store: Store) -> dict[str, int]:
+    """Rows by state (the whole database: both daemons of a pair)."""
+    with store.engine.connect() as conn:
+        return {str(state): int(n) for state, n in
+                conn.execute(select(OB.c.state, func.count()).group_by(OB.c.state)).all()}
+
+
+@dataclass(frozen=True)
+class Dead:
+    """Rows that will not be sent unless someone acts (retry, cancel or purge them)."""
+
+    count: int
+    latest_error: str | None = None
+    latest_at: dt.datetime | None = None
+    latest_id: int | None = None
+
+
+def dead_rows(store: Store) -> Dead:
+    with store.engine.connect() as conn:
+        n = int(conn.execute(select(func.count()).select_from(OB).where(OB.c.state == "dead")).scalar_one())
+        if not n:
+            return Dead(0)
+        r = conn.execute(select(OB.c.id, OB.c.last_error, OB.c.updated_at).where(OB.c.state == "dead")
+                         .order_by(OB.c.updated_at.desc(), OB.c.id.desc()).limit(1)).one()
+    return Dead(n, r.last_error, r.updated_at, int(r.id))
 
 
 def states_of(store: Store, ids: Sequence[int]) -> dict[int, str]:
@@ -36,13 +78,82 @@ def states_of(store: Store, ids: Sequence[int]) -> dict[int, str]:
         return {int(r.id): r.state for r in conn.execute(select(OB.c.id, OB.c.state).where(OB.c.id.in_(list(ids))))}
 
 
-def retry(store: Store, now: dt.datetime, *, ids: Sequence[int] = (), states: Sequence[str] = ()) -> int:
-    """Put dead/failed rows (by id, or all in ``states``) back to pending, attempts reset."""
+def _audit(conn: Connection, rows: Sequence[Any], action: str, after: dict[str, Any], *, actor: str, via: str,
+           now: dt.datetime) -> None:
+    for r in rows:
+        audit.record(conn, at=now, actor=actor, via=via, action=action, subject=f"outbox/{r.id}",
+                     event_id=r.event_id,
+                     before={"state": r.state, "attempts": r.attempts, "last_error": r.last_error,
+                             "recipient": r.recipient, "kind": r.kind},
+                     after=after)
+
+
+def retry(store: Store, now: dt.datetime, *, ids: Sequence[int] = (), states: Sequence[str] = (),
+          actor: str = "", via: str = "cli") -> int:
+    """Put failed/dead/cancelled rows (by id, or all in ``states``) back to pending, attempts reset,
+    due at once; each row changed is written to the audit trail (``outbox.retry``) in the same
+    transaction."""
     cond = OB.c.id.in_(list(ids)) if ids else OB.c.state.in_(list(states))
     with store.engine.begin() as conn:
-        return int(conn.execute(update(OB).where(cond, OB.c.state.in_(RETRYABLE_STATES))
-                                .values(state="pending", attempts=0, next_attempt_at=None, claimed_by=None,
-                                        updated_at=now)).rowcount)
+        rows = conn.execute(select(OB.c.id, OB.c.event_id, OB.c.state, OB.c.attempts, OB.c.last_error,
+                                   OB.c.recipient, OB.c.kind)
+                            .where(cond, OB.c.state.in_(RETRYABLE_STATES))).all()
+        if not rows:
+            return 0
+        n = conn.execute(update(OB).where(OB.c.id.in_([r.id for r in rows]), OB.c.state.in_(RETRYABLE_STATES))
+                         .values(state="pending", attempts=0, next_attempt_at=None, claimed_by=None,
+                                 updated_at=now)).rowcount
+        _audit(conn, rows, "outbox.retry", {"state": "pending", "attempts": 0}, actor=actor or "?", via=via,
+               now=now)
+    return int(n)
+
+
+CANCELLABLE_STATES = ("pending", "failed", "dead")
+
+
+def cancelled_by(actor: str) -> str:
+    """The reason a person's cancellation leaves on the row (never revived by planning)."""
+    return f"hủy bởi {actor} / cancelled by {actor}"
+
+
+def cancel(store: Store, now: dt.datetime, ids: Sequence[int], *, actor: str, via: str) -> int:
+    """Cancel rows not sent yet (pending, failed, dead — never one being sent): they will not go,
+    and planning does not make them again. Audited (``outbox.cancel``) in the same transaction."""
+    with store.engine.begin() as conn:
+        rows = conn.execute(select(OB.c.id, OB.c.event_id, OB.c.state, OB.c.attempts, OB.c.last_error,
+                                   OB.c.recipient, OB.c.kind)
+                            .where(OB.c.id.in_(list(ids)), OB.c.state.in_(CANCELLABLE_STATES))).all()
+        if not rows:
+            return 0
+        why = cancelled_by(actor)
+        n = conn.execute(update(OB).where(OB.c.id.in_([r.id for r in rows]), OB.c.state.in_(CANCELLABLE_STATES))
+                         .values(state="cancelled", last_error=why, next_attempt_at=None, claimed_by=None,
+                                 updated_at=now)).rowcount
+        _audit(conn, rows, "outbox.cancel", {"state": "cancelled", "last_error": why}, actor=actor, via=via,
+               now=now)
+    return int(n)
+
+
+class PreviewSigner(Signer):
+    """Signs nothing: a preview's "done" link must not be a working capability of the recipient
+    (an editor clicking it would mark the task done in the recipient's name)."""
+
+    TOKEN = "xem-truoc-khong-dung-duoc"
+
+    def __init__(self) -> None:
+        super().__init__(b"preview")
+
+    def sign(self, event_id: str, task_id: str, year: int, recipient: str, expires: dt.datetime,
+             nonce: str) -> str:
+        return self.TOKEN
+
+
+def preview(rt: Runtime, row: dict[str, Any], now: dt.datetime) -> EmailMessage:
+    """The message of ``row`` as its recipient got it (or will): composed as the dispatcher
+    composes it, dated when it was sent (or ``now``); its "done" link inert (PreviewSigner)."""
+    at = row.get("sent_at") or now
+    msg = compose_row(rt, row, at, PreviewSigner())
+    return msg
 
 
 @dataclass(frozen=True)

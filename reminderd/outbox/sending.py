@@ -261,6 +261,22 @@ def _ics(rt: Runtime, row: dict[str, Any], now: dt.datetime) -> bytes | None:
     return task_ics(t, rt, now=now, sequence=1 if row["kind"] == "correction" else 0, role=role, feed=feed)
 
 
+def compose_row(rt: Runtime, r: dict[str, Any], now: dt.datetime, signer: Signer | None,
+                ics_cache: dict[tuple[Any, ...], bytes | None] | None = None) -> EmailMessage:
+    """One outbox row as the message its recipient gets (raises if it cannot be rendered)."""
+    mail = Mail(r["recipient"], r["message_id"], json.loads(r["payload"] or "{}"))
+    ics = None
+    if r["kind"] in TASK_KINDS:
+        # One attachment per task and department: a department's addresses share it,
+        # and rendering a calendar is the costliest step of composing.
+        ck = (r["event_id"], r["task_id"], r["year"], r["department"], r["role"], r["kind"] == "correction")
+        cache = ics_cache if ics_cache is not None else {}
+        if ck not in cache:
+            cache[ck] = _ics(rt, r, now)
+        ics = cache[ck]
+    return compose(mail, rt.config, signer, now, ics=ics)
+
+
 def build_messages(ctx: Context, rows: Sequence[dict[str, Any]], now: dt.datetime,
                    signer: Signer) -> tuple[list[tuple[dict[str, Any], EmailMessage]],
                                             list[tuple[dict[str, Any], Outcome]]]:
@@ -276,17 +292,7 @@ def build_messages(ctx: Context, rows: Sequence[dict[str, Any]], now: dt.datetim
             settled.append((r, Outcome(ok=False, cancelled=True, error=ACKED)))
             continue
         try:
-            mail = Mail(r["recipient"], r["message_id"], json.loads(r["payload"] or "{}"))
-            ics = None
-            if r["kind"] in TASK_KINDS:
-                # One attachment per task and department: a department's addresses share it,
-                # and rendering a calendar is the costliest step of composing.
-                ck = (r["event_id"], r["task_id"], r["year"], r["department"], r["role"],
-                      r["kind"] == "correction")
-                if ck not in ics_cache:
-                    ics_cache[ck] = _ics(rt, r, now)
-                ics = ics_cache[ck]
-            ready.append((r, compose(mail, rt.config, signer, now, ics=ics)))
+            ready.append((r, compose_row(rt, r, now, signer, ics_cache)))
         except Exception as e:  # a row that cannot be rendered is dead and visible, never dropped
             log.exception("outbox.compose_failed id=%s", r["id"])
             settled.append((r, Outcome(ok=False, permanent=True, error=f"soạn thư lỗi / compose failed: {e}")))

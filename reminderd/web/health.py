@@ -5,7 +5,10 @@ database does not answer, the scheduler is not running, or no planning pass has
 succeeded for more than ``STALE_PLAN`` (it runs daily). It answers 200 with
 ``"degraded"`` when it works but ops should look: the last reload was refused
 (``config_errors``; the previous configuration is still in force), a key needs a
-restart, or the last SMTP session failed. Otherwise 200 ``"ok"``.
+restart, the last SMTP session failed, the mail server refused the session (its reply,
+until a later message goes through), rows are ``dead`` (how many and the latest error,
+until someone retries, cancels or purges them), or mail is only written to a local
+folder (``[smtp]`` without a host). Otherwise 200 ``"ok"``.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from .. import metrics
+from ..config import mail_transport, maildir_path
 from ..context import Context
+from ..outbox import Dead, dead_rows
 from ..scheduling import outbox_counts
 
 STALE_PLAN = dt.timedelta(hours=26)
@@ -44,7 +49,8 @@ def _smtp(ctx: Context) -> dict[str, Any]:
     for key, field in (("smtp_last_ok", "last_ok"), ("smtp_last_error", "last_error")):
         if key in ctx.health:
             out[field] = ctx.health[key]
-    for name, field in (("outbox.last_sent", "last_ok"), ("outbox.last_error", "last_error")):
+    for name, field in (("outbox.last_sent", "last_ok"), ("outbox.last_error", "last_error"),
+                        ("outbox.server_fault", "refused_at")):
         try:
             got = ctx.store.get_state(name)
         except Exception:  # database down: /healthz says so elsewhere
@@ -56,7 +62,29 @@ def _smtp(ctx: Context) -> dict[str, Any]:
             out[field] = at.isoformat()
         if field == "last_error" and isinstance(value, dict):
             out["error"] = value.get("error")  # the reason, whichever daemon met it last
+        if field == "refused_at" and isinstance(value, dict):
+            out["refused"] = value.get("error")
+    # A refusal is over once a message has gone through since.
+    if out.get("refused_at") and str(out.get("last_ok", "")) > str(out["refused_at"]):
+        out.pop("refused_at")
+        out.pop("refused", None)
     return out
+
+
+def mail_facts(ctx: Context) -> dict[str, Any]:
+    """How mail leaves: through SMTP, or only into a local folder (nothing sent)."""
+    cfg = ctx.config
+    if mail_transport(cfg) == "maildir":
+        return {"transport": "maildir", "folder": str(maildir_path(cfg)),
+                "note": "delivered to a local folder, not sent"}
+    return {"transport": "smtp", "host": str(cfg.get("smtp", "host")), "port": int(cfg.get("smtp", "port"))}
+
+
+def _dead(ctx: Context) -> Dead:
+    try:
+        return dead_rows(ctx.store)
+    except Exception:  # database trouble is reported by the ping
+        return Dead(0)
 
 
 def _stale(ctx: Context) -> int:
@@ -77,7 +105,7 @@ def _public(value: Any) -> Any:
 
 
 def health_report(ctx: Context, db_ok: bool, db_error: str | None, smtp: dict[str, Any],
-                  stale_claims: int = 0) -> tuple[int, dict[str, Any]]:
+                  stale_claims: int = 0, dead: Dead | None = None) -> tuple[int, dict[str, Any]]:
     now = ctx.now()
     problems: list[str] = []
     warnings: list[str] = []
@@ -100,8 +128,18 @@ def health_report(ctx: Context, db_ok: bool, db_error: str | None, smtp: dict[st
         warnings.append(f"{stale_claims} reminders held by a dispatcher that stopped (released at the next dispatch)")
     if ctx.health.get("restart_needed"):
         warnings.append("restart needed for: " + ", ".join(ctx.health["restart_needed"]))
-    if smtp.get("last_error") and (not smtp.get("last_ok") or str(smtp["last_error"]) > str(smtp["last_ok"])):
-        warnings.append("last SMTP session failed")
+    if smtp.get("refused"):
+        warnings.append(f"mail server refused the session (server or [smtp] settings; messages kept and "
+                        f"retried): {smtp['refused']}")
+    elif smtp.get("last_error") and (not smtp.get("last_ok") or str(smtp["last_error"]) > str(smtp["last_ok"])):
+        warnings.append("last SMTP session failed" + (f": {smtp['error']}" if smtp.get("error") else ""))
+    dead = dead or Dead(0)
+    if dead.count:
+        warnings.append(f"{dead.count} reminders will not be sent (dead) until someone retries or cancels them; "
+                        f"latest: {dead.latest_error}")
+    mail = mail_facts(ctx)
+    if mail["transport"] == "maildir":
+        warnings.append(f"mail: {mail['note']} ({mail['folder']})")
     status = "unhealthy" if problems else ("degraded" if warnings else "ok")
     body = {
         "status": status,
@@ -115,6 +153,9 @@ def health_report(ctx: Context, db_ok: bool, db_error: str | None, smtp: dict[st
         "last_planning_pass": _public(last_plan),
         "last_dispatch": _public(ctx.health.get("last_dispatch")),
         "smtp": smtp,
+        "mail": mail,
+        "dead": {"count": dead.count, **({"latest_error": dead.latest_error, "latest_id": dead.latest_id,
+                                          "latest_at": _public(dead.latest_at)} if dead.count else {})},
         "config_errors": list(ctx.config_errors),
         "status_line": ctx.health.get("status"),
         # dict() copies in one step: a reload in a worker thread may add keys meanwhile.
@@ -129,8 +170,9 @@ def routes(ctx: Context) -> list[BaseRoute]:
         db_ok, db_error = await asyncio.to_thread(_ping, ctx)
         smtp = await asyncio.to_thread(_smtp, ctx)
         stale = await asyncio.to_thread(_stale, ctx) if db_ok else 0
+        dead = await asyncio.to_thread(_dead, ctx) if db_ok else Dead(0)
         metrics.of(ctx).up.set(1 if db_ok else 0)
-        code, body = health_report(ctx, db_ok, db_error, smtp, stale)
+        code, body = health_report(ctx, db_ok, db_error, smtp, stale, dead)
         return JSONResponse(body, status_code=code, headers={"Cache-Control": "no-store"})
 
     async def metrics_view(request: Request) -> Response:
