@@ -136,7 +136,7 @@ class MetricsMiddleware:
                 self.m.feed_requests.inc(code=str(status))
 
 
-_AREAS = {"feeds", "page", "healthz", "metrics", "api", "ack", "static", "admin", "login", "d"}
+_AREAS = {"feeds", "page", "healthz", "metrics", "api", "ack", "static", "admin", "login", "d", "outbox"}
 
 
 def shifted_clock(at: dt.datetime) -> Callable[[], dt.datetime]:

@@ -325,6 +325,7 @@ def maildir_name(msg: EmailMessage) -> str:
 def write_to_maildir(folder: Path, msg: EmailMessage) -> Path:
     """Deliver one message the Maildir way: write it in ``tmp/``, flush it to disk, then
     rename it into ``new/`` — a reader never sees half a message."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
     mailbox.Maildir(folder, create=True)  # creates folder/{tmp,new,cur} when missing
     name = maildir_name(msg)
     tmp = folder / "tmp" / name

@@ -262,8 +262,8 @@ def test_smtp_down_keeps_rows_for_later(make_env, sink, tmp_path):
     assert result["failed"] >= 1 and result["sent"] == 0
     assert all(r["state"] == "failed" and r["last_error"] for r in outbox.list_rows(ctx.store))
     # /healthz on either daemon of a pair reads the failure from the shared store.
-    from reminderd.web.health import _smtp
-    facts = _smtp(ctx)
+    from reminderd.web.health import smtp_facts
+    facts = smtp_facts(ctx)
     assert facts["last_error"] and facts["error"] and "last_ok" not in facts
     # The daemon's STATUS line: how many wait, and when the next retry is.
     from reminderd.scheduling import outbox_status
@@ -274,7 +274,7 @@ def test_smtp_down_keeps_rows_for_later(make_env, sink, tmp_path):
         clock.t += dt.timedelta(hours=1)
         assert asyncio.run(outbox.dispatch(ctx))["sent"] == result["failed"]
         assert len(back.handler.received) == result["failed"]
-        facts = _smtp(ctx)
+        facts = smtp_facts(ctx)
         assert facts["last_ok"] > facts["last_error"]
     finally:
         back.stop()

@@ -28,11 +28,17 @@ PURGE_MIN_AGE_DAYS = 90
 assert PURGE_MIN_AGE_DAYS >= LOOKBACK_DAYS + OVERDUE_DAYS
 
 
+ORDERS = ("send_after", "updated_at", "sent_at", "next_attempt_at")
+
+
 def list_rows(store: Store, *, states: Sequence[str] = (), limit: int = 50,
-              newest: str = "send_after") -> list[dict[str, Any]]:
-    """Rows (newest first by ``send_after``, or by ``updated_at``), optionally in ``states``."""
-    col = OB.c.updated_at if newest == "updated_at" else OB.c.send_after
-    q = select(OB).order_by(col.desc(), OB.c.id.desc()).limit(limit)
+              order: str = "-send_after") -> list[dict[str, Any]]:
+    """Rows in ``states`` (all if empty), ordered by one of ``ORDERS`` (``-`` first: newest first)."""
+    name = order.lstrip("-")
+    if name not in ORDERS:
+        raise ValueError(f"order={order!r}: one of {', '.join(ORDERS)}")
+    col = OB.c[name]
+    q = select(OB).order_by(*((col.desc(), OB.c.id.desc()) if order.startswith("-") else (col, OB.c.id))).limit(limit)
     if states:
         q = q.where(OB.c.state.in_(list(states)))
     with store.engine.connect() as conn:

@@ -39,7 +39,7 @@ def _ping(ctx: Context) -> tuple[bool, str | None]:
         return False, f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
 
 
-def _smtp(ctx: Context) -> dict[str, Any]:
+def smtp_facts(ctx: Context) -> dict[str, Any]:
     """When a message last went to the SMTP server, and when a send last failed (and why).
 
     Read from the shared ``daemon_state`` (written by ``outbox.dispatch``), so both daemons
@@ -168,7 +168,7 @@ def health_report(ctx: Context, db_ok: bool, db_error: str | None, smtp: dict[st
 def routes(ctx: Context) -> list[BaseRoute]:
     async def healthz(request: Request) -> Response:
         db_ok, db_error = await asyncio.to_thread(_ping, ctx)
-        smtp = await asyncio.to_thread(_smtp, ctx)
+        smtp = await asyncio.to_thread(smtp_facts, ctx)
         stale = await asyncio.to_thread(_stale, ctx) if db_ok else 0
         dead = await asyncio.to_thread(_dead, ctx) if db_ok else Dead(0)
         metrics.of(ctx).up.set(1 if db_ok else 0)
