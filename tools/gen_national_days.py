@@ -213,7 +213,7 @@ US|Hoa Kỳ|07-04|1776-07-04|Ngày Độc lập (Quốc khánh)|
 UY|U-ru-goay|08-25|1825-08-25|Ngày Độc lập|
 UZ|U-dơ-bê-ki-xtan|09-01|1991-09-01|Ngày Độc lập|
 VU|Va-nu-a-tu|07-30|1980-07-30|Ngày Độc lập|
-VA|Tòa Thánh Va-ti-can|05-08|2025-05-08|Ngày kỷ niệm Giáo hoàng Lê-ô XIV đắc cử (Quốc khánh)|Quốc khánh của Tòa Thánh là ngày kỷ niệm Giáo hoàng đương nhiệm đắc cử: 8/5 từ năm 2025 (Giáo hoàng Lê-ô XIV); 13/3 năm 2013–2024 (Phan-xi-cô); 19/4 năm 2005–2012 (Bê-nê-đíc-tô XVI); 16/10 năm 1978–2004 (Gio-an Phao-lô II). Thay đổi khi có Giáo hoàng mới. Tòa Thánh chưa có Đại sứ quán tại Việt Nam: thư gửi Đại diện thường trú của Tòa Thánh tại Việt Nam.
+VA|Tòa Thánh Va-ti-can|05-08|2025-05-08|Ngày kỷ niệm Giáo hoàng Lê-ô XIV đắc cử (Quốc khánh)|Quốc khánh của Tòa Thánh là ngày kỷ niệm Giáo hoàng đương nhiệm đắc cử: 8/5 từ năm 2026 (Giáo hoàng Lê-ô XIV đắc cử ngày 8/5/2025; năm đắc cử chưa có ngày kỷ niệm, Quốc khánh năm 2025 là 13/3 của Giáo hoàng Phan-xi-cô); 13/3 năm 2014–2025 (Phan-xi-cô); 19/4 năm 2006–2012 (Bê-nê-đíc-tô XVI); 16/10 năm 1979–2004 (Gio-an Phao-lô II); năm 2005 và 2013 không có. Thay đổi khi có Giáo hoàng mới. Tòa Thánh chưa có Đại sứ quán tại Việt Nam: thư gửi Đại diện thường trú của Tòa Thánh tại Việt Nam.
 VE|Vê-nê-xu-ê-la|07-05|1811-07-05|Ngày Độc lập|
 YE|Y-ê-men|05-22|1990-05-22|Ngày Thống nhất (Quốc khánh)|
 ZM|Dăm-bi-a|10-24|1964-10-24|Ngày Độc lập|
@@ -447,13 +447,13 @@ quoc-khanh-bg-truoc-1990|BG|09-09|1944-09-09||1989|Ngày Giải phóng 9/9/1944 
 quoc-khanh-hu-truoc-1990|HU|04-04|1945-04-04||1989|Ngày Giải phóng (Quốc khánh)|4/4 đến năm 1989.
 quoc-khanh-ly-1970-2011|LY|09-01|1969-09-01|1970|2011|Ngày Cách mạng 1/9/1969 (Quốc khánh)|1/9 năm 1970–2011.
 quoc-khanh-ly-truoc-1970|LY|12-24|1951-12-24||1969|Ngày Độc lập (Quốc khánh)|24/12 đến năm 1969.
-quoc-khanh-va-2013-2024|VA|03-13|2013-03-13|2013|2024|Ngày kỷ niệm Giáo hoàng Phan-xi-cô đắc cử (Quốc khánh)|13/3 năm 2013–2024.
-quoc-khanh-va-2005-2012|VA|04-19|2005-04-19|2005|2012|Ngày kỷ niệm Giáo hoàng Bê-nê-đíc-tô XVI đắc cử (Quốc khánh)|19/4 năm 2005–2012.
-quoc-khanh-va-1978-2004|VA|10-16|1978-10-16|1978|2004|Ngày kỷ niệm Giáo hoàng Gio-an Phao-lô II đắc cử (Quốc khánh)|16/10 năm 1978–2004.
+quoc-khanh-va-2013-2024|VA|03-13|2013-03-13|2013|2025|Ngày kỷ niệm Giáo hoàng Phan-xi-cô đắc cử (Quốc khánh)|13/3 năm 2014–2025 (năm 2013 là năm đắc cử, chưa có ngày kỷ niệm). Giáo hoàng Phan-xi-cô qua đời ngày 21/4/2025, sau ngày kỷ niệm 13/3/2025, nên Quốc khánh năm 2025 là 13/3; mã sự kiện giữ nguyên dù quy tắc kéo dài đến năm 2025.
+quoc-khanh-va-2005-2012|VA|04-19|2005-04-19|2005|2012|Ngày kỷ niệm Giáo hoàng Bê-nê-đíc-tô XVI đắc cử (Quốc khánh)|19/4 năm 2006–2012 (năm 2005 là năm đắc cử).
+quoc-khanh-va-1978-2004|VA|10-16|1978-10-16|1978|2004|Ngày kỷ niệm Giáo hoàng Gio-an Phao-lô II đắc cử (Quốc khánh)|16/10 năm 1979–2004 (năm 1978 là năm đắc cử).
 quoc-khanh-by-1991-1996|BY|07-27|1990-07-27|1991|1996|Ngày Độc lập (Tuyên bố chủ quyền 27/7/1990)|27/7 năm 1991–1996; từ năm 1997 (trưng cầu ý dân 1996) là 3/7.
 quoc-khanh-bj-1976-1990|BJ|11-30|1975-11-30|1976|1990|Quốc khánh (thành lập nước Cộng hòa Nhân dân Bê-nanh 30/11/1975)|30/11 năm 1976–1990.
 quoc-khanh-bj-truoc-1976|BJ|08-01|1960-08-01||1975|Ngày Độc lập|1/8 đến năm 1975.
-quoc-khanh-cf-1977-1978|CF|12-04|1977-12-04|1977|1978|Quốc khánh thời Đế chế Trung Phi (4/12)|4/12 năm 1977–1978.
+quoc-khanh-cf-1977-1978|CF|12-04|1976-12-04|1977|1978|Quốc khánh thời Đế chế Trung Phi (tuyên bố Đế chế 4/12/1976)|4/12 năm 1977–1978: Đế chế Trung Phi được tuyên bố ngày 4/12/1976, lễ đăng quang ngày 4/12/1977.
 quoc-khanh-cf-truoc-1977|CF|12-01|1958-12-01||1976|Quốc khánh (Ngày Cộng hòa)|1/12 đến năm 1976.
 quoc-khanh-it-1977-2000|IT|rrule:FREQ=YEARLY;BYMONTH=6;BYDAY=1SU|1946-06-02|1977|2000|Ngày Cộng hòa (Chủ nhật đầu tiên của tháng 6)|Luật 54/1977 dời lễ sang Chủ nhật đầu tiên của tháng 6; Luật 336/2000 khôi phục 2/6 từ năm 2001.
 quoc-khanh-it-truoc-1977|IT|06-02|1946-06-02||1976|Ngày Cộng hòa (Quốc khánh)|2/6 đến năm 1976.
