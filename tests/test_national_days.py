@@ -59,8 +59,9 @@ def relations() -> tuple[EventRule, ...]:
 
 
 def active_years(ev: EventRule) -> range:
-    """The years in 1950–2100 in which the rule should give a date: start..until, not before since."""
-    lo = max(YEARS.start, ev.start or YEARS.start, ev.since.year if ev.since else YEARS.start)
+    """The years in 1950–2100 in which the rule should give a date: start..until, from the first
+    anniversary of since (the day itself is not an anniversary: no "0 năm")."""
+    lo = max(YEARS.start, ev.start or YEARS.start, ev.since.year + 1 if ev.since else YEARS.start)
     hi = min(YEARS.stop - 1, ev.until or YEARS.stop - 1)
     return range(lo, hi + 1)
 
@@ -121,6 +122,13 @@ def test_every_national_day_event_is_complete():
         assert {e.id for e in national() if e.country == cc} == set(ids_of)
 
 
+# Years without a national day, and why: the Holy See's is the anniversary of the reigning Pope's
+# election, and in a year a Pope is elected there is none yet (2005: John Paul II died before his
+# anniversary, Benedict XVI was elected on 19/4; 2013: Benedict XVI resigned before his, Francis was
+# elected on 13/3).
+KNOWN_GAPS = {"VA": {2005, 2013}}
+
+
 def test_splits_neither_overlap_nor_leave_gaps():
     by_country: dict[str, list[EventRule]] = defaultdict(list)
     for e in national():
@@ -133,7 +141,8 @@ def test_splits_neither_overlap_nor_leave_gaps():
             years.extend(active_years(e))
         assert len(years) == len(set(years)), f"{cc}: rules overlap"
         assert years, cc
-        assert sorted(years) == list(range(min(years), YEARS.stop)), f"{cc}: gap between its rules"
+        gaps = set(range(min(years), YEARS.stop)) - set(years)
+        assert gaps == KNOWN_GAPS.get(cc, set()), f"{cc}: gap between its rules: {sorted(gaps)}"
         current = next(e for e in evs if e.id == countries.NATIONAL_DAY_EVENT[cc])
         assert YEARS.stop - 1 in active_years(current) or cc == "NP", cc  # the rule in force reaches 2100
 
@@ -171,7 +180,8 @@ def test_relations_table():
         assert all(t.when == "milestone" for t in e.tasks)
         # never before the relations existed
         assert occurrence_in_year(e, e.since.year - 1) is None
-        assert occurrence_in_year(e, e.since.year).ordinal == 0  # type: ignore[union-attr]
+        assert occurrence_in_year(e, e.since.year) is None  # the day itself is no anniversary
+        assert occurrence_in_year(e, e.since.year + 1).ordinal == 1  # type: ignore[union-attr]
 
 
 def test_hand_written_relations_ids_survive_the_move():
@@ -197,7 +207,8 @@ def test_hand_written_relations_ids_survive_the_move():
     ("KZ", 2025, "2025-10-25"), ("KZ", 2021, "2021-12-16"),
     ("HR", 2025, "2025-05-30"), ("HR", 2019, "2019-06-25"), ("HR", 2001, "2001-05-30"),
     ("TM", 2017, "2017-10-27"), ("TM", 2018, "2018-09-27"),
-    ("KR", 2025, "2025-10-03"), ("IN", 2025, "2025-01-26"), ("VA", 2025, "2025-05-08"), ("VA", 2020, "2020-03-13"),
+    ("KR", 2025, "2025-10-03"), ("IN", 2025, "2025-01-26"),
+    ("VA", 2025, "2025-03-13"), ("VA", 2026, "2026-05-08"), ("VA", 2020, "2020-03-13"),
 ])
 def test_known_national_days(cc, year, expected):
     occ = occurrence_in_year(in_force(cc, year), year)

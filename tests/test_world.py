@@ -387,3 +387,25 @@ def test_catalog_doc_is_current():
             assert f"| {ev.country} | `{ev.id}` | `{ev.date}`" in doc, ev.id
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "docs/CATALOG.md" in readme
+
+
+@pytest.mark.parametrize(("year", "code", "day", "event"), [
+    (2018, "JP", "2018-12-23", "quoc-khanh-jp-1989-2018"),   # the Emperor Akihito's birthday
+    (2019, "JP", "2019-10-22", "quoc-khanh-jp-2019"),        # no Emperor's birthday: the Enthronement
+    (2025, "JP", "2025-02-23", "quoc-khanh-jp"),
+    (2013, "NL", "2013-04-30", "quoc-khanh-nl-1980-2013"),   # Queen's Day
+    (2014, "NL", "2014-04-26", "quoc-khanh-nl"),             # King's Day, 27/4 a Sunday
+    (2015, "TH", "2015-12-05", "quoc-khanh-th"),
+])
+def test_countries_gives_the_day_in_force_that_year(province, capsys, year, code, day, event):
+    """`countries --year Y` reads the rule in force in Y, as `upcoming` and `explain` do."""
+    cfg, rt = province
+    rc, out, _ = run(capsys, "--config", str(cfg), "countries", "--year", str(year), "--json")
+    assert rc == 0
+    row = next(r for r in json.loads(out) if r["code"] == code)
+    assert (row["national_day"], row["national_day_event"]) == (day, event)
+    occ = occurrence_in_year(rt.catalog.event(event), year)
+    assert occ is not None and occ.date.isoformat() == day
+    rc, out, _ = run(capsys, "--config", str(cfg), "countries", "--year", str(year))
+    line = next(line for line in out.splitlines() if line.startswith(f"{code}  "))
+    assert f"{day[8:10]}/{day[5:7]}/{year}" in line and "—" not in line.split()[3]
