@@ -259,6 +259,7 @@ def select_rows(rt: Runtime, start: dt.date, end: dt.date,
     rows = upcoming_rows(plan)
     if department is None:
         return [(o, tk) for _, o, tk in rows]
+    department = rt.config.current_department(department)  # a replaced department: its successor's work
     mine = {tk.occurrence.key for _, _, tk in rows
             if tk is not None and (tk.owner == department or department in tk.support)}
     return [(o, tk) for _, o, tk in rows
