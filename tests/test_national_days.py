@@ -74,7 +74,7 @@ def the_date(event_id: str, year: int, path: Path = NATIONAL) -> dt.date:
 
 def in_force(cc: str, year: int) -> EventRule:
     """The national-day rule of country ``cc`` active in ``year`` (exactly one)."""
-    found = [e for e in national() if e.country == cc and year in active_years(e)]
+    found = [e for e in national() if e.country == cc and year in active_years(e) and not e.alternative]
     assert len(found) == 1, (cc, year, [e.id for e in found])
     return found[0]
 
@@ -132,7 +132,8 @@ KNOWN_GAPS = {"VA": {2005, 2013}}
 def test_splits_neither_overlap_nor_leave_gaps():
     by_country: dict[str, list[EventRule]] = defaultdict(list)
     for e in national():
-        by_country[e.country].append(e)  # type: ignore[index]
+        if not e.alternative:  # a province's choice instead of the default: not part of the sequence
+            by_country[e.country].append(e)  # type: ignore[index]
     split = {cc for cc, evs in by_country.items() if len(evs) > 1}
     assert {"TH", "JP", "NL", "KZ", "HR"} <= split
     for cc, evs in by_country.items():
@@ -316,5 +317,35 @@ def test_unverified_entries_are_listed_in_the_headers():
     for cc in countries.RELATIONS_UNVERIFIED:
         assert re.search(rf"^#   {cc} ", header, re.M), cc
     nheader = NATIONAL.read_text(encoding="utf-8").split("[[event]]", 1)[0]
-    for cc in ("KZ", "DK", "GB"):
+    for cc in ("KZ", "DK"):
         assert re.search(rf"^#   {cc} .*quoc-khanh-{cc.lower()}", nheader, re.M), cc
+
+
+# --- days a government announces, alternatives -------------------------------------------------
+
+
+@pytest.mark.parametrize(("year", "day", "provisional"), [
+    (2017, "2017-06-17", False),  # the third Saturday: a rule of "the second Saturday" gave 10/6
+    (2018, "2018-06-09", False),
+    (2022, "2022-06-02", False),  # a Thursday: the Platinum Jubilee
+    (2023, "2023-06-17", False),
+    (2024, "2024-06-15", False),  # the event's own description says 15/6/2024; the old rule gave 8/6
+    (2025, "2025-06-14", False),
+    (2026, "2026-06-13", True),   # not announced (in the data): the rule, provisional
+    (2030, "2030-06-15", True),
+    (2010, "2010-06-12", False),  # 1979–2016: the Saturday 11–17 June, a rule that held every year
+])
+def test_the_united_kingdoms_day(year, day, provisional):
+    occ = occurrence_in_year(in_force("GB", year), year)
+    assert occ is not None and occ.date.isoformat() == day and occ.provisional == provisional
+    assert occ.date.weekday() == (3 if year == 2022 else 5)
+
+
+def test_alternatives_are_offered_not_planned():
+    alts = {e.id: e for e in national() if e.alternative}
+    assert set(alts) == {"quoc-khanh-kr-giai-phong", "quoc-khanh-in-doc-lap"}
+    for e in alts.values():
+        assert e.reference and "Bắc Giang" in e.reference and e.country in ("KR", "IN")
+        for y in (1990, 2025, 2100):
+            occ = occurrence_in_year(e, y)
+            assert occ is not None and occ.date == dt.date(y, 8, 15)
