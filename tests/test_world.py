@@ -409,3 +409,18 @@ def test_countries_gives_the_day_in_force_that_year(province, capsys, year, code
     rc, out, _ = run(capsys, "--config", str(cfg), "countries", "--year", str(year))
     line = next(line for line in out.splitlines() if line.startswith(f"{code}  "))
     assert f"{day[8:10]}/{day[5:7]}/{year}" in line and "—" not in line.split()[3]
+
+
+def test_missing_relations_are_only_the_unsourced(capsys):
+    """`countries --missing` lists exactly the countries whose relations date no source gave yet (each
+    with what is known), not the Holy See (no relations), and none of the dates added since."""
+    rc, out, _ = run(capsys, "--config", str(EXAMPLE_CONFIG), "countries", "--missing", "--json")
+    assert rc == 0
+    gaps = {m["code"] for m in json.loads(out)["relations"]}
+    assert gaps == set(countries.RELATIONS_UNKNOWN) and "VA" not in gaps and "VA" in countries.NO_RELATIONS
+    assert len(gaps) <= 23
+    for code, day in {"BB": "1995-08-25", "LR": "2016-06-28", "HN": "2005-05-17", "HT": "1997-09-26"}.items():
+        assert countries.RELATIONS[code] == day and code not in countries.RELATIONS_UNVERIFIED, code
+    assert "LC" in countries.RELATIONS_UNVERIFIED  # the year is inferred: said so in the event
+    rc, out, _ = run(capsys, "--config", str(EXAMPLE_CONFIG), "countries", "--missing")
+    assert "BA  Bô-xni-a Héc-dê-gô-vi-na  — năm 1996" in out

@@ -188,8 +188,10 @@ def find_missing(rt: Runtime) -> Missing:
     national = events_by_country(rt.catalog, NATIONAL_DAY_TAG)
     relations = events_by_country(rt.catalog, RELATIONS_TAG)
     ref = reference_codes()
+    # A country Viet Nam has no relations with (the Holy See) is not a gap.
+    no_relations: dict[str, str] = getattr(countries, "NO_RELATIONS", {})
     return Missing(national_day=[c for c in ref if c not in national],
-                   relations=[c for c in ref if c not in relations],
+                   relations=[c for c in ref if c not in relations and c not in no_relations],
                    partners=partners_without_national_day(rt.config, rt.catalog))
 
 
@@ -255,8 +257,10 @@ def _print_missing(rt: Runtime, missing: Missing, as_json: bool) -> int:
         print(t(lang, key, n=len(items)))
         if not items:
             print(t(lang, "world.missing.none"))
+        unknown: dict[str, str] = getattr(countries, "RELATIONS_UNKNOWN", {}) if key.endswith("relations") else {}
         for code, tier in items:
-            print(f"  {code}  {countries.country_name(code, lang)}" + (f"  [partners] {tier}" if tier else ""))
+            note = f"  — {unknown[code]}" if code in unknown and lang != "en" else ""
+            print(f"  {code}  {countries.country_name(code, lang)}" + (f"  [partners] {tier}" if tier else "") + note)
     return rc
 
 
