@@ -985,13 +985,13 @@ RELATIONS_UNVERIFIED: frozenset[str] = frozenset({
 
 # Countries Viet Nam has no diplomatic relations with (none to look for), and why.
 NO_RELATIONS: dict[str, str] = {
-    'VA': 'Việt Nam và Tòa Thánh chưa thiết lập quan hệ ngoại giao (có Đại diện thường trú của Tòa Thánh tại Việt Nam từ 2023).',
+    'VA': 'chưa thiết lập quan hệ ngoại giao (Tòa Thánh có Đại diện thường trú tại Việt Nam từ 2023)',
 }
 
 # Countries with relations whose date could not be found in a source yet (no anniversary event), and what is known.
 RELATIONS_UNKNOWN: dict[str, str] = {
     'AD': 'chưa tìm được nguồn ghi ngày thiết lập quan hệ ngoại giao',
-    'BA': 'năm 1996 (VietnamPlus 12/2025: chuẩn bị kỷ niệm 30 năm thiết lập quan hệ ngoại giao 1996-2026); chưa tìm được ngày',
+    'BA': 'năm 1996 (VietnamPlus 12/2025: chuẩn bị kỷ niệm 30 năm quan hệ, 1996-2026); chưa tìm được ngày',
     'BF': 'chưa tìm được nguồn ghi ngày thiết lập quan hệ ngoại giao',
     'BZ': 'chưa tìm được nguồn ghi ngày thiết lập quan hệ ngoại giao',
     'CD': 'chưa tìm được nguồn ghi ngày thiết lập quan hệ ngoại giao',

@@ -659,11 +659,11 @@ AD|BA|BZ|BF|CD|DJ|GQ|ER|GM|GD|GT|KI|LS|LI|FM|MC|NR|NE|PW|SM|ST|SO|SR
 """.strip().split("|")
 # What is known of some of them, short of a day (the event needs a day; none is invented):
 RELATIONS_PARTIAL = {
-    "BA": "năm 1996 (VietnamPlus 12/2025: chuẩn bị kỷ niệm 30 năm thiết lập quan hệ ngoại giao 1996-2026); chưa tìm được ngày",
+    "BA": "năm 1996 (VietnamPlus 12/2025: chuẩn bị kỷ niệm 30 năm quan hệ, 1996-2026); chưa tìm được ngày",
     "SR": "năm 1997 (Việt Nam News 8/2024: kỷ niệm 30 năm quan hệ ngoại giao vào năm 2027); chưa tìm được ngày",
 }
 NO_RELATIONS = {
-    "VA": "Việt Nam và Tòa Thánh chưa thiết lập quan hệ ngoại giao (có Đại diện thường trú của Tòa Thánh tại Việt Nam từ 2023).",
+    "VA": "chưa thiết lập quan hệ ngoại giao (Tòa Thánh có Đại diện thường trú tại Việt Nam từ 2023)",
 }
 # fmt: on
 
