@@ -24,8 +24,9 @@ from .errors import DateFormError, Problem, ValidationError
 from .model import EventRule, Lead, Source, TaskRule
 
 EVENT_KEYS = ("id", "title", "date", "country", "tags", "since", "every", "start", "until",
-              "description", "task", "title_en", "source")
-TASK_KEYS = ("id", "action", "lead", "owner", "support", "when", "tier", "note", "action_en")
+              "description", "task", "title_en", "source", "announced", "alternative")
+TASK_KEYS = ("id", "action", "lead", "owner", "support", "when", "tier", "note", "action_en", "optional")
+NATIONAL_DAY_TAG = "quoc-khanh"
 PLACEHOLDERS = frozenset({"ordinal", "year", "since", "date"})
 _PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 _LEAD_RE = re.compile(r"(\d{1,3})(?:-(\d{1,3}))?(wd|d)")
@@ -181,16 +182,26 @@ def parse_event(raw: Any, source: Source, cfg: Config, index: int = 0, adhoc: bo
         err("every", "every > 1 cần start (năm đầu tiên) để biết đếm từ năm nào")
     if form is not None and form.kind == "once" and (every > 1 or start or until):
         err("date", "ngày cố định YYYY-MM-DD không dùng cùng every/start/until", warning=True)
-    if since is not None and form is not None and form.kind == "once" and since > dt.date(form.year, 12, 31):
-        err("since", "since sau ngày sự kiện")
+    if since is not None and form is not None and form.kind == "once" and since.year >= form.year:
+        err("since", f"since {since.isoformat()} không trước năm {form.year} của sự kiện: lần kỷ niệm "
+            "đầu tiên là một năm sau since (không có \"kỷ niệm 0 năm\")")
     if "{ordinal}" in (title or "") and since is None:
         err("title", "dùng {ordinal} cần khóa since (ngày gốc để đếm số năm)")
     description = raw.get("description", "")
     if not isinstance(description, str):
         err("description", "cần một chuỗi")
         description = ""
+    announced = _announced(raw.get("announced"), form, start, until, err) if "announced" in raw else ()
+    alternative = raw.get("alternative", False)
+    if not isinstance(alternative, bool):
+        err("alternative", "cần true hoặc false")
+        alternative = False
+    if alternative and (country is None or NATIONAL_DAY_TAG not in tags):
+        err("alternative", "alternative = true chỉ dùng cho sự kiện Quốc khánh: cần country và nhãn "
+            "\"quoc-khanh\" (tỉnh chọn ngày này trong [national_days] của cấu hình)")
 
     tasks: list[TaskRule] = []
+    dropped: list[tuple[str, str]] = []
     traw = raw.get("task", [])
     if not isinstance(traw, list):
         err("task", "cần mảng bảng [[event.task]]")
@@ -209,6 +220,9 @@ def parse_event(raw: Any, source: Source, cfg: Config, index: int = 0, adhoc: bo
                 problems.append(Problem(f, f"{where}/{tid}", "id", "mã việc bị trùng trong sự kiện", line))
             seen.add(tid)
         if task is None:
+            if isinstance(t, dict) and t.get("optional") is True and isinstance(tid, str) \
+                    and not any(not p.warning for p in tprobs):
+                dropped.append((tid, str(t.get("owner"))))  # optional, and the province lacks the owner
             continue
         tasks.append(task)
         if "{ordinal}" in task.action and since is None:
@@ -220,7 +234,40 @@ def parse_event(raw: Any, source: Source, cfg: Config, index: int = 0, adhoc: bo
     return EventRule(id=eid, title=shown_title, date=form.text, source=source, country=country,
                      tags=tuple(tags), since=since, every=every, start=start, until=until,
                      description=description, tasks=tuple(tasks), adhoc=adhoc,
-                     title_vi=title, title_en=title_en, reference=reference), problems
+                     title_vi=title, title_en=title_en, reference=reference, announced=announced,
+                     alternative=alternative, dropped=tuple(dropped)), problems
+
+
+def _announced(value: Any, form: dateforms.DateForm | None, start: int | None, until: int | None,
+               err: Callable[[str, str], None]) -> tuple[tuple[int, dt.date], ...]:
+    """``announced = { 2024 = 2024-06-15, … }``: the dates a government announced, by rule year."""
+    if not isinstance(value, dict) or not value:
+        err("announced", "cần một bảng năm → ngày, ví dụ announced = { 2024 = 2024-06-15, 2025 = 2025-06-14 }")
+        return ()
+    if form is not None and form.kind == "once":
+        err("announced", "ngày cố định YYYY-MM-DD không cần announced")
+        return ()
+    out: list[tuple[int, dt.date]] = []
+    for key, day in value.items():
+        if not re.fullmatch(r"\d{4}", str(key)):
+            err("announced", f"{key!r}: khóa phải là năm, ví dụ 2024 = 2024-06-15")
+            continue
+        year = int(key)
+        try:
+            d = _as_date(day)
+        except (ValueError, TypeError):
+            err("announced", f"{key} = {day!r}: cần ngày \"YYYY-MM-DD\"")
+            continue
+        # Gregorian rules: the day lies in its year; a lunisolar rule year may end in the next one.
+        lunisolar = form is not None and form.kind == "lunar"
+        if d.year != year and not (lunisolar and d.year == year + 1):
+            err("announced", f"{key} = {d.isoformat()}: ngày không thuộc năm {year}")
+            continue
+        if (start is not None and year < start) or (until is not None and year > until):
+            err("announced", f"{year}: ngoài các năm của sự kiện (start/until)")
+            continue
+        out.append((year, d))
+    return tuple(sorted(out))
 
 
 def _optional_text(raw: Mapping[str, Any], key: str, err: Callable[[str, str], None]) -> str:
@@ -268,7 +315,13 @@ def _parse_task(raw: Any, f: str, where: str, line: int | None, cfg: Config,
         except ValueError as e:
             err("lead", str(e))
     known = sorted(cfg.department_ids)
+    optional = raw.get("optional", False)
+    if not isinstance(optional, bool):
+        err("optional", "cần true hoặc false")
+        optional = False
     owner = raw.get("owner")
+    if optional and isinstance(owner, str) and ID_RE.match(owner) and owner not in cfg.department_ids:
+        return None, problems  # a department this province does not have: the task is not planned
     if not isinstance(owner, str) or owner not in cfg.department_ids:
         err("owner", f"{owner!r} không phải mã đơn vị trong cấu hình; có: {', '.join(known)}")
     support = raw.get("support", [])
@@ -304,9 +357,15 @@ def _parse_task(raw: Any, f: str, where: str, line: int | None, cfg: Config,
         return None, problems
     assert isinstance(tid, str) and isinstance(owner, str)
     shown_action = action_en if cfg.language == "en" and action_en else action
-    return TaskRule(id=tid, action=shown_action, lead=lead, owner=owner,
-                    support=tuple(s for s in support if isinstance(s, str)),
-                    when=when, tier=tier, note=note), problems
+    # Departments the config marks replaced hand their work to the department that does it now.
+    named = [owner, *(s for s in support if isinstance(s, str))]
+    replaced = tuple((d, cfg.current_department(d)) for d in dict.fromkeys(named)
+                     if cfg.current_department(d) != d)
+    owner_now = cfg.current_department(owner)
+    support_now = tuple(dict.fromkeys(cfg.current_department(s) for s in named[1:]
+                                      if cfg.current_department(s) != owner_now))
+    return TaskRule(id=tid, action=shown_action, lead=lead, owner=owner_now, support=support_now,
+                    when=when, tier=tier, note=note, optional=optional, replaced=replaced), problems
 
 
 def catalog_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
@@ -362,10 +421,27 @@ def load_catalog(cfg: Config, paths: Iterable[Path] | None = None) -> Catalog:
                 first_seen[eid] = source
             if ev is not None:
                 events.append(ev)
+    problems.extend(national_day_choice_problems(cfg, events))
     errors = [p for p in problems if not p.warning]
     if errors:
         raise ValidationError(problems)
     return Catalog(tuple(events), tuple(str(f) for f in files), tuple(problems))
+
+
+def national_day_choice_problems(cfg: Config, events: Iterable[EventRule]) -> list[Problem]:
+    """Each ``[national_days] CC = "id"`` must name a national-day event of country CC."""
+    by_id = {e.id: e for e in events}
+    out = []
+    for code, eid in cfg.national_days.items():
+        ev = by_id.get(eid)
+        if ev is not None and ev.country == code and NATIONAL_DAY_TAG in ev.tags:
+            continue
+        choices = sorted(e.id for e in by_id.values() if e.country == code and NATIONAL_DAY_TAG in e.tags)
+        why = ("không có sự kiện này trong danh mục" if ev is None
+               else f"sự kiện {eid} không phải Quốc khánh của {code} (country và nhãn \"quoc-khanh\")")
+        out.append(Problem(str(cfg.path), "[national_days]", code,
+                           f"{eid!r}: {why}; chọn một trong: {', '.join(choices) or '(không có)'}"))
+    return out
 
 
 def load_events_from_mapping(raw: Mapping[str, Any], source: Source, cfg: Config,

@@ -14,7 +14,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -57,6 +57,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         ),
     },
     "partners": {},  # tier name → list of ISO country codes; free-form, validated below
+    "national_days": {},  # ISO country code → the catalog event chosen as its national day; below
     "database": {
         "url": Key("str", "", "SQLAlchemy URL (mặc định: tệp reminderd.db trong thư mục trạng thái); "
                    "sqlite:///đường/dẫn tương đối theo tệp cấu hình; hoặc postgresql+psycopg://…"),
@@ -132,6 +133,11 @@ DEPARTMENT_KEYS = {
     "name_en": Key("str", "", "Tên tiếng Anh (tùy chọn)."),
     "email": Key("list[str]", [], "Danh sách địa chỉ thư."),
     "escalate_to": Key("str", "", "Đơn vị nhận thông báo quá hạn (tùy chọn)."),
+    "replaced_by": Key(
+        "str", "",
+        "Đơn vị này đã được sáp nhập vào / thay bằng đơn vị có mã này (tùy chọn): việc, lịch và thư của "
+        "đơn vị chuyển sang đơn vị mới; giữ lại mục này (tên cũ) để lịch sử vẫn đọc được tên cũ.",
+    ),
 }
 
 
@@ -142,6 +148,7 @@ class Department:
     email: tuple[str, ...] = ()
     escalate_to: str | None = None
     name_en: str = ""
+    replaced_by: str | None = None  # the department that does its work now (config `replaced_by`)
 
     def display(self, language: str = "vi") -> str:
         return self.name_en if language == "en" and self.name_en else self.name
@@ -154,6 +161,7 @@ class Config:
     departments: tuple[Department, ...]
     partners: Mapping[str, tuple[str, ...]]
     raw: Mapping[str, Any] = field(repr=False, default_factory=dict)
+    national_days: Mapping[str, str] = field(default_factory=dict)  # country → chosen event id
 
     # Convenience accessors for the keys every module reads.
     def get(self, section: str, key: str) -> Any:
@@ -202,6 +210,25 @@ class Config:
             return self.department(dep_id).display(language or self.language)
         except KeyError:
             return dep_id
+
+    def current_department(self, dep_id: str) -> str:
+        """The department that does ``dep_id``'s work now: itself, or the end of its
+        ``replaced_by`` chain (validated acyclic at load)."""
+        seen = 0
+        while seen < len(self.departments):
+            try:
+                nxt = self.department(dep_id).replaced_by
+            except KeyError:
+                return dep_id
+            if not nxt:
+                return dep_id
+            dep_id, seen = nxt, seen + 1
+        return dep_id
+
+    @property
+    def active_departments(self) -> tuple[Department, ...]:
+        """The departments not replaced by another."""
+        return tuple(d for d in self.departments if not d.replaced_by)
 
     def tier_of(self, country: str | None) -> str | None:
         """The partner tier a country belongs to, or None."""
@@ -328,7 +355,7 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
             problems.append(Problem(fname, f"[{sec}]", "", "cần một bảng [mục]"))
             given = {}
         values: dict[str, Any] = {}
-        if sec != "partners":
+        if sec not in ("partners", "national_days"):
             for k in given:
                 if k not in keys:
                     problems.append(Problem(fname, f"[{sec}]", k, "khóa không hợp lệ; "
@@ -366,6 +393,21 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
                 else:
                     seen_country[c] = tier
             partners[tier] = tuple(countries)
+
+    # [national_days]: country → event id (the event itself is checked with the catalog)
+    national_days: dict[str, str] = {}
+    nraw = raw.get("national_days", {})
+    if isinstance(nraw, dict):
+        for code, eid in nraw.items():
+            if not re.fullmatch(r"[A-Z]{2}", code) or code not in _known_countries():
+                problems.append(Problem(fname, "[national_days]", code,
+                                        "cần mã nước ISO 3166-1 alpha-2 viết hoa làm khóa, ví dụ KR = \"…\""))
+            elif not isinstance(eid, str) or not ID_RE.match(eid):
+                problems.append(Problem(fname, "[national_days]", code,
+                                        f"{eid!r}: cần mã sự kiện Quốc khánh trong danh mục, ví dụ "
+                                        "\"quoc-khanh-kr-giai-phong\" (xem reminderd countries --alternatives)"))
+            else:
+                national_days[code] = eid
 
     # [[department]]
     departments: list[Department] = []
@@ -406,13 +448,30 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
             if not isinstance(e, str) or not EMAIL_RE.match(e):
                 problems.append(Problem(fname, where, "email", f"{e!r}: địa chỉ thư không hợp lệ"))
         esc = d.get("escalate_to") or None
+        rep = d.get("replaced_by") or None
+        if rep is not None and not isinstance(rep, str):
+            problems.append(Problem(fname, where, "replaced_by", "cần mã một đơn vị khác"))
+            rep = None
         departments.append(Department(dep_id, dep_name, tuple(e for e in emails if isinstance(e, str)),
                                       esc if isinstance(esc, str) else None,
-                                      str(d.get("name_en", ""))))
+                                      str(d.get("name_en", "")), rep))
     for d in departments:
         if d.escalate_to and d.escalate_to not in ids:
             problems.append(Problem(fname, f"department {d.id}", "escalate_to",
                                     f"{d.escalate_to!r} không phải mã đơn vị nào; có: {', '.join(sorted(ids))}"))
+        if d.replaced_by and d.replaced_by not in ids:
+            problems.append(Problem(fname, f"department {d.id}", "replaced_by",
+                                    f"{d.replaced_by!r} không phải mã đơn vị nào; có: {', '.join(sorted(ids))}"))
+    by_id = {d.id: d for d in departments}
+    for d in departments:  # a chain of replacements must end at a department that still works
+        chain, cur = [d.id], d.replaced_by
+        while cur and cur in by_id and cur not in chain:
+            chain.append(cur)
+            cur = by_id[cur].replaced_by
+        if cur and cur in chain:
+            problems.append(Problem(fname, f"department {d.id}", "replaced_by",
+                                    "vòng lặp thay thế: " + " → ".join([*chain, cur])
+                                    + "; chuỗi replaced_by phải dừng ở một đơn vị đang hoạt động"))
 
     # Cross-key checks.
     wdays = sections["workdays"]
@@ -441,8 +500,12 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
     url = sections["database"]["url"] or f"sqlite:///{Path(state_dir) / 'reminderd.db'}"
     sections["database"]["url"] = _resolve_db_url(base, url)
     sections["http"]["base_url"] = str(sections["http"]["base_url"]).rstrip("/")
-    return Config(path=path.resolve(), sections=sections, departments=tuple(departments),
-                  partners=partners, raw=raw)
+    cfg = Config(path=path.resolve(), sections=sections, departments=tuple(departments),
+                 partners=partners, raw=raw, national_days=national_days)
+    # Escalations follow replacements too, resolved once here.
+    fixed = tuple(replace(d, escalate_to=cfg.current_department(d.escalate_to)) if d.escalate_to else d
+                  for d in departments)
+    return replace(cfg, departments=fixed)
 
 
 @functools.lru_cache(maxsize=1)
@@ -498,6 +561,15 @@ def schema_markdown() -> str:
             lines.append("Tier name → list of ISO 3166-1 alpha-2 codes, e.g. "
                          "`regular = [\"JP\"]`, `local_cooperation = [\"LA\"]`. A task with "
                          "`tier = \"regular\"` is planned only for countries in that tier.")
+            lines.append("")
+            continue
+        if sec == "national_days":
+            lines.append("ISO 3166-1 alpha-2 code → the id of the catalog event the province uses as that "
+                         "country's national day, e.g. `KR = \"quoc-khanh-kr-giai-phong\"` (15/8 instead of "
+                         "3/10). Without an entry a country's national day is the catalog's default; its "
+                         "alternatives (`alternative = true`) make nothing. `reminderd countries "
+                         "--alternatives` lists the choices; `reminderd check` refuses an id that is not a "
+                         "national-day event of that country. See docs/CATALOG.md.")
             lines.append("")
             continue
         lines.append("| key | type | default | meaning |")

@@ -191,6 +191,8 @@ def occurrence_item(occ: Occurrence, runtime: Runtime, feed: FeedName) -> FeedIt
     if occ.ordinal is not None:
         lines.append(t(lang, "event.ordinal", ordinal=occ.ordinal,
                        milestone=t(lang, "event.milestone") if occ.milestone else ""))
+    if occ.provisional:  # a day not yet announced: the line says so and how it was estimated
+        lines.append(occ.explain(lang))
     lines.append(t(lang, "ref", ref=occ.key))
     cats = (*occ.event.tags, *((occ.event.country,) if occ.event.country else ()))
     return FeedItem(uid=occurrence_uid(occ, feed), feed=str(feed), key=occ.key, start=occ.date,
@@ -219,6 +221,8 @@ def task_item(task: PlannedTask, runtime: Runtime, feed: FeedName, role: Role | 
     if task.provisional:
         lines.append(i18n.t(lang, "provisional.note", year=task.occurrence.date.year,
                             through=cfg.get("workdays", "confirmed_through")))
+    if task.occurrence.provisional:
+        lines.append(task.occurrence.explain(lang))
     if task.rule.note:
         lines.append(t(lang, "task.note", note=task.rule.note))
     lines.append(t(lang, "ref", ref=task.key))
@@ -253,10 +257,13 @@ def feed_items(plan: Plan, runtime: Runtime, feed: FeedName,
 
     items: list[FeedItem] = []
     if feed.kind == "department":
+        # A department replaced by another (config `replaced_by`): its old link shows the work
+        # of the department that does it now.
+        dep = runtime.config.current_department(feed.value)
         occs: dict[str, Occurrence] = {}
         for task in plan.tasks:
-            role: Role | None = ("owner" if task.owner == feed.value
-                                 else "support" if feed.value in task.support else None)
+            role: Role | None = ("owner" if task.owner == dep
+                                 else "support" if dep in task.support else None)
             if role:
                 items.append(tk_item(task, role))
                 occs[task.occurrence.key] = task.occurrence
@@ -288,7 +295,7 @@ def feed_meta(runtime: Runtime, feed: FeedName) -> FeedMeta:
     cfg = runtime.config
     lang = cfg.language
     if feed.kind == "department":
-        name = runtime.config.department_name(feed.value)
+        name = runtime.config.department_name(runtime.config.current_department(feed.value))
     elif feed.kind == "country":
         name = country_name(feed.value, lang)
     elif feed.kind == "tag":

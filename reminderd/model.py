@@ -53,6 +53,10 @@ class TaskRule:
     when: Literal["milestone"] | None = None
     tier: str | None = None
     note: str = ""
+    optional: bool = False  # planned only where the config has the owner department
+    # Departments the catalog named that the config marks replaced (old id, new id), resolved at
+    # load time: owner and support above are the departments that do the work now.
+    replaced: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,20 @@ class EventRule:
     title_vi: str = ""
     title_en: str = ""
     reference: str = ""  # the catalog's `source` key: where the date comes from
+    # Dates a government announced, by rule year; the `date` rule serves only the other years,
+    # and those occurrences are provisional (the UK's official birthday).
+    announced: tuple[tuple[int, dt.date], ...] = ()
+    # One of a country's alternative national days: planned only where the config's
+    # [national_days] chooses it.
+    alternative: bool = False
+    # Optional tasks not planned because the config lacks their owner: (task id, owner), for `check`.
+    dropped: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+    def announced_in(self, year: int) -> dt.date | None:
+        for y, d in self.announced:
+            if y == year:
+                return d
+        return None
 
 
 @dataclass(frozen=True)
@@ -89,6 +107,8 @@ class Occurrence:
     title: str  # placeholders filled in
     how: str  # one line: how the date was found ("lunar 01-01 (vi) → 2024-02-10")
     how_en: str = field(default="", compare=False)  # the same in English
+    # The date itself is not confirmed: the event has announced dates, and not yet this year's.
+    provisional: bool = False
 
     def explain(self, language: str) -> str:
         return self.how_en if language == "en" and self.how_en else self.how

@@ -57,18 +57,38 @@ def occurrence_in_year(event: EventRule, year: int) -> Occurrence | None:
         return None
     if not any(True for _ in rule_years(event, year, year)):
         return None
-    res = dateforms.resolve(_form(event.date), year)
+    provisional = False
+    announced = event.announced_in(year) if event.announced else None
+    if announced is not None:
+        res: dateforms.Resolved | None = dateforms.Resolved(
+            announced, f"ngày công bố cho năm {year}: {vn_date(announced)}",
+            f"announced for {year}: {announced.isoformat()}")
+    else:
+        res = dateforms.resolve(_form(event.date), year)
+        if res is not None and event.announced:
+            # The rule stands in for a day the government has not announced (yet): say so.
+            provisional = True
+            last = max(y for y, _ in event.announced)
+            res = dateforms.Resolved(
+                res.date,
+                f"chưa có ngày công bố cho năm {year} (năm công bố gần nhất: {last}); theo quy tắc: "
+                f"{res.how} — tạm tính",
+                f"no announced date for {year} (latest announced: {last}); by the rule: "
+                f"{res.how_en or res.how} — provisional")
     if res is None:
         return None
     ordinal = None
     if event.since is not None:
         ordinal = year - event.since.year
-        if ordinal < 0 or (ordinal == 0 and res.date < event.since):
-            return None  # before the thing being commemorated existed
+        if ordinal < 1:
+            # Before the thing commemorated existed, or the day itself: the first anniversary
+            # is one year after (no "Kỷ niệm 0 năm").
+            return None
     milestone = bool(ordinal) and ordinal % 5 == 0  # type: ignore[operator]
     title = fill(event.title, ordinal=ordinal, year=year, since=event.since, date=res.date)
     return Occurrence(event=event, date=res.date, year=year, ordinal=ordinal,
-                      milestone=milestone, title=title, how=res.how, how_en=res.how_en)
+                      milestone=milestone, title=title, how=res.how, how_en=res.how_en,
+                      provisional=provisional)
 
 
 def occurrences(event: EventRule, start: dt.date, end: dt.date) -> list[Occurrence]:

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .catalog import Catalog
+from .catalog import NATIONAL_DAY_TAG, Catalog
 from .config import Config
 from .model import EventRule, Lead, Occurrence, PlannedTask, SkippedDay, TaskRule
 from .occurrences import fill, occurrence_in_year, rule_years
@@ -41,11 +41,30 @@ class Plan:
         return None
 
 
-def event_active(event: EventRule, cfg: Config) -> bool:
-    """An event with a country counts only where the province deals with it."""
+def why_inactive(event: EventRule, cfg: Config) -> str | None:
+    """Why an event makes nothing for this province, or None if it counts:
+
+    - ``"not_chosen"``: the config's ``[national_days]`` chose another national day for its country;
+    - ``"alternative"``: an alternative national day the config does not choose;
+    - ``"partner"``: its country is in no ``[partners]`` tier (and ``all_countries`` is off).
+    """
     if event.country is None or event.adhoc:
-        return True
-    return bool(cfg.get("catalog", "all_countries")) or cfg.tier_of(event.country) is not None
+        return None
+    if NATIONAL_DAY_TAG in event.tags:
+        chosen = cfg.national_days.get(event.country)
+        if chosen is not None and chosen != event.id:
+            return "not_chosen"
+        if chosen is None and event.alternative:
+            return "alternative"
+    if bool(cfg.get("catalog", "all_countries")) or cfg.tier_of(event.country) is not None:
+        return None
+    return "partner"
+
+
+def event_active(event: EventRule, cfg: Config) -> bool:
+    """An event with a country counts only where the province deals with it, and a national day
+    only if it is the one the province uses for that country."""
+    return why_inactive(event, cfg) is None
 
 
 def task_applies(rule: TaskRule, occ: Occurrence, cfg: Config) -> bool:
@@ -91,6 +110,8 @@ def plan_task(rule: TaskRule, occ: Occurrence, wd: WorkdayCalendar,
     skipped: tuple[SkippedDay, ...] = ()
     if with_skipped and start < occ.date:
         skipped = tuple(wd.non_working_days(start, occ.date - dt.timedelta(days=1)))
+    # `provisional`: the working days counted are not official yet. A date that is itself not
+    # official (not announced for that year) is the occurrence's own `provisional`.
     return PlannedTask(occurrence=occ, rule=rule, action=action, window_start=start, due=due,
                        provisional=wd.is_provisional(occ.date), skipped=skipped)
 

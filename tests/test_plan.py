@@ -112,7 +112,19 @@ def test_rrule_form():
 def test_before_since_no_occurrence():
     ev = _ev("03-22", since=D(1955, 3, 22))
     assert occurrence_in_year(ev, 1954) is None
-    assert occurrence_in_year(ev, 1955).ordinal == 0
+    # The year of since is the thing itself, not an anniversary: the first is one year after.
+    assert occurrence_in_year(ev, 1955) is None
+    assert occurrence_in_year(ev, 1956).ordinal == 1
+
+
+def test_no_anniversary_zero_in_any_year():
+    """No occurrence is ever numbered 0 (China's relations 1950, Malawi's 2024, Tuvalu's 2025)."""
+    for since in (D(1950, 1, 18), D(2024, 9, 23), D(2025, 9, 24), D(2024, 2, 29)):
+        ev = EventRule(id="x", title="Kỷ niệm {ordinal} năm", date=since.strftime("%m-%d"),
+                       source=Source("t.toml"), since=since)
+        occs = occurrences(ev, D(1940, 1, 1), D(2040, 12, 31))
+        assert occs[0].year == since.year + 1 and occs[0].ordinal == 1
+        assert all(o.ordinal and o.ordinal >= 1 and "Kỷ niệm 0 năm" not in o.title for o in occs)
 
 
 @pytest.mark.parametrize(

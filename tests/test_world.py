@@ -387,3 +387,40 @@ def test_catalog_doc_is_current():
             assert f"| {ev.country} | `{ev.id}` | `{ev.date}`" in doc, ev.id
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "docs/CATALOG.md" in readme
+
+
+@pytest.mark.parametrize(("year", "code", "day", "event"), [
+    (2018, "JP", "2018-12-23", "quoc-khanh-jp-1989-2018"),   # the Emperor Akihito's birthday
+    (2019, "JP", "2019-10-22", "quoc-khanh-jp-2019"),        # no Emperor's birthday: the Enthronement
+    (2025, "JP", "2025-02-23", "quoc-khanh-jp"),
+    (2013, "NL", "2013-04-30", "quoc-khanh-nl-1980-2013"),   # Queen's Day
+    (2014, "NL", "2014-04-26", "quoc-khanh-nl"),             # King's Day, 27/4 a Sunday
+    (2015, "TH", "2015-12-05", "quoc-khanh-th"),
+])
+def test_countries_gives_the_day_in_force_that_year(province, capsys, year, code, day, event):
+    """`countries --year Y` reads the rule in force in Y, as `upcoming` and `explain` do."""
+    cfg, rt = province
+    rc, out, _ = run(capsys, "--config", str(cfg), "countries", "--year", str(year), "--json")
+    assert rc == 0
+    row = next(r for r in json.loads(out) if r["code"] == code)
+    assert (row["national_day"], row["national_day_event"]) == (day, event)
+    occ = occurrence_in_year(rt.catalog.event(event), year)
+    assert occ is not None and occ.date.isoformat() == day
+    rc, out, _ = run(capsys, "--config", str(cfg), "countries", "--year", str(year))
+    line = next(line for line in out.splitlines() if line.startswith(f"{code}  "))
+    assert f"{day[8:10]}/{day[5:7]}/{year}" in line and "—" not in line.split()[3]
+
+
+def test_missing_relations_are_only_the_unsourced(capsys):
+    """`countries --missing` lists exactly the countries whose relations date no source gave yet (each
+    with what is known), not the Holy See (no relations), and none of the dates added since."""
+    rc, out, _ = run(capsys, "--config", str(EXAMPLE_CONFIG), "countries", "--missing", "--json")
+    assert rc == 0
+    gaps = {m["code"] for m in json.loads(out)["relations"]}
+    assert gaps == set(countries.RELATIONS_UNKNOWN) and "VA" not in gaps and "VA" in countries.NO_RELATIONS
+    assert len(gaps) <= 23
+    for code, day in {"BB": "1995-08-25", "LR": "2016-06-28", "HN": "2005-05-17", "HT": "1997-09-26"}.items():
+        assert countries.RELATIONS[code] == day and code not in countries.RELATIONS_UNVERIFIED, code
+    assert "LC" in countries.RELATIONS_UNVERIFIED  # the year is inferred: said so in the event
+    rc, out, _ = run(capsys, "--config", str(EXAMPLE_CONFIG), "countries", "--missing")
+    assert "BA  Bô-xni-a Héc-dê-gô-vi-na  — năm 1996" in out and "VA  Tòa Thánh" not in out

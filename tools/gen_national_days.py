@@ -208,12 +208,12 @@ TV|Tu-va-lu|10-01|1978-10-01|Ngày Độc lập|
 UG|U-gan-đa|10-09|1962-10-09|Ngày Độc lập|
 UA|U-crai-na|08-24|1991-08-24|Ngày Độc lập|Ngày Độc lập 24/8/1991, kỷ niệm từ năm 1992.
 AE|Các Tiểu vương quốc A-rập Thống nhất|12-02|1971-12-02|Quốc khánh|
-GB|Vương quốc Anh|rrule:FREQ=YEARLY;BYMONTH=6;BYDAY=SA;BYMONTHDAY=8,9,10,11,12,13,14||Ngày sinh chính thức của Nhà vua (Quốc khánh)|! Vương quốc Anh không có quốc khánh; các Đại sứ quán Anh tổ chức chiêu đãi nhân Ngày sinh chính thức của Nhà vua, do Chính phủ Anh công bố hằng năm (thường là thứ Bảy thứ hai hoặc thứ ba của tháng 6: 15/6/2024, 14/6/2025). Ở đây dùng thứ Bảy thứ hai của tháng 6; cần điều chỉnh theo thông báo mỗi năm.
+GB|Vương quốc Anh|rrule:FREQ=YEARLY;BYMONTH=6;BYDAY=SA;BYMONTHDAY=11,12,13,14,15,16,17||Ngày sinh chính thức của Nhà vua (Quốc khánh)|Vương quốc Anh không có quốc khánh; các Đại sứ quán Anh tổ chức chiêu đãi nhân Ngày sinh chính thức của Nhà vua (King's Birthday Parade, Trooping the Colour), ngày do Hoàng gia và Chính phủ Anh công bố hằng năm: 17/6/2017, 9/6/2018, 8/6/2019, 13/6/2020, 12/6/2021, 2/6/2022 (thứ Năm, Đại lễ Bạch kim), 17/6/2023, 15/6/2024, 14/6/2025. Năm chưa công bố dùng quy tắc thứ Bảy trong khoảng 11–17/6 (đúng với mọi năm 1979–2017 và cả ba năm 2023–2025 của Vua Charles III) và là ngày tạm tính: kiểm tra lại khi Hoàng gia Anh công bố (thường vào tháng 12 năm trước).
 US|Hoa Kỳ|07-04|1776-07-04|Ngày Độc lập (Quốc khánh)|
 UY|U-ru-goay|08-25|1825-08-25|Ngày Độc lập|
 UZ|U-dơ-bê-ki-xtan|09-01|1991-09-01|Ngày Độc lập|
 VU|Va-nu-a-tu|07-30|1980-07-30|Ngày Độc lập|
-VA|Tòa Thánh Va-ti-can|05-08|2025-05-08|Ngày kỷ niệm Giáo hoàng Lê-ô XIV đắc cử (Quốc khánh)|Quốc khánh của Tòa Thánh là ngày kỷ niệm Giáo hoàng đương nhiệm đắc cử: 8/5 từ năm 2025 (Giáo hoàng Lê-ô XIV); 13/3 năm 2013–2024 (Phan-xi-cô); 19/4 năm 2005–2012 (Bê-nê-đíc-tô XVI); 16/10 năm 1978–2004 (Gio-an Phao-lô II). Thay đổi khi có Giáo hoàng mới. Tòa Thánh chưa có Đại sứ quán tại Việt Nam: thư gửi Đại diện thường trú của Tòa Thánh tại Việt Nam.
+VA|Tòa Thánh Va-ti-can|05-08|2025-05-08|Ngày kỷ niệm Giáo hoàng Lê-ô XIV đắc cử (Quốc khánh)|Quốc khánh của Tòa Thánh là ngày kỷ niệm Giáo hoàng đương nhiệm đắc cử: 8/5 từ năm 2026 (Giáo hoàng Lê-ô XIV đắc cử ngày 8/5/2025; năm đắc cử chưa có ngày kỷ niệm, Quốc khánh năm 2025 là 13/3 của Giáo hoàng Phan-xi-cô); 13/3 năm 2014–2025 (Phan-xi-cô); 19/4 năm 2006–2012 (Bê-nê-đíc-tô XVI); 16/10 năm 1979–2004 (Gio-an Phao-lô II); năm 2005 và 2013 không có. Thay đổi khi có Giáo hoàng mới. Tòa Thánh chưa có Đại sứ quán tại Việt Nam: thư gửi Đại diện thường trú của Tòa Thánh tại Việt Nam.
 VE|Vê-nê-xu-ê-la|07-05|1811-07-05|Ngày Độc lập|
 YE|Y-ê-men|05-22|1990-05-22|Ngày Thống nhất (Quốc khánh)|
 ZM|Dăm-bi-a|10-24|1964-10-24|Ngày Độc lập|
@@ -447,17 +447,34 @@ quoc-khanh-bg-truoc-1990|BG|09-09|1944-09-09||1989|Ngày Giải phóng 9/9/1944 
 quoc-khanh-hu-truoc-1990|HU|04-04|1945-04-04||1989|Ngày Giải phóng (Quốc khánh)|4/4 đến năm 1989.
 quoc-khanh-ly-1970-2011|LY|09-01|1969-09-01|1970|2011|Ngày Cách mạng 1/9/1969 (Quốc khánh)|1/9 năm 1970–2011.
 quoc-khanh-ly-truoc-1970|LY|12-24|1951-12-24||1969|Ngày Độc lập (Quốc khánh)|24/12 đến năm 1969.
-quoc-khanh-va-2013-2024|VA|03-13|2013-03-13|2013|2024|Ngày kỷ niệm Giáo hoàng Phan-xi-cô đắc cử (Quốc khánh)|13/3 năm 2013–2024.
-quoc-khanh-va-2005-2012|VA|04-19|2005-04-19|2005|2012|Ngày kỷ niệm Giáo hoàng Bê-nê-đíc-tô XVI đắc cử (Quốc khánh)|19/4 năm 2005–2012.
-quoc-khanh-va-1978-2004|VA|10-16|1978-10-16|1978|2004|Ngày kỷ niệm Giáo hoàng Gio-an Phao-lô II đắc cử (Quốc khánh)|16/10 năm 1978–2004.
+quoc-khanh-va-2013-2024|VA|03-13|2013-03-13|2013|2025|Ngày kỷ niệm Giáo hoàng Phan-xi-cô đắc cử (Quốc khánh)|13/3 năm 2014–2025 (năm 2013 là năm đắc cử, chưa có ngày kỷ niệm). Giáo hoàng Phan-xi-cô qua đời ngày 21/4/2025, sau ngày kỷ niệm 13/3/2025, nên Quốc khánh năm 2025 là 13/3; mã sự kiện giữ nguyên dù quy tắc kéo dài đến năm 2025.
+quoc-khanh-va-2005-2012|VA|04-19|2005-04-19|2005|2012|Ngày kỷ niệm Giáo hoàng Bê-nê-đíc-tô XVI đắc cử (Quốc khánh)|19/4 năm 2006–2012 (năm 2005 là năm đắc cử).
+quoc-khanh-va-1978-2004|VA|10-16|1978-10-16|1978|2004|Ngày kỷ niệm Giáo hoàng Gio-an Phao-lô II đắc cử (Quốc khánh)|16/10 năm 1979–2004 (năm 1978 là năm đắc cử).
 quoc-khanh-by-1991-1996|BY|07-27|1990-07-27|1991|1996|Ngày Độc lập (Tuyên bố chủ quyền 27/7/1990)|27/7 năm 1991–1996; từ năm 1997 (trưng cầu ý dân 1996) là 3/7.
 quoc-khanh-bj-1976-1990|BJ|11-30|1975-11-30|1976|1990|Quốc khánh (thành lập nước Cộng hòa Nhân dân Bê-nanh 30/11/1975)|30/11 năm 1976–1990.
 quoc-khanh-bj-truoc-1976|BJ|08-01|1960-08-01||1975|Ngày Độc lập|1/8 đến năm 1975.
-quoc-khanh-cf-1977-1978|CF|12-04|1977-12-04|1977|1978|Quốc khánh thời Đế chế Trung Phi (4/12)|4/12 năm 1977–1978.
+quoc-khanh-cf-1977-1978|CF|12-04|1976-12-04|1977|1978|Quốc khánh thời Đế chế Trung Phi (tuyên bố Đế chế 4/12/1976)|4/12 năm 1977–1978: Đế chế Trung Phi được tuyên bố ngày 4/12/1976, lễ đăng quang ngày 4/12/1977.
 quoc-khanh-cf-truoc-1977|CF|12-01|1958-12-01||1976|Quốc khánh (Ngày Cộng hòa)|1/12 đến năm 1976.
 quoc-khanh-it-1977-2000|IT|rrule:FREQ=YEARLY;BYMONTH=6;BYDAY=1SU|1946-06-02|1977|2000|Ngày Cộng hòa (Chủ nhật đầu tiên của tháng 6)|Luật 54/1977 dời lễ sang Chủ nhật đầu tiên của tháng 6; Luật 336/2000 khôi phục 2/6 từ năm 2001.
 quoc-khanh-it-truoc-1977|IT|06-02|1946-06-02||1976|Ngày Cộng hòa (Quốc khánh)|2/6 đến năm 1976.
+quoc-khanh-gb-1979-2016|GB|rrule:FREQ=YEARLY;BYMONTH=6;BYDAY=SA;BYMONTHDAY=11,12,13,14,15,16,17||1979|2016|Ngày sinh chính thức của Nữ hoàng (Quốc khánh)|Năm 1979–2016: thứ Bảy trong khoảng 11–17/6 (Queen's Birthday Parade); trước năm 1979 là một thứ Bảy từ 2 đến 15/6, không theo quy tắc cố định nên không có trong bảng.
 quoc-khanh-np-tu-2033|NP|09-20|2015-09-20|2033||Ngày Hiến pháp (Quốc khánh)|! Gói holidays chỉ có lịch Bikram Sambat đến năm 2032; từ năm 2033 tạm dùng 20/9, có thể lệch một ngày (19/9).
+"""
+
+# Days a government announces year by year: event id → {rule year: ISO date}. In those years the announced
+# day is the date; in the others the event's rule gives it and the occurrence is provisional (tạm tính).
+# Each date is cited in the event's source.
+ANNOUNCED: dict[str, dict[int, str]] = {
+    "quoc-khanh-gb": {2017: "2017-06-17", 2018: "2018-06-09", 2019: "2019-06-08", 2020: "2020-06-13",
+                      2021: "2021-06-12", 2022: "2022-06-02", 2023: "2023-06-17", 2024: "2024-06-15",
+                      2025: "2025-06-14"},
+}
+
+# Alternative national days a province may choose in its config's [national_days] (alternative = true):
+#   id | ISO | date | since | kind | note | source
+ALTERNATIVES = r"""
+quoc-khanh-kr-giai-phong|KR|08-15|1945-08-15|Ngày Giải phóng (Gwangbokjeol)|Ngày Giải phóng 15/8/1945, cũng là ngày thành lập Chính phủ Đại Hàn Dân Quốc 15/8/1948. Quốc khánh mặc định trong danh mục là Ngày Lập quốc 3/10 (sự kiện quoc-khanh-kr); Kế hoạch Bắc Giang 2024 Phụ lục 01 dòng 10 chúc mừng Hàn Quốc ngày 15/8 — tỉnh chọn ngày này bằng [national_days] KR = "quoc-khanh-kr-giai-phong".|Luật về các ngày lễ quốc gia của Hàn Quốc (1949): Ngày Giải phóng (Gwangbokjeol) 15/8; Kế hoạch Bắc Giang 2024 Phụ lục 01 dòng 10
+quoc-khanh-in-doc-lap|IN|08-15|1947-08-15|Ngày Độc lập|Ngày Độc lập 15/8/1947. Quốc khánh mặc định trong danh mục là Ngày Cộng hòa 26/1 (sự kiện quoc-khanh-in), ngày Ấn Độ và Bộ Ngoại giao Việt Nam dùng để gửi điện mừng; Kế hoạch Bắc Giang 2024 Phụ lục 01 dòng 9 chúc mừng Ấn Độ ngày 15/8 — tỉnh chọn ngày này bằng [national_days] IN = "quoc-khanh-in-doc-lap".|Ngày Độc lập Ấn Độ 15/8/1947 (Đạo luật Độc lập Ấn Độ 1947); Kế hoạch Bắc Giang 2024 Phụ lục 01 dòng 9
 """
 
 # Vietnam's diplomatic relations: ISO | date relations were established (DRV/SRV) | note.
@@ -628,17 +645,25 @@ GA|1977-01-09|!
 TG|1975-02-08|Việt Nam News 8/1/2025 «State President receives Togo's foreign minister» (February 8, 1975 – 2025); SGGP 8/1/2025 «Việt Nam mong muốn làm sâu sắc hơn nữa quan hệ với Togo» (8-2-1975 - 8-2-2025).
 TD|1981-10-05|Bộ Ngoại giao, Vụ Trung Đông - Châu Phi, «Tài liệu cơ bản về nước Cộng hòa Sát và quan hệ với Việt Nam» (4/2019): quan hệ ngoại giao với Việt Nam 05/10/1981.
 CF|2008-11-10|Sở Ngoại vụ TP. Hồ Chí Minh «Việt Nam luôn coi trọng việc củng cố và phát triển quan hệ với Trung Phi» (5/2009): thiết lập quan hệ ngoại giao 10/11/2008; TTXVN (OANA 21/5/2009) cũng ghi November 10, 2008.
+BB|1995-08-25|Cơ quan Thông tin Chính phủ Bác-ba-đốt (GIS Barbados) «Minister McClean praises Vietnam strides»: "Barbados and Vietnam established diplomatic ties on August 25, 1995"; VietnamPlus 6/2021 (26 năm).
+LR|2016-06-28|Đài Phát thanh Li-bê-ri-a (LBS) «Liberia, Vietnam resume diplomatic relations»: Thông cáo chung ký tại Hà Nội thứ Ba 28/6/2016; Báo Quân đội nhân dân (TTXVN) 4/2019: thiết lập tháng 6/2016.
+HN|2005-05-17|Le Courrier du Vietnam (TTXVN) 6/2025: kỷ niệm 20 năm thiết lập quan hệ ngoại giao (17/5/2005 - 17/5/2025); VietnamPlus tiếng Pháp: tháng 5/2005.
+HT|1997-09-26|Wikipedia tiếng Đức «Haitianisch-vietnamesische Beziehungen»: Tuyên bố chung ký tại New York ngày 26/9/1997; Le Courrier du Vietnam (TTXVN) 12/2012: thiết lập tháng 9/1997.
+LC|2017-06-26|! Thông cáo chung ký tại New York ngày 26/6 (TTXVN: Đại sứ Nguyễn Phương Nga, Trưởng Phái đoàn Việt Nam tại Liên hợp quốc; gửi Tổng Thư ký Antonio Guterres); năm 2017 suy ra từ nhiệm kỳ của hai người, chưa có nguồn ghi năm.
 KM|2015-09-25|! Theo Wikipedia tiếng Trung «越南—葛摩關係»: ký Thông cáo chung tại Phái đoàn thường trực Việt Nam tại Liên hợp quốc (New York) ngày 25/9/2015; chưa đối chiếu với nguồn của Bộ Ngoại giao/TTXVN.
 """
 # Countries with which Viet Nam has relations but whose date this table does not know yet (no event is
 # generated for them; listed in the generated file's header), and countries without relations.
-# Known without a day: San Marino (2007), Xanh Lu-xi-a (26/6, year not found), Bô-xni-a Héc-dê-gô-vi-na (1996),
-# Xu-ri-nam (1997), Mô-na-cô (2007?); Bô-xni-a Héc-dê-gô-vi-na: TTXVN 12/2025 «30 năm thiết lập quan hệ ngoại giao (1996-2026)».
 RELATIONS_MISSING = """
-AD|BA|BB|BZ|BF|CD|DJ|GQ|ER|GM|GD|GT|HT|HN|KI|LS|LR|LI|FM|MC|NR|NE|PW|LC|SM|ST|SO|SR
+AD|BA|BZ|BF|CD|DJ|GQ|ER|GM|GD|GT|KI|LS|LI|FM|MC|NR|NE|PW|SM|ST|SO|SR
 """.strip().split("|")
+# What is known of some of them, short of a day (the event needs a day; none is invented):
+RELATIONS_PARTIAL = {
+    "BA": "năm 1996 (VietnamPlus 12/2025: chuẩn bị kỷ niệm 30 năm quan hệ, 1996-2026); chưa tìm được ngày",
+    "SR": "năm 1997 (Việt Nam News 8/2024: kỷ niệm 30 năm quan hệ ngoại giao vào năm 2027); chưa tìm được ngày",
+}
 NO_RELATIONS = {
-    "VA": "Việt Nam và Tòa Thánh chưa thiết lập quan hệ ngoại giao (có Đại diện thường trú của Tòa Thánh tại Việt Nam từ 2023).",
+    "VA": "chưa thiết lập quan hệ ngoại giao (Tòa Thánh có Đại diện thường trú tại Việt Nam từ 2023)",
 }
 # fmt: on
 
@@ -693,6 +718,12 @@ TITLES_EN = {
 }
 # Titles of the split-off events, where the day had another name then.
 SPLIT_TITLES = {
+    "quoc-khanh-kr-giai-phong": ("Ngày Giải phóng Hàn Quốc (Quốc khánh Hàn Quốc theo ngày 15/8)",
+                                 "Liberation Day of Korea (National Day of the Republic of Korea, 15 August)"),
+    "quoc-khanh-in-doc-lap": ("Ngày Độc lập Ấn Độ (Quốc khánh Ấn Độ theo ngày 15/8)",
+                              "Independence Day of India (National Day of India, 15 August)"),
+    "quoc-khanh-gb-1979-2016": ("Ngày sinh chính thức của Nữ hoàng Anh (Quốc khánh Vương quốc Anh)",
+                                "The Queen's Official Birthday (National Day of the United Kingdom)"),
     "quoc-khanh-nl-1980-2013": ("Ngày Nữ hoàng Hà Lan (Quốc khánh Hà Lan)", "Queen's Day (National Day of the Netherlands)"),
     "quoc-khanh-nl-1949-1979": ("Ngày Nữ hoàng Hà Lan (Quốc khánh Hà Lan)", "Queen's Day (National Day of the Netherlands)"),
     "quoc-khanh-jp-2019": ("Lễ đăng quang của Nhà vua Nhật Bản (Quốc khánh Nhật Bản năm 2019)",
@@ -708,7 +739,7 @@ EXTRA: dict[str, dict[str, int]] = {
     "QA": {"start": 2007}, "MA": {"start": 2000}, "PL": {"start": 1990}, "RO": {"start": 1990},
     "BG": {"start": 1990}, "HU": {"start": 1990}, "LY": {"start": 2012}, "NP": {"start": 2016, "until": 2032},
     "IR": {"start": 1980}, "TM": {"start": 1992}, "BY": {"start": 1997}, "BJ": {"start": 1991},
-    "CF": {"start": 1979}, "IT": {"start": 2001}, "UA": {"start": 1992},
+    "CF": {"start": 1979}, "IT": {"start": 2001}, "UA": {"start": 1992}, "GB": {"start": 2017},
 }
 # Where the date comes from, when more specific than (or absent from) the `holidays` package.
 SOURCES = {
@@ -735,7 +766,7 @@ SOURCES = {
     "VA": "Thông lệ của Tòa Thánh: ngày kỷ niệm Giáo hoàng đương nhiệm đắc cử (Giáo hoàng Lê-ô XIV, 8/5/2025)",
     "OM": "Quốc khánh 20/11 từ năm 2020 (ngày thành lập nhà nước Al Busaid, 1744), theo quyết định của Quốc vương Haitham",
     "IQ": "Quyết định của Hội đồng Bộ trưởng I-rắc năm 2020: Quốc khánh 3/10 (ngày I-rắc gia nhập Hội Quốc liên, 1932)",
-    "GB": "Ngày sinh chính thức của Nhà vua, do Chính phủ Anh công bố hằng năm (Trooping the Colour); thứ Bảy thứ hai của tháng 6 là ước tính",
+    "GB": "Ngày sinh chính thức của Nhà vua (King's Birthday Parade), Hoàng gia Anh công bố hằng năm: Wikipedia «List of Trooping the Colour by event from 1890» (2017–2025: 17/6/2017 … 2/6/2022 … 14/6/2025); Buckingham Palace 22/12/2022 (Metro: 17/6/2023); LBC 14/6/2024 (15/6/2024); Kent Grenadiers «King's Birthday Parade» (14/6/2025); năm chưa công bố: thứ Bảy trong khoảng 11–17/6, tạm tính",
     "AT": "Luật Quốc khánh (Nationalfeiertagsgesetz) 1965: 26/10",
     "ES": "Luật 18/1987: Fiesta Nacional de España 12/10",
     "CH": "Hiến pháp Liên bang Thụy Sĩ Điều 110 khoản 3: Quốc khánh 1/8",
@@ -747,6 +778,7 @@ SOURCES = {
 }
 
 SPLIT_SOURCES = {
+    "quoc-khanh-gb-1979-2016": "Wikipedia «List of Trooping the Colour by event from 1890»: năm 1979–2017 Queen's Birthday Parade vào thứ Bảy trong khoảng 11–17/6",
     "quoc-khanh-nl-1980-2013": 'Ngày Nữ hoàng (Koninginnedag) 30/4, dời sang 29/4 khi trùng Chủ nhật; gói holidays: NL "Queen\'s Day"',
     "quoc-khanh-nl-1949-1979": 'Ngày Nữ hoàng (Koninginnedag) 30/4, dời sang 1/5 khi trùng Chủ nhật; gói holidays (từ năm 1966): NL "Queen\'s Day"',
 }
@@ -801,6 +833,8 @@ class Rule:
     kind: str
     note: str
     main: bool
+    alternative: bool = False
+    source: str = ""
 
 
 def national_rules() -> list[Rule]:
@@ -811,6 +845,8 @@ def national_rules() -> list[Rule]:
     for eid, cc, date, since, start, until, kind, note in _lines(SPLITS):
         out.append(Rule(eid, cc, date, since, int(start) if start else None, int(until) if until else None,
                         kind, note, False))
+    for eid, cc, date, since, kind, note, source in _lines(ALTERNATIVES):
+        out.append(Rule(eid, cc, date, since, None, None, kind, note, False, alternative=True, source=source))
     return out
 
 
@@ -868,7 +904,7 @@ def source_of(r: Rule) -> str:
     else:
         name = package_name(r.cc, r.date, _years(r))
         pkg = f'gói holidays: {r.cc} "{name}"' if name else ""
-    manual = SOURCES.get(r.cc) if r.main else SPLIT_SOURCES.get(r.id, "")
+    manual = r.source or (SOURCES.get(r.cc) if r.main else SPLIT_SOURCES.get(r.id, ""))
     if pkg and not manual:
         manual = r.kind + (f" {vn(r.since)}" if r.since else "")
     parts = [p for p in (manual, pkg) if p]
@@ -926,7 +962,9 @@ def render_national(nm: dict[str, tuple[str, str, str]], vi: dict[str, str]) -> 
         recipient_en = RECIPIENT_EN.get(cc, f"the Embassy of {short_en}")
         w("")
         period = ""
-        if not r.main:
+        if r.alternative:
+            period = " (ngày thay thế, chỉ dùng khi cấu hình chọn trong [national_days])"
+        elif not r.main:
             period = f" (quy tắc tách riêng, {span(r)})"
         w(f"# {cc} — {r.kind}{period}; thư theo seed 001 §II.1.1–1.2")
         if r.note:
@@ -946,11 +984,17 @@ def render_national(nm: dict[str, tuple[str, str, str]], vi: dict[str, str]) -> 
             w(f"start = {r.start}")
         if r.until is not None:
             w(f"until = {r.until}")
+        if r.alternative:
+            w("alternative = true")
         w(f"source = {q(source_of(r))}")
+        if r.id in ANNOUNCED:
+            w("announced = { " + ", ".join(f"{y} = {d}" for y, d in sorted(ANNOUNCED[r.id].items())) + " }")
         desc = f"{r.kind} của {name}."
         if r.since:
             desc += f" Mốc tính số năm: {vn(r.since)}."
-        if not r.main:
+        if r.alternative:
+            desc += f" Ngày thay thế: Quốc khánh mặc định là sự kiện quoc-khanh-{lc}."
+        elif not r.main:
             desc += f" Quy tắc áp dụng {span(r)}; quy tắc hiện hành: sự kiện quoc-khanh-{lc}."
         if r.note:  # the other day a country marks, moves, doubts: staff see them in feeds too
             note = r.note[1:].strip() if r.note.startswith("!") else r.note
@@ -1021,6 +1065,8 @@ def render_relations(nm: dict[str, tuple[str, str, str]], vi: dict[str, str]) ->
     missing = sorted(RELATIONS_MISSING)
     for i in range(0, len(missing), 8):
         w("#   " + ", ".join(f"{cc} {vi[cc]}" for cc in missing[i:i + 8]))
+    for cc, known in sorted(RELATIONS_PARTIAL.items()):
+        w(f"#   ({cc}: {known})")
     w("# Không có quan hệ ngoại giao / chưa rõ:")
     for cc, why in sorted(NO_RELATIONS.items()):
         w(f"#   {cc} {vi[cc]}: {why}")
@@ -1125,6 +1171,12 @@ def render_countries(nm: dict[str, tuple[str, str, str]], vi: dict[str, str]) ->
         *[f"    {', '.join(repr(c) for c in unverified[i:i + 12])}," for i in range(0, len(unverified), 12)],
         "})",
         "",
+        *table("NO_RELATIONS", "Countries Viet Nam has no diplomatic relations with (none to look for), and why.",
+               NO_RELATIONS),
+        *table("RELATIONS_UNKNOWN", "Countries with relations whose date could not be found in a source yet "
+               "(no anniversary event), and what is known.",
+               {cc: RELATIONS_PARTIAL.get(cc, "chưa tìm được nguồn ghi ngày thiết lập quan hệ ngoại giao")
+                for cc in RELATIONS_MISSING}),
         *table("RELATIONS_EVENT", "Code → the event id of its diplomatic-relations anniversary.",
                {cc: f"ky-niem-quan-he-ngoai-giao-{cc.lower()}" for cc in rel}),
         *table("NATIONAL_DAY_EVENT", "Code → the event id of its national day (the rule in force now).", main_ids),

@@ -9,17 +9,74 @@ import sys
 from typing import Any
 
 from .. import dateforms, lunar
+from ..catalog import NATIONAL_DAY_TAG
 from ..config import Config, config_path, load_config
 from ..errors import ReminderdError, ValidationError
-from ..i18n import fmt_date, skipped_lines, t, weekday
+from ..i18n import fmt_date, lookup, skipped_lines, t, weekday
 from ..lunar import MAX_YEAR, MIN_YEAR
-from ..model import Occurrence, PlannedTask
-from ..occurrences import occurrence_in_year, rule_years
-from ..plan import event_active, plan_task, task_applies, upcoming_rows
+from ..model import EventRule, Occurrence, PlannedTask
+from ..occurrences import occurrence_in_year, rule_years, vn_date
+from ..plan import plan_task, task_applies, upcoming_rows, why_inactive
 from ..runtime import Runtime, load_runtime, workdays_for
 from ..workdays import WorkdayCalendar
 from .common import check_department, date_arg, runtime, today, year_arg
-from .world import partner_warnings
+from .world import national_day_in, partner_warnings
+
+# Strings of check/explain that the shared table (i18n.MESSAGES) does not have.
+_STRINGS: dict[str, dict[str, str]] = {
+    "skipped.head": {"vi": "Không lập việc ({n} sự kiện, {m} việc; không phải lỗi):",
+                     "en": "Not planned ({n} events, {m} tasks; not errors):"},
+    "skipped.partner": {
+        "vi": "{file}: {n} sự kiện có nước không thuộc hạng nào trong [partners] (all_countries = false){ids}",
+        "en": "{file}: {n} events whose country is in no [partners] tier (all_countries = false){ids}"},
+    "skipped.choice": {
+        "vi": "{file}: {n} ngày Quốc khánh thay thế không được chọn trong [national_days]{ids}",
+        "en": "{file}: {n} alternative national days not chosen in [national_days]{ids}"},
+    "skipped.optional": {
+        "vi": "{file}: {n} việc tùy chọn (optional) của đơn vị không có trong cấu hình: {deps}",
+        "en": "{file}: {n} optional tasks of departments the config does not have: {deps}"},
+    "why.partner": {
+        "vi": "nước {country} không thuộc hạng nào trong [partners] của cấu hình, nên sự kiện không có trên "
+              "lịch và không lập việc (thêm {country} vào một hạng của [partners], hoặc đặt [catalog] "
+              "all_countries = true để hiện sự kiện)",
+        "en": "country {country} is in no [partners] tier of the config, so the event is neither on the "
+              "calendars nor planned (add {country} to a [partners] tier, or set [catalog] all_countries = "
+              "true to show it)"},
+    "why.not_chosen": {
+        "vi": "cấu hình chọn sự kiện {chosen} làm Quốc khánh của {country} ([national_days] {country} = "
+              "\"{chosen}\")",
+        "en": "the config chooses event {chosen} as the national day of {country} ([national_days] {country} = "
+              "\"{chosen}\")"},
+    "why.alternative": {
+        "vi": "đây là ngày Quốc khánh thay thế của {country}; chỉ dùng khi cấu hình đặt [national_days] "
+              "{country} = \"{id}\" (mặc định: {default})",
+        "en": "this is an alternative national day of {country}; used only where the config sets "
+              "[national_days] {country} = \"{id}\" (default: {default})"},
+    "why.first_year": {
+        "vi": "năm {year} là năm của chính ngày gốc ({since}); lần kỷ niệm thứ nhất là năm {next}",
+        "en": "{year} is the year of the origin itself ({since}); the first anniversary is in {next}"},
+    "explain.would_be": {"vi": "  (Theo quy tắc, ngày năm {year} là: {how})",
+                         "en": "  (By the rule, the {year} date would be: {how})"},
+    "explain.sibling": {
+        "vi": "  Quốc khánh {country} năm {year} theo sự kiện {id}: {title} — {date}; xem: reminderd explain {id} "
+              "--year {year}",
+        "en": "  The national day of {country} in {year} is event {id}: {title} — {date}; see: reminderd explain "
+              "{id} --year {year}"},
+    "explain.description": {"vi": "  Ghi chú: {text}", "en": "  Note: {text}"},
+    "explain.announced": {
+        "vi": "  Ngày đã công bố: {dates}; năm khác theo quy tắc {rule}, là ngày tạm tính",
+        "en": "  Announced dates: {dates}; other years by the rule {rule}, provisional"},
+    "explain.date_provisional": {
+        "vi": "  Ngày tạm tính: chưa có ngày công bố cho năm {year}; kiểm tra lại khi có thông báo.",
+        "en": "  Provisional date: no announced date for {year} yet; check again when it is announced."},
+    "explain.replaced": {"vi": "    Đơn vị {old} đã được thay bằng {new} (replaced_by): việc chuyển sang {new}",
+                         "en": "    Department {old} is replaced by {new} (replaced_by): the task goes to {new}"},
+    "provisional.date": {"vi": "ngày chưa công bố", "en": "date not announced"},
+}
+
+
+def _t(lang: str, key: str, **values: object) -> str:
+    return lookup(_STRINGS, lang, key, **values)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -125,10 +182,45 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(t(lang, "warnings", n=len(warnings)))
         for w in warnings:
             print(f"  {w}")
+    skipped = skipped_lines_of(rt)
+    if skipped:
+        for line in skipped:
+            print(line)
     ntasks = sum(len(e.tasks) for e in rt.catalog.events)
     print(t(lang, "ok", events=len(rt.catalog.events), tasks=ntasks,
             files=len(rt.catalog.files), departments=len(rt.config.departments)))
     return 0
+
+
+def skipped_lines_of(rt: Runtime) -> list[str]:
+    """What the catalog holds but this province's config plans nothing for, one line per file and
+    reason (the shipped world data alone has ~200 countries outside any province's [partners]):
+    events of countries in no tier, alternative national days not chosen, optional tasks of
+    departments the config lacks. Not errors, but never silent."""
+    lang = rt.config.language
+    by: dict[tuple[str, str], list[EventRule]] = {}
+    dropped: dict[str, list[tuple[str, str]]] = {}
+    for ev in rt.catalog.events:
+        why = why_inactive(ev, rt.config)
+        if why is not None:
+            by.setdefault((ev.source.file, "partner" if why == "partner" else "choice"), []).append(ev)
+        if ev.dropped:
+            dropped.setdefault(ev.source.file, []).extend(ev.dropped)
+    lines = []
+    for (file, why), evs in sorted(by.items()):
+        ids = f": {', '.join(e.id for e in evs)}" if len(evs) <= 5 else ""
+        lines.append("  " + _t(lang, f"skipped.{why}", file=file, n=len(evs), ids=ids))
+    for file, items in sorted(dropped.items()):
+        counts: dict[str, int] = {}
+        for _, owner in items:
+            counts[owner] = counts.get(owner, 0) + 1
+        deps = ", ".join(f"{d} ({n})" for d, n in sorted(counts.items()))
+        lines.append("  " + _t(lang, "skipped.optional", file=file, n=len(items), deps=deps))
+    if not lines:
+        return []
+    n = sum(len(v) for v in by.values())
+    m = sum(len(v) for v in dropped.values())
+    return [_t(lang, "skipped.head", n=n, m=m), *lines]
 
 
 # ---- upcoming ----------------------------------------------------------------------------
@@ -151,7 +243,10 @@ def row_json(occ: Occurrence, task: PlannedTask | None) -> dict[str, Any]:
         "due": task.due.isoformat() if task else None,
         "owner": task.owner if task else None,
         "support": list(task.support) if task else [],
-        "provisional": task.provisional if task else False,
+        # Not firm yet: the working days counted (a task's year after confirmed_through) or the date
+        # itself (a government's day not announced for that year: date_provisional).
+        "provisional": (task.provisional if task else False) or occ.provisional,
+        "date_provisional": occ.provisional,
         "lead": task.rule.lead.text if task else None,
         "year": occ.year,
         "date_rule": ev.date,
@@ -164,6 +259,7 @@ def select_rows(rt: Runtime, start: dt.date, end: dt.date,
     rows = upcoming_rows(plan)
     if department is None:
         return [(o, tk) for _, o, tk in rows]
+    department = rt.config.current_department(department)  # a replaced department: its successor's work
     mine = {tk.occurrence.key for _, _, tk in rows
             if tk is not None and (tk.owner == department or department in tk.support)}
     return [(o, tk) for _, o, tk in rows
@@ -200,10 +296,12 @@ def print_table(cfg: Config, rows: list[tuple[Occurrence, PlannedTask | None]],
     for occ, tk in rows:
         if tk is None:
             what = occ.title + (f" ({occ.event.country})" if occ.event.country else "")
+            if occ.provisional:
+                what += f" ({t(lang, 'provisional')}: {_t(lang, 'provisional.date')})"
             table.append((fmt_date(lang, occ.date), t(lang, "kind.event"), "", "", what))
             continue
         window = f"{tk.window_start:%d/%m} → {tk.due:%d/%m/%Y}"
-        if tk.provisional:
+        if tk.provisional or occ.provisional:
             window += f" ({t(lang, 'provisional')})"
         what = f"{tk.action} — {occ.title} ({fmt_date(lang, occ.date)})"
         if tk.support:
@@ -247,15 +345,31 @@ def cmd_explain(args: argparse.Namespace) -> int:
     print(t(lang, "explain.rule", date=ev.date, file=ev.source))
     if ev.reference:
         print(t(lang, "explain.source", source=ev.reference))
-    if not event_active(ev, cfg):
-        print(t(lang, "explain.none", year=year, why=t(lang, "why.inactive", country=ev.country)))
+    if ev.announced:
+        dates = ", ".join(vn_date(d) if lang != "en" else d.isoformat() for _, d in ev.announced)
+        print(_t(lang, "explain.announced", dates=dates, rule=ev.date))
+    if ev.description:
+        print(_t(lang, "explain.description", text=ev.description))
+    why = why_inactive(ev, cfg)
+    if why is not None:
+        print(t(lang, "explain.none", year=year, why=_inactive_text(lang, rt, ev, why)))
+        occ = occurrence_in_year(ev, year)
+        if occ is not None:
+            print(_t(lang, "explain.would_be", year=year, how=occ.explain(lang)))
         return 0
     occ = occurrence_in_year(ev, year)
     if occ is None:
-        print(t(lang, "explain.none", year=year, why=t(lang, "why.norule")))
+        if ev.since is not None and year == ev.since.year:
+            reason = _t(lang, "why.first_year", year=year, since=vn_date(ev.since), next=year + 1)
+        else:
+            reason = t(lang, "why.norule")
+        print(t(lang, "explain.none", year=year, why=reason))
+        _explain_sibling(rt, ev, year)
         return 0
     print(t(lang, "explain.occ", year=year, how=occ.explain(lang)))
     print(f"  → {occ.title}: {fmt_date(lang, occ.date)}")
+    if occ.provisional:
+        print(_t(lang, "explain.date_provisional", year=year))
     if occ.ordinal is not None:
         ms = t(lang, "explain.milestone") if occ.milestone else ""
         print(t(lang, "explain.ordinal", ordinal=occ.ordinal, milestone=ms))
@@ -276,6 +390,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print(t(lang, "explain.window", start=tk.window_start, start_wd=weekday(lang, tk.window_start),
                 due=tk.due, due_wd=weekday(lang, tk.due), owner=cfg.department_name(tk.owner),
                 support=sup))
+        for old_dep, new_dep in tr.replaced:
+            print(_t(lang, "explain.replaced", old=cfg.department_name(old_dep), new=cfg.department_name(new_dep)))
         print(t(lang, "explain.skipped", n=len(tk.skipped), start=tk.window_start, date=occ.date))
         for line in skipped_lines(lang, tk.skipped, wd.holiday_name):
             print(line)
@@ -283,6 +399,30 @@ def cmd_explain(args: argparse.Namespace) -> int:
             print("    " + t(lang, "provisional.note", year=occ.date.year,
                              through=cfg.get("workdays", "confirmed_through")))
     return 0
+
+
+def _inactive_text(lang: str, rt: Runtime, ev: EventRule, why: str) -> str:
+    country = ev.country or ""
+    if why == "not_chosen":
+        return _t(lang, "why.not_chosen", country=country, chosen=rt.config.national_days.get(country, ""))
+    if why == "alternative":
+        default = ", ".join(e.id for e in rt.catalog.events if e.country == country
+                            and NATIONAL_DAY_TAG in e.tags and not e.alternative) or "—"
+        return _t(lang, "why.alternative", country=country, id=ev.id, default=default)
+    return _t(lang, "why.partner", country=country)
+
+
+def _explain_sibling(rt: Runtime, ev: EventRule, year: int) -> None:
+    """A national day whose rule gives nothing in ``year`` because another rule of the same country
+    covers that year (Japan 2019: the Enthronement, not an Emperor's birthday): name that rule."""
+    if not ev.country or NATIONAL_DAY_TAG not in ev.tags:
+        return
+    other, occ = national_day_in(rt.catalog, rt.config, ev.country, year)
+    if other is None or occ is None or other.id == ev.id:
+        return
+    lang = rt.config.language
+    print(_t(lang, "explain.sibling", country=ev.country, year=year, id=other.id, title=occ.title,
+             date=fmt_date(lang, occ.date)))
 
 
 # ---- workdays, lunar ---------------------------------------------------------------------

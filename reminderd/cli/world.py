@@ -19,15 +19,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import countries
-from ..catalog import Catalog
+from ..catalog import NATIONAL_DAY_TAG, Catalog
 from ..config import Config
-from ..i18n import t
-from ..model import EventRule
+from ..i18n import lookup, t
+from ..model import EventRule, Occurrence
 from ..occurrences import occurrence_in_year
+from ..plan import why_inactive
 from ..runtime import Runtime
 from .common import runtime, today, year_arg
 
-NATIONAL_DAY_TAG = "quoc-khanh"
 RELATIONS_TAG = "ky-niem-quan-he-ngoai-giao"
 HOME = "VN"
 
@@ -44,8 +44,28 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--missing", action="store_true",
                    help="liệt kê nước chưa có Quốc khánh, chưa có ngày quan hệ ngoại giao trong danh mục, "
                         "và mã nước trong [partners] không có Quốc khánh (khi đó mã thoát 1)")
+    p.add_argument("--alternatives", action="store_true",
+                   help="các nước có nhiều ngày Quốc khánh để chọn: ngày mặc định, các ngày thay thế và ngày "
+                        "tỉnh chọn trong [national_days] của cấu hình")
     p.add_argument("--json", action="store_true", help="in JSON")
     p.set_defaults(func=cmd_countries)
+
+
+# Strings of this command that the shared table does not have.
+_STRINGS: dict[str, dict[str, str]] = {
+    "alt.head": {"vi": "Nước có nhiều ngày Quốc khánh để chọn ({n}); chọn trong [national_days] của cấu hình, "
+                       "ví dụ KR = \"quoc-khanh-kr-giai-phong\":",
+                 "en": "Countries with more than one national day to choose from ({n}); choose in the config's "
+                       "[national_days], e.g. KR = \"quoc-khanh-kr-giai-phong\":"},
+    "alt.default": {"vi": "mặc định", "en": "default"},
+    "alt.alternative": {"vi": "thay thế", "en": "alternative"},
+    "alt.chosen": {"vi": "← tỉnh chọn", "en": "← chosen"},
+    "alt.in_use": {"vi": "← đang dùng", "en": "← in use"},
+}
+
+
+def _t(lang: str, key: str, **values: object) -> str:
+    return lookup(_STRINGS, lang, key, **values)
 
 
 # ---- the world as the catalog knows it ---------------------------------------------------
@@ -85,6 +105,22 @@ def events_by_country(catalog: Catalog, tag: str) -> dict[str, EventRule]:
         if ev.country and tag in ev.tags and ev.country not in out:
             out[ev.country] = ev
     return out
+
+
+def national_day_in(catalog: Catalog, cfg: Config, code: str, year: int
+                    ) -> tuple[EventRule | None, Occurrence | None]:
+    """The national-day event of country ``code`` in force in ``year`` for this province, and its
+    occurrence: of the events with that country and tag ``quoc-khanh`` that the province uses (its
+    [national_days] choice, else the catalog's defaults — whatever its [partners]), the one with a date
+    that year (Japan 2018: the Emperor Akihito's birthday; 2019: the Enthronement). With no date that
+    year: the rule in force now (the first in catalog order), and None."""
+    mine = [e for e in catalog.events if e.country == code and NATIONAL_DAY_TAG in e.tags
+            and why_inactive(e, cfg) not in ("not_chosen", "alternative")]
+    for ev in mine:
+        occ = occurrence_in_year(ev, year)
+        if occ is not None:
+            return ev, occ
+    return (mine[0] if mine else None), None
 
 
 def relations_date(ev: EventRule | None, code: str) -> dt.date | None:
@@ -131,8 +167,7 @@ def world_rows(rt: Runtime, year: int, only_partners: bool = False) -> list[Coun
                             else set(reference_codes()) | set(national) | set(relations) | set(tiers))
     rows = []
     for code in sorted(codes):
-        nev = national.get(code)
-        occ = occurrence_in_year(nev, year) if nev is not None else None
+        nev, occ = national_day_in(rt.catalog, cfg, code, year) if code in national else (None, None)
         rev = relations.get(code)
         rows.append(CountryRow(code=code, name=countries.country_name(code, lang),
                                national_day_event=nev.id if nev else None,
@@ -153,8 +188,10 @@ def find_missing(rt: Runtime) -> Missing:
     national = events_by_country(rt.catalog, NATIONAL_DAY_TAG)
     relations = events_by_country(rt.catalog, RELATIONS_TAG)
     ref = reference_codes()
+    # A country Viet Nam has no relations with (the Holy See) is not a gap.
+    no_relations: dict[str, str] = getattr(countries, "NO_RELATIONS", {})
     return Missing(national_day=[c for c in ref if c not in national],
-                   relations=[c for c in ref if c not in relations],
+                   relations=[c for c in ref if c not in relations and c not in no_relations],
                    partners=partners_without_national_day(rt.config, rt.catalog))
 
 
@@ -172,6 +209,8 @@ def cmd_countries(args: argparse.Namespace) -> int:
     lang = rt.config.language
     if args.missing:
         return _print_missing(rt, find_missing(rt), args.json)
+    if args.alternatives:
+        return _print_alternatives(rt, args.year or today(rt.config).year, args.json)
     year = args.year or today(rt.config).year
     rows = world_rows(rt, year, only_partners=args.partners)
     if args.json:
@@ -218,6 +257,45 @@ def _print_missing(rt: Runtime, missing: Missing, as_json: bool) -> int:
         print(t(lang, key, n=len(items)))
         if not items:
             print(t(lang, "world.missing.none"))
+        unknown: dict[str, str] = getattr(countries, "RELATIONS_UNKNOWN", {}) if key.endswith("relations") else {}
         for code, tier in items:
-            print(f"  {code}  {countries.country_name(code, lang)}" + (f"  [partners] {tier}" if tier else ""))
+            note = f"  — {unknown[code]}" if code in unknown and lang != "en" else ""
+            print(f"  {code}  {countries.country_name(code, lang)}" + (f"  [partners] {tier}" if tier else "") + note)
     return rc
+
+
+def alternatives(rt: Runtime, year: int) -> dict[str, list[tuple[EventRule, Occurrence | None, str]]]:
+    """Country → its national-day choices: (event, its date in ``year``, "default"/"alternative"),
+    for the countries whose catalog offers an alternative."""
+    out: dict[str, list[tuple[EventRule, Occurrence | None, str]]] = {}
+    offered = {e.country for e in rt.catalog.events if e.alternative and e.country}
+    for ev in rt.catalog.events:
+        if ev.country in offered and NATIONAL_DAY_TAG in ev.tags:
+            kind = "alternative" if ev.alternative else "default"
+            out.setdefault(ev.country, []).append((ev, occurrence_in_year(ev, year), kind))
+    return dict(sorted(out.items()))
+
+
+def _print_alternatives(rt: Runtime, year: int, as_json: bool) -> int:
+    cfg, lang = rt.config, rt.config.language
+    alts = alternatives(rt, year)
+    in_use = {code: national_day_in(rt.catalog, cfg, code, year)[0] for code in alts}
+    if as_json:
+        json.dump([{"code": code, "name": countries.country_name(code, lang),
+                    "chosen": cfg.national_days.get(code),
+                    "choices": [{"event": ev.id, "kind": kind, "title": ev.title,
+                                 "date": occ.date.isoformat() if occ else None,
+                                 "in_use": in_use[code] is ev} for ev, occ, kind in items]}
+                   for code, items in alts.items()], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    print(_t(lang, "alt.head", n=len(alts)))
+    for code, items in alts.items():
+        print(f"  {code}  {countries.country_name(code, lang)}")
+        for ev, occ, kind in items:
+            mark = ""
+            if in_use[code] is ev:
+                mark = "  " + _t(lang, "alt.chosen" if cfg.national_days.get(code) == ev.id else "alt.in_use")
+            print(f"      {ev.id}  {_date(lang, occ.date if occ else None)}  ({_t(lang, 'alt.' + kind)}) "
+                  f"{ev.title}{mark}")
+    return 0

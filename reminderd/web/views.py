@@ -129,6 +129,8 @@ def task_views(ctx: Context, lang: str, department: str | None = None) -> list[T
     today = ctx.today()
     plan = ctx.runtime.plan(today - dt.timedelta(days=LOOKBACK_DAYS), today + dt.timedelta(days=AHEAD_DAYS),
                             with_skipped=True)
+    if department is not None:  # a replaced department's link shows the work of its successor
+        department = ctx.config.current_department(department)
     tasks = [tk for tk in plan.tasks
              if department is None or tk.owner == department or department in tk.support]
     years = {tk.occurrence.year for tk in tasks}
