@@ -4,6 +4,10 @@ login throttling, one scrypt either way, monitoring bound to the loopback or edi
 
 from __future__ import annotations
 
+import hashlib
+import io
+import logging
+import re
 import socket
 import textwrap
 from collections.abc import Iterator
@@ -11,9 +15,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import select
 
-from reminderd import tokens
+from reminderd import tokens, webauth
+from reminderd.cli import main
 from reminderd.runtime import load_runtime
+from reminderd.security import throttle
+from reminderd.security.throttle import LoginThrottle
+from reminderd.store import schema
 
 from .conftest import SMALL_CONFIG
 from .webutil import NOW, Live, make_context, serve
@@ -139,3 +148,155 @@ def test_cookies_are_secure_when_base_url_is_https(live_https: Live) -> None:
             assert "secure" in [a.strip().lower() for a in v.split(";")[1:]], v
         for v in c.get("/?lang=en").headers.get_list("set-cookie"):
             assert "; Secure" in v, v
+
+
+# ---- S2: logout, a password change and revoking the link end a session -----------------------
+
+PASSWORD = "mat-khau-dai-du-2025"
+
+
+def csrf_of(html: str) -> str:
+    m = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert m, "no CSRF field on the page"
+    return m[1]
+
+
+def log_in(c: httpx.Client, user: str = "admin", password: str = PASSWORD,
+           headers: dict[str, str] | None = None) -> httpx.Response:
+    token = csrf_of(c.get("/login").text)
+    return c.post("/login", data={"username": user, "password": password, "csrf": token}, headers=headers)
+
+
+def editor_can_write(live: Live, cookies: dict[str, str]) -> bool:
+    """Open /adhoc and use the API with only these cookies (what a stolen cookie would do)."""
+    with client(live, cookies=cookies) as c:
+        page = c.get("/adhoc")
+        if page.status_code != 200:
+            return False
+        r = c.post("/api/v1/adhoc", json={}, headers={"X-CSRF-Token": csrf_of(page.text)})
+        return r.status_code == 422  # authorised: the (empty) item is then refused as invalid
+
+
+def test_logout_ends_the_session_for_a_copied_cookie(live: Live) -> None:
+    webauth.set_admin_password(live.ctx.store, "admin", PASSWORD, NOW)
+    with client(live) as c:
+        assert log_in(c).status_code == 303
+        jar = dict(c.cookies)
+        assert editor_can_write(live, jar)
+        r = c.post("/logout", data={"csrf": csrf_of(c.get("/").text)})
+        assert r.status_code == 303
+    assert not editor_can_write(live, jar)
+
+
+def test_a_password_change_ends_every_session(live: Live, make_env, monkeypatch) -> None:
+    """``reminderd admin set-password`` (the CLI, on the server's database) logs everyone out."""
+    webauth.set_admin_password(live.ctx.store, "admin", PASSWORD, NOW)
+    with client(live) as c1, client(live) as c2:
+        assert log_in(c1).status_code == 303 and log_in(c2).status_code == 303
+        jars = [dict(c1.cookies), dict(c2.cookies)]
+    assert all(editor_can_write(live, j) for j in jars)
+    cfg = make_env()  # its [database] url is the live server's file
+    assert str(cfg.parent / "state" / "reminderd.db") in str(live.ctx.store.engine.url)
+    monkeypatch.setattr("sys.stdin", io.StringIO("mat-khau-moi-hoan-toan\n"))
+    assert main(["admin", "set-password", "--password-stdin", "--config", str(cfg)]) == 0
+    assert not any(editor_can_write(live, j) for j in jars)
+    with client(live) as c:
+        assert log_in(c, password="mat-khau-moi-hoan-toan").status_code == 303
+        assert editor_can_write(live, dict(c.cookies))
+
+
+def test_revoking_an_editor_link_ends_its_sessions(live: Live, make_env, capsys) -> None:
+    tid, secret = tokens.create(live.ctx.store, "admin", "all", "biên tập viên", NOW)
+    with client(live) as c:
+        assert c.get(f"/a/{secret}").status_code == 303
+        jar = dict(c.cookies)
+    assert editor_can_write(live, jar)
+    assert main(["access", "revoke", str(tid), "--config", str(make_env())]) == 0
+    assert "2 giây" in capsys.readouterr().out  # the feeds that went with it: within 2 s
+    assert not editor_can_write(live, jar)
+
+
+# ---- S3: throttled logins, 429 + Retry-After, failures logged with the address -------------
+
+
+class FakeMonotonic:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def test_wrong_passwords_are_throttled_and_logged(live: Live, caplog) -> None:
+    webauth.set_admin_password(live.ctx.store, "admin", PASSWORD, NOW)
+    clock = FakeMonotonic()
+    live.ctx.health["_login_throttle"] = LoginThrottle(clock)
+    statuses = []
+    with client(live) as c, caplog.at_level(logging.WARNING, logger="reminderd.webauth"):
+        for _ in range(8):
+            r = log_in(c, password="sai-mat-khau")
+            statuses.append(r.status_code)
+        assert statuses == [401] * 5 + [429] * 3, statuses  # five free tries, then a wait
+        assert int(r.headers["retry-after"]) >= 1
+        assert "thử lại sau" in r.text
+        # The right password is not even checked while the wait lasts …
+        assert log_in(c).status_code == 429
+        # … and is accepted once it has passed.
+        clock.t += int(r.headers["retry-after"])
+        assert log_in(c).status_code == 303
+    failed = [rec for rec in caplog.records if getattr(rec, "event", "") == "login.failed"]
+    assert len(failed) == 5
+    assert all(rec.address == "127.0.0.1" and rec.user == "admin" for rec in failed)  # type: ignore[attr-defined]
+    assert any(getattr(rec, "event", "") == "login.throttled" for rec in caplog.records)
+
+
+def test_throttle_per_user_across_addresses_and_per_address_across_users(live: Live, monkeypatch) -> None:
+    """Requests from the (trusted, loopback) proxy carry the client's address in X-Forwarded-For."""
+    webauth.set_admin_password(live.ctx.store, "admin", PASSWORD, NOW)
+    monkeypatch.setattr(throttle, "FREE", {"pair": 5, "addr": 3, "user": 4})
+    live.ctx.health["_login_throttle"] = LoginThrottle(FakeMonotonic())
+    with client(live) as c:
+        codes = [log_in(c, password="sai", headers={"X-Forwarded-For": f"10.0.0.{i}"}).status_code
+                 for i in range(1, 7)]
+        assert codes == [401, 401, 401, 401, 429, 429], codes  # "admin" from six addresses
+        codes = [log_in(c, user=f"user{i}", password="sai", headers={"X-Forwarded-For": "10.9.9.9"}).status_code
+                 for i in range(5)]
+        assert codes == [401, 401, 401, 429, 429], codes  # one address, five names
+
+
+# ---- S8 and S13: one scrypt either way; OWASP's parameters, old hashes replaced at login ----
+
+
+def test_one_scrypt_whether_or_not_the_user_exists(live: Live, monkeypatch) -> None:
+    webauth.set_admin_password(live.ctx.store, "admin", PASSWORD, NOW)
+    calls: list[int] = []
+    real = hashlib.scrypt
+
+    def counting(*a: object, **kw: object) -> bytes:
+        calls.append(int(kw["n"]))  # type: ignore[call-overload]
+        return real(*a, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(hashlib, "scrypt", counting)
+    with client(live) as c:
+        for user in ("admin", "khong-co-nguoi-nay", "admin"):
+            calls.clear()
+            assert log_in(c, user=user, password="sai").status_code == 401
+            assert calls == [2**17], (user, calls)
+
+
+def test_old_hashes_are_replaced_at_the_next_login(live: Live) -> None:
+    salt = b"0123456789abcdef"
+    old = "$".join(["scrypt", "16384", "8", "1", webauth._b64(salt),
+                    webauth._b64(hashlib.scrypt(PASSWORD.encode(), salt=salt, n=2**14, r=8, p=1, dklen=32))])
+    with live.ctx.store.engine.begin() as conn:
+        conn.execute(schema.users.insert().values(username="admin", password_hash=old, is_admin=True,
+                                                  created_at=NOW))
+    with client(live) as c:
+        assert log_in(c).status_code == 303
+        assert editor_can_write(live, dict(c.cookies))  # the session survives its own rehash
+    with live.ctx.store.engine.connect() as conn:
+        stored = conn.execute(select(schema.users.c.password_hash)).scalar_one()
+    assert stored.split("$")[1:4] == ["131072", "8", "1"]
+    assert webauth.check_password(PASSWORD, stored)
+    fresh = webauth.hash_password("x" * 12)
+    assert fresh.split("$")[1:4] == ["131072", "8", "1"]
