@@ -1,4 +1,4 @@
-"""Load and validate the rule catalog (SPEC §3).
+"""Load and validate the rule catalog (the format: docs/CATALOG.md).
 
 Every problem is collected and reported at once, each naming the file, the
 event id and the key, and saying what would be right. Unknown keys are errors.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import os
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
@@ -368,12 +369,27 @@ def _parse_task(raw: Any, f: str, where: str, line: int | None, cfg: Config,
                     when=when, tier=tier, note=note, optional=optional, replaced=replaced), problems
 
 
+def _toml_files(root: Path, problems: list[Problem]) -> list[Path]:
+    """``*.toml`` under ``root``, sorted; a directory that cannot be read is a problem, never
+    skipped in silence (``Path.rglob`` skips it: a catalog copied with a strict umask loaded
+    as zero events)."""
+    def unreadable(e: OSError) -> None:
+        problems.append(Problem(str(e.filename or root), "", "",
+                                f"không đọc được thư mục danh mục: {e.strerror or e} "
+                                "(cấp quyền đọc cho người dùng của dịch vụ, vd. chmod -R a+rX)"))
+
+    found: list[Path] = []
+    for dirpath, _dirs, names in os.walk(root, onerror=unreadable):
+        found.extend(Path(dirpath) / n for n in names if n.endswith(".toml"))
+    return sorted(found)
+
+
 def catalog_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     files: list[Path] = []
     problems: list[Problem] = []
     for p in paths:
         if p.is_dir():
-            files.extend(sorted(p.rglob("*.toml")))
+            files.extend(_toml_files(p, problems))
         elif p.is_file():
             files.append(p)
         else:
@@ -383,7 +399,12 @@ def catalog_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
 
 
 def load_catalog(cfg: Config, paths: Iterable[Path] | None = None) -> Catalog:
-    """Read every catalog file; raise ValidationError listing every problem."""
+    """Read every catalog file; raise ValidationError listing every problem.
+
+    The configured catalog (``paths`` not given) must hold at least one event unless
+    ``[catalog] allow_empty`` says so: an empty one is almost always a copy that went wrong,
+    and a daemon with no rules would report "ok" and never remind anyone."""
+    configured = paths is None
     files, problems = catalog_files(cfg.catalog_paths if paths is None else paths)
     events: list[EventRule] = []
     first_seen: dict[str, Source] = {}
@@ -394,6 +415,10 @@ def load_catalog(cfg: Config, paths: Iterable[Path] | None = None) -> Catalog:
             raw = tomllib.loads(text)
         except UnicodeDecodeError:
             problems.append(Problem(fname, "", "", "tệp không phải UTF-8"))
+            continue
+        except OSError as e:
+            problems.append(Problem(fname, "", "", f"không đọc được tệp danh mục: {e.strerror or e} "
+                                    "(cấp quyền đọc cho người dùng của dịch vụ)"))
             continue
         except tomllib.TOMLDecodeError as e:
             problems.append(Problem(fname, "", "", f"TOML không hợp lệ: {e}"))
@@ -423,6 +448,13 @@ def load_catalog(cfg: Config, paths: Iterable[Path] | None = None) -> Catalog:
                 events.append(ev)
     problems.extend(national_day_choice_problems(cfg, events))
     errors = [p for p in problems if not p.warning]
+    if configured and not events and not errors and not cfg.get("catalog", "allow_empty"):
+        where = ", ".join(str(p) for p in cfg.catalog_paths)
+        problems.append(Problem(str(cfg.path), "[catalog]", "paths",
+                                f"danh mục trống: không có sự kiện nào trong {where} ({len(files)} tệp .toml); "
+                                "nếu đúng là không cần danh mục (chỉ dùng mục bổ sung), đặt "
+                                "[catalog] allow_empty = true"))
+        raise ValidationError(problems)
     if errors:
         raise ValidationError(problems)
     return Catalog(tuple(events), tuple(str(f) for f in files), tuple(problems))

@@ -47,6 +47,11 @@ SCHEMA: dict[str, dict[str, Key]] = {
             "bool", False,
             "Hiện ngày lễ của mọi nước trong danh mục, kể cả nước không có trong [partners].",
         ),
+        "allow_empty": Key(
+            "bool", False,
+            "Cho phép danh mục không có sự kiện nào (chỉ dùng mục bổ sung trên trang web). Mặc định "
+            "danh mục trống là lỗi: thường do sao chép sai hoặc thiếu quyền đọc.",
+        ),
     },
     "workdays": {
         "country": Key("str", "VN", "Mã quốc gia của gói holidays (mặc định VN)."),
@@ -332,6 +337,15 @@ def load_config(path: str | os.PathLike[str]) -> Config:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ValidationError([Problem(fname, "", "", "không tìm thấy tệp cấu hình")]) from None
+    except IsADirectoryError:
+        raise ValidationError([Problem(fname, "", "", "đây là một thư mục; --config cần đường dẫn tới "
+                                       "tệp cấu hình, ví dụ /etc/reminderd/reminderd.toml")]) from None
+    except PermissionError:
+        raise ValidationError([Problem(fname, "", "", "không có quyền đọc tệp cấu hình (chạy với người "
+                                       "dùng của dịch vụ, hoặc chmod/chown tệp)")]) from None
+    except OSError as e:
+        raise ValidationError([Problem(fname, "", "", f"không đọc được tệp cấu hình: "
+                                       f"{e.strerror or e}")]) from None
     except tomllib.TOMLDecodeError as e:
         raise ValidationError([Problem(fname, "", "", f"TOML không hợp lệ: {e}")]) from None
     except UnicodeDecodeError:
@@ -543,7 +557,18 @@ def smtp_password(cfg: Config) -> str | None:
     """The SMTP password from its file or environment variable; never logged."""
     smtp = cfg.sections["smtp"]
     if smtp["password_file"]:
-        return Path(smtp["password_file"]).read_text(encoding="utf-8").strip()
+        path = Path(smtp["password_file"])
+        try:
+            return path.read_text(encoding="utf-8").strip()
+        except OSError as e:
+            # Still an OSError (the dispatcher retries later and records why), with one line
+            # that names the file and the key for the command line.
+            hint = (" (dưới systemd tệp này do LoadCredential= tạo; ngoài systemd hãy trỏ tới tệp thật)"
+                    if str(path).startswith("/run/credentials/") else "")
+            raise OSError(f"{path}: không đọc được tệp mật khẩu SMTP ([smtp] password_file): "
+                          f"{e.strerror or e}{hint}") from None
+        except UnicodeDecodeError:
+            raise OSError(f"{path}: tệp mật khẩu SMTP ([smtp] password_file) không phải UTF-8") from None
     if smtp["password_env"]:
         return os.environ.get(smtp["password_env"])
     return None

@@ -1,8 +1,9 @@
-"""The ``reminderd`` command line (SPEC §5).
+"""The ``reminderd`` command line.
 
 One module per command group; each exposes ``register(subparsers)`` and sets
 ``func`` on its parsers. Domain errors become one-line messages and exit 1 here,
-at the boundary.
+at the boundary. ``--config`` is accepted before the command and after it
+(``reminderd run --config FILE``).
 """
 
 from __future__ import annotations
@@ -109,7 +110,23 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                 continue  # group not built yet
             raise
         mod.register(sub)
+    _global_options_after(sub)
     return p
+
+
+def _global_options_after(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Every command (and sub-command) takes ``--config`` too, so it may follow the command.
+
+    SUPPRESS as the default: a command line that gives it only before the command keeps it."""
+    for parser in set(sub.choices.values()):
+        nested = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if nested:
+            for a in nested:
+                _global_options_after(a)
+            continue
+        if not any("--config" in a.option_strings for a in parser._actions):
+            parser.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
+                                help="tệp cấu hình (như --config đặt trước lệnh)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -132,6 +149,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except OSError as e:
+        # A file the command needed could not be used: one line naming it, never a traceback.
+        print(f"reminderd: {_os_error(e)}", file=sys.stderr)
+        return 1
+
+
+def _os_error(e: OSError) -> str:
+    if e.filename is None:
+        return str(e)
+    return f"{e.filename}: {e.strerror or e}"
 
 
 if __name__ == "__main__":  # pragma: no cover

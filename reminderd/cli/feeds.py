@@ -32,8 +32,10 @@ TEXT: dict[str, dict[str, Any]] = {
     "revoked": {"vi": "đã thu hồi", "en": "revoked"},
     "never": {"vi": "chưa dùng", "en": "never"},
     "none": {"vi": "Chưa có mã lịch nào.", "en": "No feed tokens."},
-    "revoked.ok": {"vi": "Đã thu hồi mã #{id} ({feed}); liên kết hết hiệu lực ngay.",
-                   "en": "Revoked token #{id} ({feed}); its link stops working now."},
+    "revoked.ok": {"vi": "Đã thu hồi mã #{id} ({feed}); liên kết ngừng hoạt động trong vòng 2 giây "
+                         "(dịch vụ nhớ mã đã kiểm tra tối đa 2 giây).",
+                   "en": "Revoked token #{id} ({feed}); its link stops working within 2 seconds "
+                         "(the daemon remembers a checked token for up to 2 seconds)."},
     "wrote": {"vi": "Đã ghi {n} mục ({feed}, {start} – {end}) vào {path}.",
               "en": "Wrote {n} items ({feed}, {start} – {end}) to {path}."},
 }

@@ -27,6 +27,16 @@ TEXT: dict[str, dict[str, str]] = {
     "used": {"vi": "dùng", "en": "used"},
     "none": {"vi": "(không có liên kết nào)", "en": "(no links)"},
     "already": {"vi": "liên kết #{id} đã bị thu hồi từ trước", "en": "link #{id} was already revoked"},
+    "revoked": {"vi": "đã thu hồi liên kết {id} và {feeds} lịch đi kèm; các phiên mở bằng liên kết này kết thúc "
+                      "ngay, các lịch đi kèm ngừng hoạt động trong vòng 2 giây (dịch vụ nhớ mã đã kiểm tra "
+                      "tối đa 2 giây)",
+                "en": "revoked link {id} and {feeds} feeds that went with it; sessions opened with the link end "
+                      "now, the feeds stop working within 2 seconds (the daemon remembers a checked token for "
+                      "up to 2 seconds)"},
+    "password_set": {"vi": "đã đặt mật khẩu cho {user}; mọi phiên đăng nhập cũ của {user} đã kết thúc. "
+                           "Đăng nhập tại {url}/login",
+                     "en": "password set for {user}; every earlier session of {user} has ended. "
+                           "Log in at {url}/login"},
 }
 
 
@@ -118,7 +128,8 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     if not tokens.revoke(store, args.id, now):
         raise ReminderdError(_t(cfg.language, "already", id=args.id))  # exit 1, as `token revoke`
     feeds = revoke_derived(store, f"token{args.id}", now)
-    print(f"đã thu hồi liên kết {args.id} và {feeds} lịch đi kèm; phiên đang mở bằng liên kết này hết hiệu lực ngay")
+    webauth.end_sessions(store, token_id=args.id)
+    print(_t(cfg.language, "revoked", id=args.id, feeds=feeds))
     return 0
 
 
@@ -139,5 +150,5 @@ def cmd_set_password(args: argparse.Namespace) -> int:
     if len(pw) < 10:
         raise ReminderdError("mật khẩu cần ít nhất 10 ký tự")
     webauth.set_admin_password(_store(cfg), args.user, pw, _now())
-    print(f"đã đặt mật khẩu cho {args.user}; đăng nhập tại {str(cfg.get('http', 'base_url')).rstrip('/')}/login")
+    print(_t(cfg.language, "password_set", user=args.user, url=str(cfg.get("http", "base_url")).rstrip("/")))
     return 0

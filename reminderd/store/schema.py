@@ -154,6 +154,24 @@ users = Table(
     Column("created_at", UTCDateTime(), nullable=False),
 )
 
+# Web sessions (reminderd.webauth): the cookie holds a random id, only its SHA-256 is stored,
+# so logout, a password change or revoking the link that opened a session ends it, and a
+# copy of the database opens none. ``credential`` tags the password hash a login used.
+web_sessions = Table(
+    "web_sessions", metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("who", String(256), nullable=False),
+    Column("username", String(128)),  # a password login
+    Column("admin", Boolean, nullable=False, default=False),
+    Column("department", String(128)),
+    Column("token_id", Integer),  # the access or admin link that opened it
+    Column("credential", String(64)),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+)
+Index("ix_web_sessions_username", web_sessions.c.username)
+Index("ix_web_sessions_expires", web_sessions.c.expires_at)
+
 # The audit trail (reminderd.audit): one row per change a person made, never updated or deleted.
 audit_log = Table(
     "audit_log", metadata,

@@ -1,7 +1,7 @@
 """The JSON API (``/api/v1``): the page's data and actions for scripts and other systems.
 
-- ``GET /api/v1/upcoming?from=&to=&department=``: the rows of ``reminderd upcoming --json``
-  (SPEC §5), plus ``key``, ``done``, ``done_at``, ``done_by`` on task rows;
+- ``GET /api/v1/upcoming?from=&to=&department=``: the rows of ``reminderd upcoming --json``,
+  plus ``key``, ``done``, ``done_at``, ``done_by`` on task rows;
 - ``POST /api/v1/ack``: mark a task occurrence done (same effect as the e-mail link);
 - ``/api/v1/adhoc`` and ``/api/v1/adhoc/{event_id}``: ad-hoc items (list, create, read,
   replace, delete), validated exactly like catalog entries;
@@ -11,6 +11,9 @@
 Authorisation is the page's: ``Authorization: Bearer <access or admin token>``, or the
 page's session cookie plus an ``X-CSRF-Token`` header for changes. Without it a change
 gets 401 and nothing happens; reads follow ``[web] public_read``.
+
+Request bodies are JSON of at most ``MAX_DEPTH`` levels (deeper: 400, before anything
+recurses over them); their size is capped before they are read (``app.BODY_LIMITS``, 413).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from .openapi import api_index, openapi_document
 from .views import KeyCache, Visitor, find_task, may_read, resolve
 
 MAX_RANGE_DAYS = 3 * 366
+MAX_DEPTH = 32  # an ad-hoc item is 4 levels deep; nothing legitimate comes near this
 MIN_DATE, MAX_DATE = dt.date(lunar.MIN_YEAR, 1, 1), dt.date(lunar.MAX_YEAR, 12, 31)
 
 
@@ -67,9 +71,14 @@ class Api:
 
     async def body(self, request: Request) -> Any:
         try:
-            return json.loads(await request.body() or b"null")
+            value = json.loads(await request.body() or b"null")
         except (ValueError, UnicodeDecodeError) as e:
             raise ValueError(f"request body is not JSON: {e}") from None
+        except RecursionError:
+            raise ValueError(f"request body is nested too deeply (at most {MAX_DEPTH} levels)") from None
+        if _depth_over(value, MAX_DEPTH):
+            raise ValueError(f"request body is nested too deeply (at most {MAX_DEPTH} levels)")
+        return value
 
     # ---- upcoming --------------------------------------------------------------------------
 
@@ -89,7 +98,7 @@ class Api:
             return _error(400, f"to={q['to']!r}: expected a date YYYY-MM-DD")
         if end < start or (end - start).days > MAX_RANGE_DAYS:
             return _error(400, f"from..to must be increasing and at most {MAX_RANGE_DAYS} days long")
-        if start < MIN_DATE or end > MAX_DATE:  # the calendars' range (SPEC §2); year 1 crashed the plan
+        if start < MIN_DATE or end > MAX_DATE:  # the calendars' range; year 1 crashed the plan
             return _error(400, f"from..to must lie within {MIN_DATE}..{MAX_DATE}")
         dep = q.get("department") or None
         cfg = self.ctx.config
@@ -188,6 +197,18 @@ class Api:
 
     def index(self, request: Request) -> Response:
         return JSONResponse(api_index(str(self.ctx.config.get("http", "base_url"))))
+
+
+def _depth_over(value: Any, limit: int) -> bool:
+    """Whether JSON ``value`` nests deeper than ``limit`` (iterative: no recursion to exhaust)."""
+    stack = [(value, 1)]
+    while stack:
+        v, depth = stack.pop()
+        if isinstance(v, dict | list):
+            if depth > limit:
+                return True
+            stack.extend((c, depth + 1) for c in (v.values() if isinstance(v, dict) else v))
+    return False
 
 
 def _item_json(item: adhoc.AdhocItem) -> dict[str, Any]:

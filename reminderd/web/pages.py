@@ -26,6 +26,8 @@ from ..context import Context
 from ..countries import country_name
 from ..errors import Problem
 from ..feed_text import tag_title
+from ..security import throttle
+from ..security.messages import throttle_message
 from ..yearview import colour, event_tag, year_grid
 from . import subscribe
 from .strings import translator
@@ -161,7 +163,7 @@ class Pages:
 
     def login_response(self, request: Request, v: Visitor, s: webauth.Session, target: str) -> Response:
         resp = RedirectResponse(target, 303)
-        resp.set_cookie(webauth.SESSION_COOKIE, webauth.sign_session(v.key, s, self.ctx.now()),
+        resp.set_cookie(webauth.SESSION_COOKIE, webauth.open_session(self.ctx.store, s, self.ctx.now()),
                         max_age=webauth.SESSION_DAYS * 86400, httponly=True, samesite="lax",
                         secure=request.url.scheme == "https")
         return self.finish(request, v, resp)
@@ -174,16 +176,23 @@ class Pages:
         if not ok:
             return self.error(request, v, 403, "err.csrf")
         user, pw = str(form.get("username", "")).strip(), str(form.get("password", ""))
-        good = await run_in_threadpool(webauth.verify_login, self.ctx.store,
-                                       str(self.ctx.config.get("web", "admin_password_hash")), user, pw)
-        if not good:
+        res = await run_in_threadpool(
+            webauth.login, self.ctx.store, str(self.ctx.config.get("web", "admin_password_hash")),
+            throttle.of(self.ctx), user, pw, request.client.host if request.client else "", self.ctx.now())
+        if res.retry_after:  # throttled (429) or every scrypt slot busy (503): password not checked
+            resp = self.render(request, v, "page_error.html", res.status,
+                               message=throttle_message(v.lang, res.status, res.retry_after))
+            resp.headers["Retry-After"] = str(res.retry_after)
+            return resp
+        if res.session is None:
             return self.render(request, v, "page_login.html", 401, failed=True)
-        return self.login_response(request, v, webauth.Session(who=user, admin=True), "/")
+        return self.login_response(request, v, res.session, "/")
 
     async def logout(self, request: Request) -> Response:
         v, _, ok = await self.form(request)
         if not ok:
             return self.error(request, v, 403, "err.csrf")
+        await run_in_threadpool(webauth.end_session, self.ctx.store, request.cookies.get(webauth.SESSION_COOKIE))
         resp = self.finish(request, v, RedirectResponse("/", 303))
         resp.delete_cookie(webauth.SESSION_COOKIE)
         return resp

@@ -56,9 +56,9 @@ class KeyCache:
 def resolve(ctx: Context, keys: KeyCache, request: Request) -> Visitor:
     now = ctx.now()
     key = keys.get()
-    session = webauth.read_session(key, request.cookies.get(webauth.SESSION_COOKIE), now)
-    if session is not None and session.token_id is not None and not webauth.token_alive(ctx.store, session.token_id):
-        session = None  # the link was revoked: its sessions end now
+    # None once logged out, its link revoked or its password changed (on any daemon).
+    session = webauth.read_session(ctx.store, request.cookies.get(webauth.SESSION_COOKIE), now,
+                                   str(ctx.config.get("web", "admin_password_hash")))
     via_bearer = False
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
