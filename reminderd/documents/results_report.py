@@ -78,12 +78,14 @@ def classify(rt: Runtime, tasks: list[PlannedTask], done: Mapping[tuple[str, str
     return rows
 
 
-def gather(rt: Runtime, store: Store, start: dt.date, end: dt.date, today: dt.date,
+def gather(rt: Runtime, store: Store | None, start: dt.date, end: dt.date, today: dt.date,
            department: str | None = None) -> list[ResultRow]:
-    """The report's rows: the tasks due in the period and their acknowledgements (acks table)."""
+    """The report's rows: the tasks due in the period and their acknowledgements (acks table;
+    no store: a database not created yet, where nothing has been marked done)."""
     tasks = due_tasks(rt, start, end, department)
     done = {(a.event_id, a.task_id, a.year): a
-            for y in sorted({t.occurrence.year for t in tasks}) for a in acks.list_acks(store, y)}
+            for y in sorted({t.occurrence.year for t in tasks})
+            for a in (acks.list_acks(store, y) if store is not None else ())}
     return classify(rt, tasks, done, today)
 
 

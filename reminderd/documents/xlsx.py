@@ -52,9 +52,10 @@ def render(doc: OfficeDoc) -> bytes:
         ws = wb.create_sheet(sheet_name(doc.kind, taken))
         for r, (text, bold, italic) in enumerate(head + [(p, False, False) for p in doc.paragraphs], 1):
             ws.cell(r, 1, text).font = Font(name=FONT, size=12, bold=bold, italic=italic)
-    for s in sections:
+    for n, s in enumerate(sections):
         ws = wb.create_sheet(sheet_name(s.sheet, taken))
-        lines = [*head, (s.heading, True, False), *((p, False, False) for p in (*doc.paragraphs, *s.paragraphs))]
+        said = (*doc.paragraphs, *s.paragraphs) if n == 0 else s.paragraphs  # the preamble once
+        lines = [*head, (s.heading, True, False), *((p, False, False) for p in said)]
         for r, (text, bold, italic) in enumerate(lines, 1):
             c = ws.cell(r, 1, text)
             c.font = Font(name=FONT, size=12, bold=bold, italic=italic)
