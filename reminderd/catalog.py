@@ -220,7 +220,7 @@ def parse_event(raw: Any, source: Source, cfg: Config, index: int = 0, adhoc: bo
     return EventRule(id=eid, title=shown_title, date=form.text, source=source, country=country,
                      tags=tuple(tags), since=since, every=every, start=start, until=until,
                      description=description, tasks=tuple(tasks), adhoc=adhoc,
-                     title_vi=title, title_en=title_en, reference=reference), problems
+                     title_vi=title, title_en=title_en, reference=reference, raw=raw), problems
 
 
 def _optional_text(raw: Mapping[str, Any], key: str, err: Callable[[str, str], None]) -> str:

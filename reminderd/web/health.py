@@ -5,7 +5,8 @@ database does not answer, the scheduler is not running, or no planning pass has
 succeeded for more than ``STALE_PLAN`` (it runs daily). It answers 200 with
 ``"degraded"`` when it works but ops should look: the last reload was refused
 (``config_errors``; the previous configuration is still in force), a key needs a
-restart, or the last SMTP session failed. Otherwise 200 ``"ok"``.
+restart, a change editors stored no longer fits the files (``catalog_conflicts``), or
+the last SMTP session failed. Otherwise 200 ``"ok"``.
 """
 
 from __future__ import annotations
@@ -98,6 +99,10 @@ def health_report(ctx: Context, db_ok: bool, db_error: str | None, smtp: dict[st
         warnings.append("last reload refused: configuration errors (previous configuration in force)")
     if stale_claims:
         warnings.append(f"{stale_claims} reminders held by a dispatcher that stopped (released at the next dispatch)")
+    conflicts = ctx.health.get("catalog_conflicts") or []
+    if conflicts:
+        warnings.append(f"{len(conflicts)} stored catalog changes no longer apply to the files "
+                        "(catalog_conflicts; see the Catalog page)")
     if ctx.health.get("restart_needed"):
         warnings.append("restart needed for: " + ", ".join(ctx.health["restart_needed"]))
     if smtp.get("last_error") and (not smtp.get("last_ok") or str(smtp["last_error"]) > str(smtp["last_ok"])):
@@ -116,6 +121,7 @@ def health_report(ctx: Context, db_ok: bool, db_error: str | None, smtp: dict[st
         "last_dispatch": _public(ctx.health.get("last_dispatch")),
         "smtp": smtp,
         "config_errors": list(ctx.config_errors),
+        "catalog_conflicts": list(conflicts),
         "status_line": ctx.health.get("status"),
         # dict() copies in one step: a reload in a worker thread may add keys meanwhile.
         "details": _public({k: v for k, v in dict(ctx.health).items()
