@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from ..errors import ReminderdError, ValidationError
 
 # Command groups, in help order. Each entry is a module under reminderd.cli.
-GROUPS = ["core", "feeds", "mail", "daemon", "web", "world", "audit"]
+GROUPS = ["core", "feeds", "mail", "daemon", "web", "world", "audit", "catalog"]
 
 # The group that registers each command (tests/test_cli_core.py keeps this in step with the
 # groups). A command line naming one imports that group alone: each group pulls in its own
@@ -29,6 +29,7 @@ COMMANDS = {
     "access": "web", "admin": "web",
     "countries": "world",
     "audit": "audit",
+    "catalog": "catalog", "import": "catalog",
 }
 
 

@@ -30,8 +30,9 @@ def runtime(args: argparse.Namespace) -> Runtime:
     return with_stored(rt)[0]
 
 
-def with_stored(rt: Runtime) -> tuple[Runtime, Merged | None]:
-    """``rt`` with the stored changes laid over it, and what they did (None: no database)."""
+def with_stored(rt: Runtime, quiet: bool = False) -> tuple[Runtime, Merged | None]:
+    """``rt`` with the stored changes laid over it, and what they did (None: no database).
+    Their problems are printed as warnings unless ``quiet`` (the caller reports them)."""
     url = rt.config.database_url
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         return rt, None
@@ -50,7 +51,7 @@ def with_stored(rt: Runtime) -> tuple[Runtime, Merged | None]:
         print(f"reminderd: cảnh báo: không đọc được các thay đổi đã lưu trong CSDL ({type(e).__name__}); "
               "chỉ dùng các tệp", file=sys.stderr)
         return rt, None
-    for p in [*merged.item_problems, *merged.conflicts]:
+    for p in [] if quiet else [*merged.item_problems, *merged.conflicts]:
         print(f"reminderd: cảnh báo: {p}", file=sys.stderr)
     return merged.runtime, merged
 
