@@ -9,15 +9,15 @@ the feeds and the mail see them at once, without a restart.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 
 from . import audit
 from .catalog import load_events_from_mapping, parse_event
@@ -36,6 +36,7 @@ class AdhocItem:
     data: dict[str, Any]
     created_by: str
     created_at: dt.datetime
+    origin: str | None = None  # an imported item: "<file name>, dòng N"; None: added by hand
 
 
 def source_for(event_id: str) -> Source:
@@ -60,11 +61,15 @@ def validate(raw: Mapping[str, Any], cfg: Config, catalog_ids: set[str],
     return (ev if not errors else None), problems
 
 
-def list_items(store: Store) -> list[AdhocItem]:
+def read(conn: Connection) -> list[AdhocItem]:
     t = schema.adhoc_events
+    rows = conn.execute(select(t).where(t.c.deleted_at.is_(None)).order_by(t.c.id)).all()
+    return [AdhocItem(r.event_id, json.loads(r.data), r.created_by, r.created_at, r.origin) for r in rows]
+
+
+def list_items(store: Store) -> list[AdhocItem]:
     with store.engine.connect() as conn:
-        rows = conn.execute(select(t).where(t.c.deleted_at.is_(None)).order_by(t.c.id)).all()
-    return [AdhocItem(r.event_id, json.loads(r.data), r.created_by, r.created_at) for r in rows]
+        return read(conn)
 
 
 def get_item(store: Store, event_id: str) -> AdhocItem | None:
@@ -142,11 +147,16 @@ def delete(ctx: Context, event_id: str, by: str = "", via: str = "web") -> bool:
 
 
 def load_adhoc_events(store: Store, cfg: Config, catalog_ids: set[str]) -> tuple[list[EventRule], list[Problem]]:
+    return events_from_items(list_items(store), cfg, catalog_ids)
+
+
+def events_from_items(items: Iterable[AdhocItem], cfg: Config,
+                      catalog_ids: set[str]) -> tuple[list[EventRule], list[Problem]]:
     """Every stored item that is still valid; the others come back as problems (a config
     change can remove a department an item names): reported, never dropped silently."""
     events: list[EventRule] = []
     problems: list[Problem] = []
-    for item in list_items(store):
+    for item in items:
         ev, probs = parse_event(item.data, source_for(item.event_id), cfg, adhoc=True)
         if ev is not None and ev.id in catalog_ids:
             probs = [*probs, Problem(SOURCE, f"event {ev.id}", "id",
@@ -158,36 +168,20 @@ def load_adhoc_events(store: Store, cfg: Config, catalog_ids: set[str]) -> tuple
     return events, problems
 
 
-def fingerprint(store: Store) -> str:
-    """A digest of the stored items, to notice edits made by the other daemon of a pair."""
-    h = hashlib.sha256()
-    for item in list_items(store):
-        h.update(json.dumps([item.event_id, item.data], ensure_ascii=False, sort_keys=True).encode())
-    return h.hexdigest()
-
-
 def changed_elsewhere(ctx: Context) -> bool:
-    """True if the stored items differ from those this process last merged (another daemon,
-    or another process such as the CLI, changed them). Reads the database: call in a thread."""
-    return fingerprint(ctx.store) != ctx.health.get("adhoc_fingerprint")
+    """True if anything stored (items, partners, overrides) differs from what this process
+    last merged. Reads the database: call in a thread."""
+    from .overlays import merge  # the one merge of everything stored sits above this module
+
+    return merge.changed_elsewhere(ctx)
 
 
 def refresh(ctx: Context) -> list[Problem]:
-    """Merge the stored items into the base runtime and swap it in (listeners rebuild feeds)."""
-    with ctx.swap_lock:
-        return _refresh(ctx)
+    """Merge everything stored (partners, overrides, these items) over the base runtime and
+    swap it in (listeners rebuild feeds): :func:`reminderd.overlays.merge.refresh`."""
+    from .overlays import merge
 
-
-def _refresh(ctx: Context) -> list[Problem]:
-    assert ctx.base_runtime is not None
-    ctx.health["adhoc_fingerprint"] = fingerprint(ctx.store)
-    events, problems = load_adhoc_events(ctx.store, ctx.base_runtime.config, catalog_ids(ctx))
-    ctx.health["adhoc_items"] = len(events)
-    ctx.health["adhoc_errors"] = [str(p) for p in problems]
-    if not events and ctx.runtime is ctx.base_runtime:
-        return problems  # nothing to merge and nothing to take out: spare the listeners a rebuild
-    ctx.set_runtime(ctx.base_runtime.with_events(events))
-    return problems
+    return merge.refresh(ctx)
 
 
 def _jsonable(raw: Mapping[str, Any]) -> dict[str, Any]:

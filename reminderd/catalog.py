@@ -236,7 +236,7 @@ def parse_event(raw: Any, source: Source, cfg: Config, index: int = 0, adhoc: bo
                      tags=tuple(tags), since=since, every=every, start=start, until=until,
                      description=description, tasks=tuple(tasks), adhoc=adhoc,
                      title_vi=title, title_en=title_en, reference=reference, announced=announced,
-                     alternative=alternative, dropped=tuple(dropped)), problems
+                     alternative=alternative, dropped=tuple(dropped), raw=raw), problems
 
 
 def _announced(value: Any, form: dateforms.DateForm | None, start: int | None, until: int | None,

@@ -37,6 +37,8 @@ class Context:
     instance: str = "reminderd"
     # The runtime loaded from the files, before ad-hoc items are merged in.
     base_runtime: Runtime | None = None
+    # What the stored changes did (reminderd.overlays.merge.Merged): set by every merge.
+    overlays: Any = None
     # Called (synchronously, in order) after the runtime changes: feed rebuilds, replanning.
     on_change: list[Callable[[Context], None]] = field(default_factory=list)
     # Held for a whole "read the base runtime, merge the ad-hoc items, swap, tell the listeners"

@@ -8,8 +8,9 @@ Everything here is immutable plain data; the functions that make it live in
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 LeadUnit = Literal["wd", "d"]
 
@@ -93,6 +94,9 @@ class EventRule:
             if y == year:
                 return d
         return None
+    # The [[event]] table as written (file, ad-hoc item): stored overlays are applied to it and
+    # validated again, and `reminderd catalog export` writes it back out.
+    raw: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

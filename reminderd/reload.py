@@ -2,7 +2,7 @@
 
 ``reload(ctx, path)`` is what SIGHUP (``systemctl reload``, ``reminderd reload``)
 does. Both files are read and validated first; only if both are valid is the new
-runtime swapped in (ad-hoc items from the database merged in again), and the
+runtime swapped in (the stored changes — partners, overrides, ad-hoc items — laid over it again), and the
 errors list on ``/healthz`` is cleared. Otherwise every problem is logged, kept
 in ``ctx.config_errors`` for ``/healthz`` and the metrics, and nothing changes:
 the daemon keeps serving the plan it had.
@@ -21,10 +21,11 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import adhoc, metrics
+from . import metrics
 from .context import Context
 from .errors import ValidationError
 from .logs import event, set_level
+from .overlays import merge
 from .runtime import Runtime, load_runtime
 
 log = logging.getLogger("reminderd.reload")
@@ -59,16 +60,15 @@ def _install(ctx: Context, runtime: Runtime) -> None:
     # Set the base first without notifying, so listeners run once, on the merged runtime.
     ctx.base_runtime = runtime
     try:
-        problems = adhoc.refresh(ctx)
+        problems = merge.refresh(ctx)
     except SQLAlchemyError as e:
         # The database is away (a reload during an outage): the new files apply all the same,
-        # with the ad-hoc items this process already had. The fingerprint is forgotten, so the
-        # adhoc job merges the stored items again as soon as the database answers.
-        kept = [ev for ev in ctx.runtime.catalog.events if ev.adhoc]
-        ctx.health.pop("adhoc_fingerprint", None)
-        event(log, "adhoc.unavailable", level=logging.WARNING, kept=len(kept),
+        # with the stored changes (partners, overrides, ad-hoc items) this process last read.
+        # The fingerprint is forgotten, so the sync job merges them again once the database answers.
+        merge.install_without_database(ctx)
+        event(log, "adhoc.unavailable", level=logging.WARNING,
+              kept=len(ctx.overlays.stored.items) if ctx.overlays is not None else 0,
               error=(str(e).splitlines() or [type(e).__name__])[0])
-        ctx.set_runtime(runtime.with_events(kept))
         return
     for p in problems or ():
         event(log, "adhoc.invalid", level=logging.WARNING, problem=str(p))

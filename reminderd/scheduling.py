@@ -49,9 +49,10 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import func, select
 
-from . import adhoc, metrics, outbox
+from . import metrics, outbox
 from .context import Context
 from .logs import event
+from .overlays import merge
 from .store import schema
 
 log = logging.getLogger("reminderd.scheduling")
@@ -214,11 +215,13 @@ class Jobs:
         await self.plan()
 
     async def sync_adhoc(self) -> None:
-        """Pick up ad-hoc items added or edited by the other daemon of a pair."""
-        if await asyncio.to_thread(adhoc.changed_elsewhere, self.ctx):
+        """Pick up stored changes (ad-hoc items, partners, overrides, imports) made by the other
+        daemon of a pair or by a command."""
+        if await asyncio.to_thread(merge.changed_elsewhere, self.ctx):
             # In a thread, like an edit through the API: the listeners re-render the feeds.
-            problems = await asyncio.to_thread(adhoc.refresh, self.ctx)
-            event(log, "adhoc.synced", items=self.ctx.health.get("adhoc_items"), problems=len(problems))
+            problems = await asyncio.to_thread(merge.refresh, self.ctx)
+            event(log, "adhoc.synced", items=self.ctx.health.get("adhoc_items"), problems=len(problems),
+                  **self.ctx.health.get("stored_changes", {}))
 
     async def rebuild_feeds(self) -> None:
         rebuild = getattr(self.ctx.feeds, "rebuild", None)

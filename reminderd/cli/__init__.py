@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from ..errors import ReminderdError, ValidationError
 
 # Command groups, in help order. Each entry is a module under reminderd.cli.
-GROUPS = ["core", "feeds", "mail", "daemon", "web", "world", "audit", "document"]
+GROUPS = ["core", "feeds", "mail", "daemon", "web", "world", "audit", "document", "catalog"]
 
 # The group that registers each command (tests/test_cli_core.py keeps this in step with the
 # groups). A command line naming one imports that group alone: each group pulls in its own
@@ -31,6 +31,7 @@ COMMANDS = {
     "countries": "world",
     "audit": "audit",
     "document": "document",
+    "catalog": "catalog", "import": "catalog",
 }
 
 

@@ -6,48 +6,54 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ..config import Config, config_path, load_config, parse_iso_date
 from ..errors import ReminderdError
 from ..lunar import MAX_YEAR, MIN_YEAR
 from ..runtime import Runtime, load_runtime
 
+if TYPE_CHECKING:
+    from ..overlays.merge import Merged
+
 DateT = TypeVar("DateT", dt.date, dt.datetime)
 
 
 def runtime(args: argparse.Namespace) -> Runtime:
-    """Config and catalog from the files, plus the ad-hoc items stored in the database.
+    """Config and catalog from the files, with the changes stored in the database laid over
+    them (partners, event overrides, ad-hoc and imported items).
 
     The CLI must show what the daemon, its page and its feeds show. A database that
-    does not exist yet has no ad-hoc items, and none is created just to read it.
+    does not exist yet holds no changes, and none is created just to read it.
     """
     rt = load_runtime(config_path(args.config))
-    return with_adhoc(rt)
+    return with_stored(rt)[0]
 
 
-def with_adhoc(rt: Runtime) -> Runtime:
+def with_stored(rt: Runtime, quiet: bool = False) -> tuple[Runtime, Merged | None]:
+    """``rt`` with the stored changes laid over it, and what they did (None: no database).
+    Their problems are printed as warnings unless ``quiet`` (the caller reports them)."""
     url = rt.config.database_url
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
-        return rt
+        return rt, None
     from sqlalchemy.exc import SQLAlchemyError
 
-    from ..adhoc import load_adhoc_events
+    from ..overlays import merge
     from ..store import open_store
 
     try:
         store = open_store(url, migrate=False)
         try:
-            events, problems = load_adhoc_events(store, rt.config, {e.id for e in rt.catalog.events})
+            merged = merge.merge(rt, merge.read(store))
         finally:
             store.dispose()
     except SQLAlchemyError as e:
-        print(f"reminderd: cảnh báo: không đọc được các mục bổ sung trong CSDL ({type(e).__name__}); "
-              "chỉ dùng danh mục", file=sys.stderr)
-        return rt
-    for p in problems:
+        print(f"reminderd: cảnh báo: không đọc được các thay đổi đã lưu trong CSDL ({type(e).__name__}); "
+              "chỉ dùng các tệp", file=sys.stderr)
+        return rt, None
+    for p in [] if quiet else [*merged.item_problems, *merged.conflicts]:
         print(f"reminderd: cảnh báo: {p}", file=sys.stderr)
-    return rt.with_events(events) if events else rt
+    return merged.runtime, merged
 
 
 def config(args: argparse.Namespace) -> Config:

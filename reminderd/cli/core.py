@@ -19,7 +19,7 @@ from ..occurrences import occurrence_in_year, rule_years, vn_date
 from ..plan import plan_task, task_applies, upcoming_rows, why_inactive
 from ..runtime import Runtime, load_runtime, workdays_for
 from ..workdays import WorkdayCalendar
-from .common import check_department, date_arg, runtime, today, year_arg
+from .common import check_department, date_arg, runtime, today, with_stored, year_arg
 from .world import national_day_in, partner_warnings
 
 # Strings of check/explain that the shared table (i18n.MESSAGES) does not have.
@@ -175,9 +175,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         for msg in feed_errors:
             print(f"  {rt.config.path}: {msg}", file=sys.stderr)
         return 1
+    # What editors stored in the database, laid over the files (cli/catalog.py; the page).
+    effective, merged = with_stored(rt, quiet=True)
+    stored = [] if merged is None else [str(p) for p in [*merged.conflicts, *merged.item_problems,
+                                                         *merged.redundant]]
     warnings = ([str(w) for w in rt.catalog.warnings] + leap_month_gaps(rt, year - 1, year + 10)
                 + [f"{rt.config.path}: {m}" for m in feed_unmatched]
-                + partner_warnings(rt))  # a [partners] code without a national day (cli/world.py)
+                + partner_warnings(effective)  # a [partners] code without a national day (cli/world.py)
+                + stored)
     if warnings:
         print(t(lang, "warnings", n=len(warnings)))
         for w in warnings:
@@ -189,6 +194,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     ntasks = sum(len(e.tasks) for e in rt.catalog.events)
     print(t(lang, "ok", events=len(rt.catalog.events), tasks=ntasks,
             files=len(rt.catalog.files), departments=len(rt.config.departments)))
+    if merged is not None and not merged.stored.empty:
+        s = merged.stored
+        print(lookup(CHECK_TEXT, lang, "stored", partners=len(s.partners), overrides=len(s.overrides),
+                     items=len(s.items), conflicts=len(merged.conflicts)))
     return 0
 
 
@@ -221,6 +230,15 @@ def skipped_lines_of(rt: Runtime) -> list[str]:
     n = sum(len(v) for v in by.values())
     m = sum(len(v) for v in dropped.values())
     return [_t(lang, "skipped.head", n=n, m=m), *lines]
+
+
+CHECK_TEXT = {
+    "stored": {"vi": "Thay đổi lưu trong CSDL (áp lên các tệp): {partners} đối tác, {overrides} sự kiện/việc, "
+                     "{items} mục bổ sung; {conflicts} không còn khớp với tệp (xem `reminderd catalog show`).",
+               "en": "Changes stored in the database (laid over the files): {partners} partners, {overrides} "
+                     "events/tasks, {items} ad-hoc items; {conflicts} no longer fit the files "
+                     "(see `reminderd catalog show`)."},
+}
 
 
 # ---- upcoming ----------------------------------------------------------------------------

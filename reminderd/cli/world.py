@@ -20,14 +20,19 @@ from typing import Any
 
 from .. import countries
 from ..catalog import NATIONAL_DAY_TAG, Catalog
-from ..config import Config
+from ..config import Config, config_path
 from ..i18n import lookup, t
 from ..model import EventRule, Occurrence
 from ..occurrences import occurrence_in_year
 from ..plan import why_inactive
-from ..runtime import Runtime
-from .common import runtime, today, year_arg
+from ..runtime import Runtime, load_runtime
+from .common import today, with_stored, year_arg
 
+STORED_NOTE = {"note": {
+    "vi": "* hạng đã đổi trên trang Danh mục (lưu trong CSDL, áp lên [partners] của tệp cấu hình); "
+          "xem `reminderd catalog show`.",
+    "en": "* tier changed on the Catalog page (stored in the database, laid over the config's "
+          "[partners]); see `reminderd catalog show`."}}
 RELATIONS_TAG = "ky-niem-quan-he-ngoai-giao"
 HOME = "VN"
 
@@ -205,7 +210,7 @@ def _date(lang: str, d: dt.date | None) -> str:
 
 
 def cmd_countries(args: argparse.Namespace) -> int:
-    rt = runtime(args)
+    rt, merged = with_stored(load_runtime(config_path(args.config)))
     lang = rt.config.language
     if args.missing:
         return _print_missing(rt, find_missing(rt), args.json)
@@ -213,15 +218,21 @@ def cmd_countries(args: argparse.Namespace) -> int:
         return _print_alternatives(rt, args.year or today(rt.config).year, args.json)
     year = args.year or today(rt.config).year
     rows = world_rows(rt, year, only_partners=args.partners)
+    # Tiers changed on the page (stored in the database) are marked, with what the config file says.
+    changed = {c.country: c for c in (merged.partners if merged is not None else ()) if c.problem is None}
     if args.json:
-        json.dump([r.as_json() for r in rows], sys.stdout, ensure_ascii=False, indent=2)
+        json.dump([r.as_json() | {"stored_change": {"config_file_tier": changed[r.code].file_tier,
+                                                   "changed_by": changed[r.code].changed_by,
+                                                   "changed_at": changed[r.code].changed_at.isoformat()}
+                                  if r.code in changed else None} for r in rows],
+                  sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
     head = (t(lang, "world.col.code"), t(lang, "world.col.country"),
             t(lang, "world.col.national_day", year=year), t(lang, "world.col.relations"),
             t(lang, "world.col.tiers"))
-    table = [(r.code, r.name, _date(lang, r.national_day), _date(lang, r.relations), ", ".join(r.tiers))
-             for r in rows]
+    table = [(r.code, r.name, _date(lang, r.national_day), _date(lang, r.relations),
+              ", ".join(r.tiers) + (" *" if r.code in changed else "")) for r in rows]
     widths = [max(len(r[i]) for r in [head, *table]) for i in range(4)]
     for r in [head, *table]:
         print(("  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4]).rstrip())
@@ -229,6 +240,8 @@ def cmd_countries(args: argparse.Namespace) -> int:
     print(t(lang, "world.count", n=len(rows), national=sum(1 for r in rows if r.national_day_event),
             relations=sum(1 for r in rows if r.relations is not None),
             partners=sum(1 for r in rows if r.tiers)))
+    if any(r.code in changed for r in rows):
+        print(lookup(STORED_NOTE, lang, "note"))
     return 0
 
 

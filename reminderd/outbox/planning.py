@@ -190,7 +190,8 @@ def plan_rows(rt: Runtime, now: dt.datetime, done: set[tuple[str, str, int]],
     """Pure: the rows that should exist by the end of ``now``'s day, and stale open rows.
 
     ``sent``: the latest dates announced per (task occurrence, recipient).
-    ``open_rows``: (id, kind, event, task, year, window_start, due) of pending/failed rows.
+    ``open_rows``: (id, kind, event, task, year, window_start, due[, department, role]) of
+    pending/failed rows.
     ``stored_adhoc``: ids of the ad-hoc items the database holds now; None when unknown (then
     no row is cancelled for a vanished event).
     """
@@ -226,7 +227,8 @@ def plan_rows(rt: Runtime, now: dt.datetime, done: set[tuple[str, str, int]],
             out.rows.append(_task_row(cfg, now_t, "correction", s.department, s.role, addr,
                                       send_moment(send_day(wd, today), cfg), extra))
     # Rows not yet sent whose task was acknowledged or whose dates moved.
-    for rid, kind, e, tk, y, ws, due in open_rows:
+    for open_row in open_rows:
+        rid, kind, e, tk, y, ws, due = open_row[:7]
         if kind not in TASK_KINDS:
             continue
         if (e, tk, y) in done:
@@ -235,6 +237,11 @@ def plan_rows(rt: Runtime, now: dt.datetime, done: set[tuple[str, str, int]],
         cur = by_ack.get((e, tk, y))
         if cur is not None and (ws, due) != (cur.window_start, cur.due):
             out.stale.append((rid, f"ngày đã thay đổi / dates changed: {cur.window_start}…{cur.due}"))
+        elif cur is not None and len(open_row) > 8 and kind != "correction" and \
+                (open_row[7], open_row[8]) not in {(d, r) for d, r, _ in recipients(cfg, cur, kind)}:
+            # The task was given to another department (an override, a catalog edit): this one is
+            # no longer told. Revived like GONE if the task comes back to it.
+            out.stale.append((rid, GONE))
         elif cur is None and stored_adhoc is not None and _gone(rt, events, stored_adhoc, e, tk, y):
             out.stale.append((rid, GONE))
     out.rows.extend(digest_rows(rt, plan.tasks, today, done))
@@ -301,7 +308,8 @@ def _load_state(store: Store, years: list[int]) -> tuple[list[Sent], list[tuple[
              .order_by(OB.c.sent_at, OB.c.id))
         sent = [Sent(r.event_id, r.task_id, r.year, r.recipient, r.kind, r.role, r.department or "",
                      r.window_start, r.due) for r in conn.execute(q) if r.window_start and r.due]
-        q2 = (select(OB.c.id, OB.c.kind, OB.c.event_id, OB.c.task_id, OB.c.year, OB.c.window_start, OB.c.due)
+        q2 = (select(OB.c.id, OB.c.kind, OB.c.event_id, OB.c.task_id, OB.c.year, OB.c.window_start, OB.c.due,
+                     OB.c.department, OB.c.role)
               .where(OB.c.state.in_(OPEN_STATES), OB.c.kind.in_(TASK_KINDS), OB.c.year.in_(years)))
         open_rows = [tuple(r) for r in conn.execute(q2)]
         ad = schema.adhoc_events
@@ -350,6 +358,12 @@ def planning_pass_sync(ctx: Context, *, dry_run: bool = False) -> dict[str, Any]
     no_address = 0
     revived = 0
     with ctx.store.engine.begin() as conn:
+        # Cancel first: a row the rules stopped making for one department or role (the task was
+        # reassigned) may be the very row they now make for another, and is then revived below.
+        cancelled = 0
+        for rid, why in result.stale:
+            cancelled += conn.execute(update(OB).where(OB.c.id == rid, OB.c.state.in_(OPEN_STATES))
+                                      .values(state="cancelled", last_error=why, updated_at=now)).rowcount
         revivable = _revivable(conn, keys)
         for r in result.rows:
             values = r.values(sender, now)
@@ -364,11 +378,8 @@ def planning_pass_sync(ctx: Context, *, dry_run: bool = False) -> dict[str, Any]
                     update(OB).where(OB.c.dedupe_key == r.dedupe_key, OB.c.state == "cancelled",
                                      OB.c.last_error.in_(REVIVABLE))
                     .values(state=values["state"], last_error=values["last_error"], next_attempt_at=None,
-                            payload=values["payload"], updated_at=now)).rowcount
-        cancelled = 0
-        for rid, why in result.stale:
-            cancelled += conn.execute(update(OB).where(OB.c.id == rid, OB.c.state.in_(OPEN_STATES))
-                                      .values(state="cancelled", last_error=why, updated_at=now)).rowcount
+                            payload=values["payload"], department=values["department"],
+                            role=values["role"], updated_at=now)).rowcount
     ctx.store.put_state("outbox.last_plan", {"created": sum(created.values())}, now)
     return {"created": sum(created.values()), "by_kind": created, "cancelled": cancelled,
             "revived": revived, "no_address": no_address}

@@ -21,7 +21,7 @@ from . import schema
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 # The newest alembic revision; tests/test_store.py checks it against the migration scripts.
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0009"
 
 
 class Store:

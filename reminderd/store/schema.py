@@ -134,6 +134,8 @@ adhoc_events = Table(
     Column("created_by", String(256), nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("deleted_at", UTCDateTime()),
+    # Where an imported item came from ("<file name>, dòng 7"); NULL for one added by hand.
+    Column("origin", String(512)),
 )
 
 # Small shared facts: last planning pass, last SMTP success, per daemon instance.
@@ -188,3 +190,27 @@ audit_log = Table(
 )
 Index("ix_audit_at", audit_log.c.at)
 Index("ix_audit_event", audit_log.c.event_id, audit_log.c.at)
+
+# Editors' changes to the files' catalog, stored as overlays (reminderd.overlays): applied on top of
+# the config and catalog files each time they are loaded, reversible one by one.
+# [partners]: a country moved to another tier (``tier``) or out of the partners (``tier`` NULL).
+catalog_partners = Table(
+    "catalog_partners", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("country", String(8), nullable=False, unique=True),
+    Column("tier", String(64)),
+    Column("changed_by", String(256), nullable=False),
+    Column("changed_at", UTCDateTime(), nullable=False),
+)
+
+# One catalog event disabled (``task_id`` ""), one of its tasks changed, or a task added (JSON).
+catalog_overrides = Table(
+    "catalog_overrides", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(128), nullable=False),
+    Column("task_id", String(128), nullable=False, default=""),
+    Column("data", Text, nullable=False),
+    Column("changed_by", String(256), nullable=False),
+    Column("changed_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("event_id", "task_id", name="uq_catalog_overrides_task"),
+)

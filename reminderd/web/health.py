@@ -7,8 +7,9 @@ succeeded for more than ``STALE_PLAN`` (it runs daily). It answers 200 with
 (``config_errors``; the previous configuration is still in force), a key needs a
 restart, the last SMTP session failed, the mail server refused the session (its reply,
 until a later message goes through), rows are ``dead`` (how many and the latest error,
-until someone retries, cancels or purges them), or mail is only written to a local
-folder (``[smtp]`` without a host). Otherwise 200 ``"ok"``.
+until someone retries, cancels or purges them), mail is only written to a local
+folder (``[smtp]`` without a host), or a change editors stored no longer fits the files
+(``catalog_conflicts``). Otherwise 200 ``"ok"``.
 """
 
 from __future__ import annotations
@@ -126,6 +127,10 @@ def health_report(ctx: Context, db_ok: bool, db_error: str | None, smtp: dict[st
         warnings.append("last reload refused: configuration errors (previous configuration in force)")
     if stale_claims:
         warnings.append(f"{stale_claims} reminders held by a dispatcher that stopped (released at the next dispatch)")
+    conflicts = ctx.health.get("catalog_conflicts") or []
+    if conflicts:
+        warnings.append(f"{len(conflicts)} stored catalog changes no longer apply to the files "
+                        "(catalog_conflicts; see the Catalog page)")
     if ctx.health.get("restart_needed"):
         warnings.append("restart needed for: " + ", ".join(ctx.health["restart_needed"]))
     if smtp.get("refused"):
@@ -157,6 +162,7 @@ def health_report(ctx: Context, db_ok: bool, db_error: str | None, smtp: dict[st
         "dead": {"count": dead.count, **({"latest_error": dead.latest_error, "latest_id": dead.latest_id,
                                           "latest_at": _public(dead.latest_at)} if dead.count else {})},
         "config_errors": list(ctx.config_errors),
+        "catalog_conflicts": list(conflicts),
         "status_line": ctx.health.get("status"),
         # dict() copies in one step: a reload in a worker thread may add keys meanwhile.
         "details": _public({k: v for k, v in dict(ctx.health).items()
