@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from reminderd import acks, adhoc, tokens
-from reminderd.cli.core import row_json, select_rows
+from reminderd.agenda import row_json, select_rows
 from reminderd.store import schema
 from reminderd.web import api
 from reminderd.web.openapi import openapi_document
@@ -184,3 +184,13 @@ def test_api_root_is_an_index(live: Live) -> None:
     assert {("GET", "/api/v1/upcoming"), ("POST", "/api/v1/ack"), ("POST", "/api/v1/adhoc"),
             ("DELETE", "/api/v1/adhoc/{event_id}"), ("GET", "/api/v1/openapi.json")} <= listed
     assert all(e["summary"] for e in index["endpoints"])
+
+
+def test_web_imports_nothing_from_the_cli() -> None:
+    """Imports only go down: the agenda rows live in ``reminderd.agenda``, below both."""
+    from pathlib import Path
+
+    web = Path(api.__file__).parent
+    offenders = [p.name for p in web.glob("*.py") if re.search(r"^from \.\.cli\b|^import reminderd\.cli|"
+                                                               r"^from reminderd\.cli\b", p.read_text(), re.M)]
+    assert offenders == []

@@ -6,9 +6,9 @@ import argparse
 import datetime as dt
 import json
 import sys
-from typing import Any
 
 from .. import dateforms, lunar
+from ..agenda import row_json, select_rows
 from ..catalog import NATIONAL_DAY_TAG
 from ..config import Config, config_path, load_config
 from ..errors import ReminderdError, ValidationError
@@ -16,7 +16,7 @@ from ..i18n import fmt_date, lookup, skipped_lines, t, weekday
 from ..lunar import MAX_YEAR, MIN_YEAR
 from ..model import EventRule, Occurrence, PlannedTask
 from ..occurrences import occurrence_in_year, rule_years, vn_date
-from ..plan import plan_task, task_applies, upcoming_rows, why_inactive
+from ..plan import plan_task, task_applies, why_inactive
 from ..runtime import Runtime, load_runtime, workdays_for
 from ..workdays import WorkdayCalendar
 from .common import check_department, date_arg, runtime, today, with_stored, year_arg
@@ -242,47 +242,6 @@ CHECK_TEXT = {
 
 
 # ---- upcoming ----------------------------------------------------------------------------
-
-
-def row_json(occ: Occurrence, task: PlannedTask | None) -> dict[str, Any]:
-    """SPEC §5's JSON row (plus a few extra fields; none renamed)."""
-    ev = occ.event
-    return {
-        "event_id": ev.id,
-        "task_id": task.rule.id if task else None,
-        "title": occ.title,
-        "action": task.action if task else None,
-        "event_date": occ.date.isoformat(),
-        "ordinal": occ.ordinal,
-        "milestone": occ.milestone,
-        "country": ev.country,
-        "tags": list(ev.tags),
-        "window_start": task.window_start.isoformat() if task else None,
-        "due": task.due.isoformat() if task else None,
-        "owner": task.owner if task else None,
-        "support": list(task.support) if task else [],
-        # Not firm yet: the working days counted (a task's year after confirmed_through) or the date
-        # itself (a government's day not announced for that year: date_provisional).
-        "provisional": (task.provisional if task else False) or occ.provisional,
-        "date_provisional": occ.provisional,
-        "lead": task.rule.lead.text if task else None,
-        "year": occ.year,
-        "date_rule": ev.date,
-    }
-
-
-def select_rows(rt: Runtime, start: dt.date, end: dt.date,
-                department: str | None) -> list[tuple[Occurrence, PlannedTask | None]]:
-    plan = rt.plan(start, end)
-    rows = upcoming_rows(plan)
-    if department is None:
-        return [(o, tk) for _, o, tk in rows]
-    department = rt.config.current_department(department)  # a replaced department: its successor's work
-    mine = {tk.occurrence.key for _, _, tk in rows
-            if tk is not None and (tk.owner == department or department in tk.support)}
-    return [(o, tk) for _, o, tk in rows
-            if (tk is None and o.key in mine)
-            or (tk is not None and (tk.owner == department or department in tk.support))]
 
 
 def cmd_upcoming(args: argparse.Namespace) -> int:

@@ -28,7 +28,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from .. import acks, adhoc, lunar, webauth
-from ..cli.core import row_json, select_rows
+from ..agenda import row_json, select_rows
 from ..context import Context
 from ..errors import Problem
 from .openapi import api_index, openapi_document

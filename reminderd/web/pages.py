@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from ..context import Context
 from ..countries import country_name
 from ..errors import Problem
 from ..feed_text import tag_title
+from ..feeds import FeedName
 from ..security import throttle
 from ..security.messages import throttle_message
 from ..yearview import colour, event_tag, year_grid
@@ -144,9 +146,15 @@ class Pages:
 
     def subscribe(self, request: Request) -> Response:
         v = self.visitor(request)
-        feeds = subscribe.feeds_for(self.ctx, v.session, v.key, str(request.base_url))
-        scheme = subscribe.scheme_of(subscribe.base_of(self.ctx, str(request.base_url)))
-        return self.render(request, v, "page_subscribe.html", feeds=feeds, scheme=scheme)
+        base = subscribe.base_of(self.ctx, str(request.base_url))
+        links = subscribe.feeds_for(self.ctx, v.session, v.key, str(request.base_url))
+        groups = subscribe.grouped(links, v.session.department)
+        for g in (groups.departments, groups.countries, groups.tags):
+            g.sort(key=lambda f: sort_key(feed_title(f.feed, v.lang, self.ctx.config)))
+        return self.render(request, v, "page_subscribe.html", groups=groups, base=base,
+                           scheme=subscribe.scheme_of(base), reach=subscribe.reach_of(base),
+                           webcal=any(f.webcal for f in links),
+                           feed_title=lambda feed: feed_title(feed, v.lang, self.ctx.config))
 
     # ---- access and login ------------------------------------------------------------------
 
@@ -280,6 +288,23 @@ def field_errors(problems: list[Problem], tasks: list[dict[str, Any]]) -> dict[s
         name = f"task{row}.{p.key}" if row else (p.key or "title")
         out.setdefault(name, []).append(p.message)
     return out
+
+
+def feed_title(feed: FeedName, lang: str, config: Any) -> str:
+    """A feed as people name it: "Sở Ngoại vụ", "Nhật Bản", "Quốc khánh các nước"."""
+    if feed.kind == "all":
+        return translator(lang)("feed.all")
+    if feed.kind == "department":
+        return str(config.department_name(feed.value, lang))
+    if feed.kind == "country":
+        return country_name(feed.value, lang)
+    return tag_title(feed.value, lang)
+
+
+def sort_key(text: str) -> str:
+    """Vietnamese names in dictionary order, near enough: compared without their marks."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).casefold()
 
 
 def favicon(request: Request) -> Response:

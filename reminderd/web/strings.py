@@ -56,22 +56,63 @@ PAGE: dict[str, tuple[str, str]] = {
     "months": ("Tháng 1|Tháng 2|Tháng 3|Tháng 4|Tháng 5|Tháng 6|Tháng 7|Tháng 8|Tháng 9|Tháng 10|"
                "Tháng 11|Tháng 12",
                "January|February|March|April|May|June|July|August|September|October|November|December"),
-    "sub.intro": ("Thêm các lịch dưới đây vào ứng dụng lịch của bạn; lịch tự cập nhật.",
-                  "Add these calendars to your calendar app; they update themselves."),
+    "sub.intro": ("Thêm các lịch dưới đây vào ứng dụng lịch của bạn; lịch tự cập nhật. Lịch chỉ để xem: "
+                  "sửa trong ứng dụng không làm thay đổi kế hoạch.",
+                  "Add these calendars to your calendar app; they update themselves. They are read-only: "
+                  "changing them in the app does not change the plan."),
     "sub.copy": ("Sao chép", "Copy"),
-    "sub.copied": ("Đã chép", "Copied"),
+    "sub.copied": ("Đã sao chép", "Copied"),
+    "sub.link_of": ("Liên kết {scheme} của lịch {name}", "{scheme} link of the calendar {name}"),
+    "sub.open_app": ("Mở trong ứng dụng lịch", "Open in calendar app"),
+    "sub.open_app_of": ("Mở lịch {name} trong ứng dụng lịch", "Open the calendar {name} in the calendar app"),
     "sub.none": ("Không có lịch nào bạn được xem. Hãy mở liên kết đơn vị mà Sở Ngoại vụ gửi.",
                  "There is no feed you may see. Open the department link the foreign-affairs office sent you."),
-    "sub.google": ("Google Calendar: trên máy tính, mở Lịch khác → + → Từ URL, dán liên kết {scheme}, "
-                   "bấm Thêm lịch. Google cập nhật vài giờ một lần.",
-                   "Google Calendar: on a computer, Other calendars → + → From URL, paste the {scheme} link, "
-                   "Add calendar. Google refreshes every few hours."),
-    "sub.outlook": ("Outlook: Thêm lịch → Đăng ký từ web (Subscribe from web), dán liên kết {scheme}, đặt tên, Nhập.",
-                    "Outlook: Add calendar → Subscribe from web, paste the {scheme} link, name it, Import."),
-    "sub.apple": ("Apple Calendar (iPhone, Mac): bấm liên kết webcal; hoặc Tệp → Đăng ký lịch mới và dán "
-                  "liên kết.",
-                  "Apple Calendar (iPhone, Mac): tap the webcal link; or File → New Calendar Subscription "
-                  "and paste the link."),
+    "sub.g.mine": ("Lịch của đơn vị tôi", "My department"),
+    "sub.g.all": ("Toàn bộ lịch", "Everything"),
+    "sub.g.tags": ("Theo nhóm sự kiện", "By kind of event"),
+    "sub.g.departments": ("Theo đơn vị", "By department"),
+    "sub.g.countries": ("Theo nước", "By country"),
+    "sub.intranet.title": ("Máy chủ này chỉ truy cập được trong mạng nội bộ.", "This server is only reachable "
+                           "inside the agency's network."),
+    "sub.intranet": ("Địa chỉ {base} không truy cập được từ Internet, nên Google Calendar (lấy lịch từ máy chủ "
+                     "của Google) không đọc được các lịch này. Outlook trên máy tính, Apple Calendar và "
+                     "Thunderbird lấy lịch từ chính máy của bạn, nên dùng được khi máy bạn ở trong mạng "
+                     "của cơ quan.",
+                     "{base} cannot be reached from the internet, so Google Calendar (which fetches from "
+                     "Google's servers) cannot read these calendars. Outlook on a computer, Apple Calendar and "
+                     "Thunderbird fetch from your own machine, so they work while it is on the agency's "
+                     "network."),
+    "sub.howto": ("Cách đăng ký (chỉ đọc)", "How to subscribe (read-only)"),
+    "sub.readonly": ("Đăng ký theo cách dưới đây thì lịch chỉ đọc và tự cập nhật; đừng nhập (import) tệp một "
+                     "lần, vì tệp nhập không cập nhật.",
+                     "Subscribed this way the calendar is read-only and updates itself; do not import the "
+                     "file once, an imported file does not update."),
+    "sub.thunderbird": ("Lịch → Lịch mới (New Calendar) → Trên mạng (On the Network) → dán liên kết {scheme} "
+                        "→ đánh dấu \"Chỉ đọc\" (Read-only) → Tìm lịch → Đăng ký.",
+                        "Calendar → New Calendar → On the Network → paste the {scheme} link → tick "
+                        "\"Read-only\" → Find Calendars → Subscribe."),
+    "sub.outlook": ("Thêm lịch (Add calendar) → Đăng ký từ web (Subscribe from web) → dán liên kết {scheme}, "
+                    "đặt tên → Nhập (Import). Lịch đăng ký trong Outlook luôn chỉ đọc.",
+                    "Add calendar → Subscribe from web → paste the {scheme} link, name it → Import. "
+                    "Subscribed calendars in Outlook are read-only."),
+    "sub.apple": ("Tệp (File) → Đăng ký lịch mới (New Calendar Subscription) → dán liên kết {scheme} → "
+                  "Đăng ký. Lịch đăng ký là lịch chỉ đọc. Trên iPhone: Cài đặt → Lịch → Tài khoản → Thêm "
+                  "tài khoản → Khác → Thêm lịch đã đăng ký.",
+                  "File → New Calendar Subscription → paste the {scheme} link → Subscribe. Subscribed "
+                  "calendars are read-only. On an iPhone: Settings → Calendar → Accounts → Add Account → "
+                  "Other → Add Subscribed Calendar."),
+    "sub.apple_webcal": ("Bấm \"Mở trong ứng dụng lịch\"; hoặc Tệp (File) → Đăng ký lịch mới (New Calendar "
+                         "Subscription) → dán liên kết {scheme} → Đăng ký. Lịch đăng ký là lịch chỉ đọc.",
+                         "Click \"Open in calendar app\"; or File → New Calendar Subscription → paste the "
+                         "{scheme} link → Subscribe. Subscribed calendars are read-only."),
+    "sub.google": ("Trên máy tính: Lịch khác (Other calendars) → + → Từ URL (From URL) → dán liên kết {scheme} "
+                   "→ Thêm lịch. Lịch thêm từ URL là lịch chỉ đọc; Google cập nhật vài giờ một lần.",
+                   "On a computer: Other calendars → + → From URL → paste the {scheme} link → Add calendar. "
+                   "Calendars added from a URL are read-only; Google refreshes them every few hours."),
+    "sub.google.no": ("Máy chủ này chỉ ở trong mạng nội bộ: Google Calendar không dùng được.",
+                      "This server is only on the intranet: Google Calendar cannot use it."),
+    "sub.google.internet": ("Cần một địa chỉ truy cập được từ Internet (Google lấy lịch từ máy chủ của Google).",
+                            "Needs an address reachable from the internet (Google fetches from its own servers)."),
     "feed.all": ("Toàn bộ lịch", "Everything"),
     "feed.department": ("Đơn vị", "Department"),
     "feed.tag": ("Nhóm sự kiện", "Events"),

@@ -1,11 +1,15 @@
-"""Which feeds a visitor may subscribe to, with their https and webcal links.
+"""Which feeds a visitor may subscribe to, with their links, grouped for the page.
 
 Public feeds (``[feeds] public``) need no token. A department's staff get their
 department's feed; an editor gets every feed. Their private links carry a
 ``feed`` token whose secret is derived (HMAC) from the session key, the session's
-own capability and the feed name, so the page shows the same link on every visit
-without storing secrets, and revoking the access link (``reminderd access revoke``)
-revokes these feed tokens with it.
+own capability, the feed name and a generation, so the page shows the same link on
+every visit without storing secrets. Revoking one such feed token (a leaked link:
+``reminderd token revoke ID``) moves that feed to the next generation: the page then
+shows a new link, and the old one stays dead. Revoking the access link
+(``reminderd access revoke``) revokes its feed tokens with it.
+
+Every URL the page shows is made by :func:`feed_link`, and only there.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
@@ -24,18 +30,27 @@ from ..store import Store, insert_ignore, schema
 from ..tokens import hash_secret
 from .feeds import feed_url
 
+# A feed whose derived links were revoked this many times in a row is not offered again
+# (a guard against a loop, not a limit anyone meets: each step is one revocation by hand).
+MAX_GENERATIONS = 1000
+
 
 @dataclass(frozen=True)
 class FeedLink:
     feed: FeedName
-    https: str
-    webcal: str
+    https: str  # the link people paste (http:// when base_url is http)
+    webcal: str | None  # None when it would send an https feed over plain http
     public: bool
 
 
-def links(base: str, feed: FeedName, secret: str | None, public: bool) -> FeedLink:
+def feed_link(base: str, feed: FeedName, secret: str | None, public: bool) -> FeedLink:
+    """The one place the page turns a feed into URLs.
+
+    ``webcal://`` means "fetch this over http" to most calendar apps (Google Calendar and
+    Outlook do; only some try https first), so for an https base it would send the feed's
+    token in clear: the page then offers the https link only."""
     https, webcal = feed_url(base, secret, str(feed))
-    return FeedLink(feed, https, webcal, public)
+    return FeedLink(feed, https, webcal if scheme_of(base) == "http" else None, public)
 
 
 def owner_of(session: webauth.Session) -> str | None:
@@ -47,21 +62,29 @@ def owner_of(session: webauth.Session) -> str | None:
     return None
 
 
-def derived_secret(key: bytes, owner: str, feed: FeedName) -> str:
-    mac = hmac.new(key, f"feed|{owner}|{feed}".encode(), hashlib.sha256).digest()
+def derived_secret(key: bytes, owner: str, feed: FeedName, generation: int = 0) -> str:
+    # Generation 0 is the derivation of the first release: links already handed out keep working.
+    text = f"feed|{owner}|{feed}" + (f"|{generation}" if generation else "")
+    mac = hmac.new(key, text.encode(), hashlib.sha256).digest()
     return webauth._b64(mac[:24])
 
 
 def ensure_feed_token(ctx: Context, key: bytes, owner: str, feed: FeedName) -> str | None:
-    """The derived secret, its ``tokens`` row made if missing; None if that row was revoked."""
-    secret = derived_secret(key, owner, feed)
-    h = hash_secret(secret)
+    """The secret of the first generation whose token is not revoked, its ``tokens`` row
+    made if missing; None only after MAX_GENERATIONS revocations."""
     t = schema.tokens
     with ctx.store.engine.begin() as conn:
-        insert_ignore(conn, t, {"token_hash": h, "kind": "feed", "scope": str(feed),
-                                "label": f"trang web: {owner}", "created_at": ctx.now()})
-        row = conn.execute(select(t.c.revoked_at).where(t.c.token_hash == h)).first()
-    return secret if row is not None and row.revoked_at is None else None
+        for generation in range(MAX_GENERATIONS):
+            secret = derived_secret(key, owner, feed, generation)
+            h = hash_secret(secret)
+            row = conn.execute(select(t.c.revoked_at).where(t.c.token_hash == h)).first()
+            if row is None:
+                insert_ignore(conn, t, {"token_hash": h, "kind": "feed", "scope": str(feed),
+                                        "label": f"trang web: {owner}", "created_at": ctx.now()})
+                row = conn.execute(select(t.c.revoked_at).where(t.c.token_hash == h)).first()
+            if row is not None and row.revoked_at is None:
+                return secret
+    return None
 
 
 def revoke_derived(store: Store, owner: str, now: dt.datetime) -> int:
@@ -82,6 +105,40 @@ def scheme_of(base: str) -> str:
     return "http" if base.lower().startswith("http:") else "https"
 
 
+_INTRANET_SUFFIXES = (".local", ".lan", ".internal", ".intranet", ".home.arpa", ".corp", ".localdomain")
+
+
+def reach_of(base: str) -> str:
+    """``intranet`` when the base URL's host cannot be reached from the internet (a private,
+    loopback or link-local address, a name without a dot, a reserved local suffix);
+    ``unknown`` otherwise (a public name may still resolve only inside the agency)."""
+    host = (urlsplit(base).hostname or "").lower().rstrip(".")
+    if not host:
+        return "unknown"
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        if host == "localhost" or "." not in host or host.endswith(_INTRANET_SUFFIXES):
+            return "intranet"
+        return "unknown"
+    return "intranet" if (ip.is_private or ip.is_loopback or ip.is_link_local) else "unknown"
+
+
+@dataclass
+class FeedGroups:
+    """The page's groups, in the order shown; empty groups are left out by the template."""
+
+    mine: list[FeedLink]  # the visitor's department
+    everything: list[FeedLink]  # the "all" feed
+    departments: list[FeedLink]
+    countries: list[FeedLink]
+    tags: list[FeedLink]
+
+    @property
+    def count(self) -> int:
+        return sum(len(g) for g in (self.mine, self.everything, self.departments, self.countries, self.tags))
+
+
 def feeds_for(ctx: Context, session: webauth.Session, key: bytes, base_url: str) -> list[FeedLink]:
     base = base_of(ctx, base_url)
     public = []
@@ -90,7 +147,7 @@ def feeds_for(ctx: Context, session: webauth.Session, key: bytes, base_url: str)
             public.append(parse_feed_name(str(name)))
         except ValueError:
             continue  # `reminderd check` reports it; the page just leaves it out
-    out = [links(base, f, None, True) for f in public]
+    out = [feed_link(base, f, None, True) for f in public]
     owner = owner_of(session)
     if owner is None:
         return out
@@ -103,5 +160,21 @@ def feeds_for(ctx: Context, session: webauth.Session, key: bytes, base_url: str)
     for f in private:
         secret = ensure_feed_token(ctx, key, owner, f)
         if secret is not None:
-            out.append(links(base, f, secret, False))
+            out.append(feed_link(base, f, secret, False))
     return out
+
+
+def grouped(links: list[FeedLink], department: str | None) -> FeedGroups:
+    g = FeedGroups([], [], [], [], [])
+    for f in links:
+        if f.feed.kind == "department" and f.feed.value == department:
+            g.mine.append(f)
+        elif f.feed.kind == "all":
+            g.everything.append(f)
+        elif f.feed.kind == "department":
+            g.departments.append(f)
+        elif f.feed.kind == "country":
+            g.countries.append(f)
+        else:
+            g.tags.append(f)
+    return g
