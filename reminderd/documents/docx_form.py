@@ -197,6 +197,7 @@ def _rule(container: DocxDocument | _Cell, length_cm: float, box_cm: float, afte
     pf.left_indent = pf.right_indent = Cm(side)
     pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     pf.line_spacing = Pt(3)
+    pf.space_before = Pt(2)  # clear of the descenders above
     pf.space_after = Pt(after)
     border = OxmlElement("w:bottom")
     for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):

@@ -147,18 +147,18 @@ def build(rt: Runtime, rows: list[ResultRow], start: dt.date, end: dt.date, *, t
                 "overdue": x.overdue}
 
     summary = Table(
-        (col("stt", "col.stt", 1.3, align="center"), col("department", "col.department", 5.0),
-         *(col(k, "col." + k, 2.0, align="center") for k in ("total", "on_time", "late", "not_done", "overdue"))),
+        (col("stt", "col.stt", 1.4, align="center"), col("department", "col.department", 5.6),
+         *(col(k, "col." + k, 1.8, align="center") for k in ("total", "on_time", "late", "not_done", "overdue"))),
         tuple({"stt": i, "department": dep(d), **counts(x)} for i, (d, x) in enumerate(by_dep.items(), 1)),
         total={"stt": "", "department": tr(lang, "total"), **counts(grand)})
 
     detail = Table(
-        (col("stt", "col.stt", 1.3, align="center"), col("content", "col.content", 6.2),
-         col("event", "col.event", 3.9, show="docx"), col("event_title", "col.event", 4.0, show="xlsx"),
+        (col("stt", "col.stt", 1.4, align="center"), col("content", "col.content", 5.8),
+         col("event", "col.event", 3.6, show="docx"), col("event_title", "col.event", 4.0, show="xlsx"),
          col("event_date", "col.date", 2.6, show="xlsx"),
          col("owner", "col.owner", 2.7), col("support", "col.support", 3.0, show="xlsx"),
-         col("due", "col.due", 2.5, align="center"), col("result", "col.result", 3.0),
-         col("done_on", "col.done_at", 2.5, align="center"), col("done_by", "col.done_by", 3.0),
+         col("due", "col.due", 2.5, align="center"), col("result", "col.result", 2.9),
+         col("done_on", "col.done_at", 2.5, align="center"), col("done_by", "col.done_by", 3.8),
          col("note", "col.note", 2.6, optional=True),
          col("event_id", "col.event_id", 5.0, show="xlsx"), col("task_id", "col.task_id", 4.0, show="xlsx")),
         tuple({"stt": i, "content": r.task.action, "event": _event_cell(r.task),
@@ -171,7 +171,7 @@ def build(rt: Runtime, rows: list[ResultRow], start: dt.date, end: dt.date, *, t
 
     overdue_rows = [r for r in rows if r.status == "overdue"]
     overdue = Table(
-        (col("stt", "col.stt", 1.3, align="center"), col("content", "col.content", 9.0),
+        (col("stt", "col.stt", 1.4, align="center"), col("content", "col.content", 9.0),
          col("event", "col.event", 4.5, show="docx"), col("event_title", "col.event", 4.0, show="xlsx"),
          col("owner", "col.owner", 3.0), col("support", "col.support", 3.0, optional=True),
          col("due", "col.due", 2.5, align="center"), col("days_late", "col.days_late", 2.5, align="center"),
