@@ -30,8 +30,10 @@ _STRINGS: dict[str, dict[str, str]] = {
         "vi": "{file}: {n} sự kiện có nước không thuộc hạng nào trong [partners] (all_countries = false){ids}",
         "en": "{file}: {n} events whose country is in no [partners] tier (all_countries = false){ids}"},
     "skipped.choice": {
-        "vi": "{file}: {n} ngày Quốc khánh thay thế không được chọn trong [national_days]{ids}",
-        "en": "{file}: {n} alternative national days not chosen in [national_days]{ids}"},
+        "vi": "{file}: {n} sự kiện Quốc khánh không dùng theo [national_days] (ngày thay thế không được chọn, "
+              "hoặc ngày mặc định đã được thay){ids}",
+        "en": "{file}: {n} national-day events not used under [national_days] (an alternative not chosen, or "
+              "a default replaced by the choice){ids}"},
     "skipped.optional": {
         "vi": "{file}: {n} việc tùy chọn (optional) của đơn vị không có trong cấu hình: {deps}",
         "en": "{file}: {n} optional tasks of departments the config does not have: {deps}"},
