@@ -222,6 +222,8 @@ def test_check_says_what_it_skips_and_why(make_env, capsys):
     assert "Hợp lệ" in out
     rt = load_runtime(cfg)
     assert [tr.id for tr in rt.catalog.event("bao-cao").tasks] == ["bao-cao-so-ngoai-vu"]
+    assert main(["--config", str(cfg), "explain", "bao-cao/bao-cao-bql-kkt", "--year", "2025"]) == 0
+    assert "việc tùy chọn (optional) của đơn vị bql-kkt" in capsys.readouterr().out
     assert main(["--config", str(cfg), "explain", "hoi-thao-ha-lan", "--year", "2025"]) == 0
     out = capsys.readouterr().out
     assert "nước NL không thuộc hạng nào trong [partners]" in out and "all_countries" in out

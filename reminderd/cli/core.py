@@ -74,6 +74,11 @@ _STRINGS: dict[str, dict[str, str]] = {
     "explain.replaced": {"vi": "    Đơn vị {old} đã được thay bằng {new} (replaced_by): việc chuyển sang {new}",
                          "en": "    Department {old} is replaced by {new} (replaced_by): the task goes to {new}"},
     "provisional.date": {"vi": "ngày chưa công bố", "en": "date not announced"},
+    "explain.dropped": {
+        "vi": "Việc {id} là việc tùy chọn (optional) của đơn vị {owner}; cấu hình không có đơn vị này nên "
+              "việc không được lập.",
+        "en": "Task {id} is optional, for department {owner}; the config has no such department, so it is "
+              "not planned."},
 }
 
 
@@ -338,6 +343,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print(f"reminderd: không có sự kiện {event_id!r} trong danh mục{hint}", file=sys.stderr)
         return 1
     tasks = [tr for tr in ev.tasks if not task_id or tr.id == task_id]
+    dropped = dict(ev.dropped)
+    if task_id in dropped:  # an optional task of a department this province does not have
+        print(_t(cfg.language, "explain.dropped", id=task_id, owner=dropped[task_id]))
+        return 0
     if task_id and not tasks:
         print(f"reminderd: sự kiện {event_id} không có việc {task_id!r}; có: "
               + ", ".join(tr.id for tr in ev.tasks), file=sys.stderr)
