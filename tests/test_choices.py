@@ -222,6 +222,8 @@ def test_check_says_what_it_skips_and_why(make_env, capsys):
     assert "Hợp lệ" in out
     rt = load_runtime(cfg)
     assert [tr.id for tr in rt.catalog.event("bao-cao").tasks] == ["bao-cao-so-ngoai-vu"]
+    assert main(["--config", str(cfg), "explain", "bao-cao/bao-cao-bql-kkt", "--year", "2025"]) == 0
+    assert "việc tùy chọn (optional) của đơn vị bql-kkt" in capsys.readouterr().out
     assert main(["--config", str(cfg), "explain", "hoi-thao-ha-lan", "--year", "2025"]) == 0
     out = capsys.readouterr().out
     assert "nước NL không thuộc hạng nào trong [partners]" in out and "all_countries" in out
@@ -233,3 +235,17 @@ def test_optional_does_not_excuse_a_malformed_owner(make_env):
     with pytest.raises(ValidationError) as ei:
         load_runtime(make_env(text))
     assert any("bao-cao-bql-kkt" in str(p) and "owner" in str(p) for p in ei.value.problems)
+
+
+def test_feeds_say_a_date_is_not_announced(make_env):
+    from reminderd.feeds import FeedName, feed_items
+
+    rt = load_runtime(make_env(ANNOUNCED, config=GB_CONFIG))
+    plan = rt.plan(D(2025, 1, 1), D(2026, 12, 31))
+    items = {(i.key, i.start.year): i for i in feed_items(plan, rt, FeedName("country", "GB"))}
+    firm = items[("quoc-khanh-gb@2025-06-14", 2025)]
+    guess = items[("quoc-khanh-gb@2026-06-13", 2026)]
+    assert "tạm tính" not in firm.description
+    assert "chưa có ngày công bố cho năm 2026" in guess.description and "tạm tính" in guess.description
+    task = next(i for k, i in items.items() if k[0].startswith("quoc-khanh-gb/thu-chuc-mung@2026"))
+    assert "chưa có ngày công bố cho năm 2026" in task.description

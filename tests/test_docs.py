@@ -22,11 +22,13 @@ def test_config_reference_is_current():
 
 def test_example_config_uses_only_documented_keys():
     doc = (ROOT / "docs" / "CONFIG.md").read_text(encoding="utf-8")
-    text = (ROOT / "config" / "reminderd.toml").read_text(encoding="utf-8")
-    for key in re.findall(r"^([a-z_]+)\s*=", text, re.M):
-        if key in ("regular", "local_cooperation"):  # [partners] tiers are free-form
-            continue
-        assert f"`{key}`" in doc, key
+    for path in sorted((ROOT / "config").glob("*.toml")):  # every province's example
+        text = path.read_text(encoding="utf-8")
+        for key in re.findall(r"^([a-z_]+)\s*=", text, re.M):
+            if key in ("regular", "local_cooperation"):  # [partners] tiers are free-form
+                continue
+            assert f"`{key}`" in doc, (path.name, key)
+        assert all(f"## [{sec}]" in doc for sec in re.findall(r"^\[([a-z_]+)\]$", text, re.M)), path.name
 
 
 def test_readme_commands_match_ci():

@@ -281,10 +281,14 @@ def test_year_colours_are_distinct_for_the_shipped_catalog_and_config() -> None:
     from reminderd.yearview import PALETTE, colour
 
     root = Path(__file__).resolve().parent.parent
-    deps = tuple(d.id for d in load_config(root / "config" / "reminderd.toml").departments)
+    # One example config per province, each with its own departments (Bắc Giang's is the default).
+    every = {p.name: tuple(d.id for d in load_config(p).departments) for p in (root / "config").glob("*.toml")}
+    for name, ids in every.items():
+        assert len({colour(d, ids) for d in ids}) == len(ids), name
+    deps = every["reminderd.toml"]
     tags = {t for f in (root / "calendars").glob("*.toml")
             for ev in tomllib.loads(f.read_text(encoding="utf-8")).get("event", []) for t in ev.get("tags", [])}
-    assert len(deps) >= 19 and len(tags) >= 13
+    assert len(set().union(*every.values())) >= 19 and len(deps) >= 14 and len(tags) >= 13
     dep_colours = [colour(d, deps) for d in deps]
     assert len(set(dep_colours)) == len(deps), dep_colours
     tag_colours = {t: colour(t, deps) for t in tags}

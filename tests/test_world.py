@@ -33,6 +33,9 @@ LOCAL = ["LA", "KR", "CN"]
 PARTNERS = set(REGULAR) | set(LOCAL)
 FIRST, LAST = 2020, 2035
 LEADS = {"regular": (5, 7), "local_cooperation": (10, 15)}
+# What every province loads; its own plan is a file of its own (tests/test_examples.py).
+SHARED_FILES = ("quoc-khanh.toml", "quan-he-ngoai-giao.toml", "tet-nam-moi.toml", "ky-niem.toml",
+                "ngay-le-viet-nam.toml", "bao-cao-dinh-ky.toml")
 
 
 def _toml_str(s: str) -> str:
@@ -40,11 +43,11 @@ def _toml_str(s: str) -> str:
 
 
 def province_config(tmp_path: Path, partners: dict[str, list[str]], language: str = "vi") -> Path:
-    """A province's config: the shipped calendars/, its departments, its [partners] — and no event."""
+    """A province's config: the shared calendars, its departments, its [partners] — and no event."""
     example = tomllib.loads(EXAMPLE_CONFIG.read_text(encoding="utf-8"))
     lines = [
         "[organization]", 'name = "UBND tỉnh Thử"', f"language = {_toml_str(language)}", "",
-        "[catalog]", f"paths = [{_toml_str(str(ROOT / 'calendars'))}]", "",
+        "[catalog]", f"paths = [{', '.join(_toml_str(str(ROOT / 'calendars' / f)) for f in SHARED_FILES)}]", "",
         "[workdays]", "confirmed_through = 2026", "",
         "[state]", 'directory = "state"', "",
         "[database]", 'url = "sqlite:///state/reminderd.db"', "",

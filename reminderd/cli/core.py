@@ -30,8 +30,10 @@ _STRINGS: dict[str, dict[str, str]] = {
         "vi": "{file}: {n} sự kiện có nước không thuộc hạng nào trong [partners] (all_countries = false){ids}",
         "en": "{file}: {n} events whose country is in no [partners] tier (all_countries = false){ids}"},
     "skipped.choice": {
-        "vi": "{file}: {n} ngày Quốc khánh thay thế không được chọn trong [national_days]{ids}",
-        "en": "{file}: {n} alternative national days not chosen in [national_days]{ids}"},
+        "vi": "{file}: {n} sự kiện Quốc khánh không dùng theo [national_days] (ngày thay thế không được chọn, "
+              "hoặc ngày mặc định đã được thay){ids}",
+        "en": "{file}: {n} national-day events not used under [national_days] (an alternative not chosen, or "
+              "a default replaced by the choice){ids}"},
     "skipped.optional": {
         "vi": "{file}: {n} việc tùy chọn (optional) của đơn vị không có trong cấu hình: {deps}",
         "en": "{file}: {n} optional tasks of departments the config does not have: {deps}"},
@@ -72,6 +74,11 @@ _STRINGS: dict[str, dict[str, str]] = {
     "explain.replaced": {"vi": "    Đơn vị {old} đã được thay bằng {new} (replaced_by): việc chuyển sang {new}",
                          "en": "    Department {old} is replaced by {new} (replaced_by): the task goes to {new}"},
     "provisional.date": {"vi": "ngày chưa công bố", "en": "date not announced"},
+    "explain.dropped": {
+        "vi": "Việc {id} là việc tùy chọn (optional) của đơn vị {owner}; cấu hình không có đơn vị này nên "
+              "việc không được lập.",
+        "en": "Task {id} is optional, for department {owner}; the config has no such department, so it is "
+              "not planned."},
 }
 
 
@@ -313,6 +320,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print(f"reminderd: không có sự kiện {event_id!r} trong danh mục{hint}", file=sys.stderr)
         return 1
     tasks = [tr for tr in ev.tasks if not task_id or tr.id == task_id]
+    dropped = dict(ev.dropped)
+    if task_id in dropped:  # an optional task of a department this province does not have
+        print(_t(cfg.language, "explain.dropped", id=task_id, owner=dropped[task_id]))
+        return 0
     if task_id and not tasks:
         print(f"reminderd: sự kiện {event_id} không có việc {task_id!r}; có: "
               + ", ".join(tr.id for tr in ev.tasks), file=sys.stderr)
