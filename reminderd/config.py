@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import ipaddress
 import os
 import re
 import tomllib
@@ -85,7 +86,18 @@ SCHEMA: dict[str, dict[str, Key]] = {
     },
     "http": {
         "bind": Key("str", "127.0.0.1:8080", "Địa chỉ:cổng máy chủ HTTP."),
-        "base_url": Key("str", "http://127.0.0.1:8080", "URL công khai dùng trong liên kết."),
+        "base_url": Key("str", "http://127.0.0.1:8080",
+                        "URL công khai dùng trong liên kết. Bắt đầu bằng https://: mọi cookie có cờ Secure."),
+        "trusted_proxies": Key(
+            "list[str]", ["127.0.0.1", "::1"],
+            "Địa chỉ (hoặc mạng, vd. \"10.0.0.0/8\") của reverse proxy được tin: chỉ từ đó mới đọc "
+            "X-Forwarded-For / X-Forwarded-Proto (địa chỉ người dùng cho việc chặn đăng nhập sai, nhật ký).",
+        ),
+        "monitoring_addresses": Key(
+            "list[str]", ["127.0.0.0/8", "::1"],
+            "Địa chỉ hoặc mạng được đọc /metrics và chi tiết /healthz khi gọi thẳng (không qua proxy). "
+            "Nơi khác chỉ thấy trạng thái /healthz, trừ người biên tập (đăng nhập hoặc mã biên tập).",
+        ),
     },
     "reminders": {
         "send_at": Key("time", "08:00", "Giờ gửi nhắc việc (giờ của tổ chức)."),
@@ -436,6 +448,13 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
     for k in ("dispatch_interval", "shutdown_timeout"):
         if isinstance(sections["daemon"][k], int) and sections["daemon"][k] <= 0:
             problems.append(Problem(fname, "[daemon]", k, "cần số giây dương, ví dụ 60"))
+    for k in ("trusted_proxies", "monitoring_addresses"):
+        for item in sections["http"][k] if isinstance(sections["http"][k], list) else []:
+            try:
+                ipaddress.ip_network(str(item), strict=False)
+            except ValueError:
+                problems.append(Problem(fname, "[http]", k, f"{item!r}: cần địa chỉ IP hoặc mạng, "
+                                        "ví dụ \"127.0.0.1\", \"10.0.0.0/8\", \"::1\""))
     if not re.fullmatch(r"[^\s:]+:\d{1,5}|\[[0-9a-fA-F:]+\]:\d{1,5}", str(sections["http"]["bind"])):
         problems.append(Problem(fname, "[http]", "bind", "cần dạng \"địa-chỉ:cổng\", ví dụ \"127.0.0.1:8080\""))
 

@@ -241,8 +241,11 @@ class Daemon:
 
         host, port = sock.getsockname()[:2]
         app = MetricsMiddleware(create_app(ctx), self.metrics)
+        # X-Forwarded-For/-Proto are believed from [http] trusted_proxies only (docs/DEPLOY.md).
+        proxies = [str(a) for a in ctx.config.get("http", "trusted_proxies")]
         server = _Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="off",
-                                        timeout_graceful_shutdown=5, server_header=False))
+                                        timeout_graceful_shutdown=5, server_header=False,
+                                        proxy_headers=True, forwarded_allow_ips=proxies))
         serve_task = loop.create_task(server.serve(sockets=[sock]))
         while not server.started and not serve_task.done():
             await asyncio.sleep(0.01)

@@ -331,6 +331,15 @@ def end_sessions(store: Store, *, token_id: int) -> int:
         return int(conn.execute(t.delete().where(t.c.token_id == token_id)).rowcount)
 
 
+def is_editor(store: Store, cookie: str | None, authorization: str, now: dt.datetime,
+              config_hash: str = "") -> bool:
+    """An editor's session cookie, or ``Authorization: Bearer <admin token>`` (for scrapers)."""
+    if authorization.lower().startswith("bearer "):
+        return tokens.verify(store, "admin", authorization[7:].strip(), now) is not None
+    s = read_session(store, cookie, now, config_hash)
+    return s is not None and s.admin
+
+
 def session_key(store: Store, now: dt.datetime) -> bytes:
     """The CSRF and derived-feed-link key, created once and shared through the database."""
     got = store.get_state(_KEY_STATE)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from reminderd import tokens, webauth
 from reminderd.cli import main
+from reminderd.errors import ValidationError
 from reminderd.runtime import load_runtime
 from reminderd.security import throttle
 from reminderd.security.throttle import LoginThrottle
@@ -300,3 +301,51 @@ def test_old_hashes_are_replaced_at_the_next_login(live: Live) -> None:
     assert webauth.check_password(PASSWORD, stored)
     fresh = webauth.hash_password("x" * 12)
     assert fresh.split("$")[1:4] == ["131072", "8", "1"]
+
+
+# ---- S10: /metrics and the details of /healthz for the host itself or an editor -------------
+
+
+def test_metrics_and_health_details_only_for_the_loopback_or_an_editor(live: Live) -> None:
+    outside = {"X-Forwarded-For": "203.0.113.7"}  # through the (trusted, loopback) proxy
+    with client(live) as c:
+        assert c.get("/metrics", headers=outside).status_code == 403
+        h = c.get("/healthz", headers=outside)
+        assert h.json() == {"status": "unhealthy"}  # a test server runs no scheduler
+        assert h.status_code == 503  # the code a load balancer reads is the same for everyone
+        # From the host itself (curl, a local Prometheus): everything, as before.
+        assert c.get("/metrics").status_code == 200
+        assert {"instance", "database", "smtp", "config_errors"} <= c.get("/healthz").json().keys()
+        # An editor, from anywhere: a bearer admin token (what a remote scraper uses) or a login.
+        auth = {**outside, **admin_bearer(live)}
+        assert "reminderd_" in c.get("/metrics", headers=auth).text
+        assert "database" in c.get("/healthz", headers=auth).json()
+        webauth.set_admin_password(live.ctx.store, "admin", PASSWORD, NOW)
+        assert log_in(c, headers=outside).status_code == 303
+        assert c.get("/metrics", headers=outside).status_code == 200
+        # A department's link is not an editor.
+        c.cookies.clear()
+        _, secret = tokens.create(live.ctx.store, "access", "department/so-ngoai-vu", "x", NOW)
+        assert c.get(f"/a/{secret}", headers=outside).status_code == 303
+        assert c.get("/metrics", headers=outside).status_code == 403
+
+
+def test_monitoring_addresses_from_the_config(tmp_path: Path) -> None:
+    from .conftest import SMALL_CATALOG
+
+    (tmp_path / "calendars").mkdir()
+    (tmp_path / "calendars" / "main.toml").write_text(textwrap.dedent(SMALL_CATALOG), encoding="utf-8")
+    cfg = tmp_path / "reminderd.toml"
+    cfg.write_text(textwrap.dedent(SMALL_CONFIG) + '\n[http]\nmonitoring_addresses = ["::1"]\n', encoding="utf-8")
+    rt = load_runtime(cfg)
+    srv = serve(make_context(rt.config.database_url, rt))
+    try:
+        with client(srv) as c:
+            assert c.get("/metrics").status_code == 403  # 127.0.0.1 no longer listed
+            assert c.get("/healthz").json().keys() == {"status"}
+    finally:
+        srv.stop()
+    bad = cfg.read_text(encoding="utf-8").replace('["::1"]', '["quanly.local"]')
+    cfg.write_text(bad, encoding="utf-8")
+    with pytest.raises(ValidationError, match="monitoring_addresses"):
+        load_runtime(cfg)
