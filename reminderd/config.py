@@ -68,7 +68,14 @@ SCHEMA: dict[str, dict[str, Key]] = {
                    "sqlite:///đường/dẫn tương đối theo tệp cấu hình; hoặc postgresql+psycopg://…"),
     },
     "state": {
-        "directory": Key("path", "../state", "Thư mục trạng thái (CSDL SQLite, khóa bí mật)."),
+        "directory": Key("path", "../state", "Thư mục trạng thái (CSDL SQLite, khóa bí mật); tạo với quyền 0700."),
+        "key_file": Key(
+            "path?", None,
+            "Tệp khóa bí mật (ký liên kết xác nhận trong thư, mã CSRF, liên kết lịch riêng trên trang "
+            "đăng ký); quyền 0600, không bao giờ nằm trong CSDL. Mặc định: reminderd.key trong thư mục "
+            "trạng thái, tự tạo lần chạy đầu. Hai dịch vụ dùng chung CSDL phải có cùng một tệp. Dưới "
+            "systemd có thể là credential: \"/run/credentials/reminderd.service/key\" (docs/DEPLOY.md).",
+        ),
     },
     "smtp": {
         "host": Key("str", "localhost", "Máy chủ SMTP."),
@@ -104,7 +111,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "digest_day": Key("weekday", "monday", "Ngày gửi bản tổng hợp hằng tuần."),
         "enabled": Key("bool", True, "Gửi thư nhắc việc."),
         "ack_link_days": Key("int", 60, "Số ngày liên kết xác nhận hoàn thành còn hiệu lực."),
-        "secret_file": Key("path?", None, "Tệp khóa HMAC (mặc định: trong thư mục trạng thái)."),
+        "secret_file": Key("path?", None,
+                           "Tệp khóa HMAC riêng cho liên kết xác nhận, như các bản cũ (mặc định: để trống, "
+                           "khóa suy ra từ [state] key_file)."),
     },
     "feeds": {
         "public": Key("list[str]", [], "Các lịch công khai, không cần mã, ví dụ \"tag/ngay-le\"."),

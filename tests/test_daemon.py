@@ -59,6 +59,7 @@ local_cooperation = ["LA", "KR", "CN"]
 
 [state]
 directory = "state"
+key_file = "{d.parent / 'reminderd.key'}"   # the hosts of a pair read one file (in production: a copy each)
 
 [database]
 url = "{db_url}"
