@@ -11,7 +11,7 @@ from typing import Any
 
 _ROW = {
     "type": "object",
-    "description": "One row of `reminderd upcoming --json` (SPEC §5); task rows add key and done fields.",
+    "description": "One row of `reminderd upcoming --json`; task rows add key and done fields.",
     "required": ["event_id", "task_id", "title", "action", "event_date", "ordinal", "milestone", "country",
                  "tags", "window_start", "due", "owner", "support", "provisional"],
     "properties": {
@@ -32,7 +32,7 @@ _ROW = {
 }
 _EVENT = {
     "type": "object",
-    "description": "A catalog [[event]] as JSON (SPEC §3), e.g. {\"id\": \"dai-su-nhat-den\", \"title\": \"…\", "
+    "description": "A catalog [[event]] as JSON (the format: docs/CATALOG.md), e.g. {\"id\": \"dai-su-nhat-den\", \"title\": \"…\", "
                    "\"date\": \"2025-03-12\", \"task\": [{\"id\": \"don-tiep\", \"action\": \"…\", "
                    "\"lead\": \"2-3wd\", \"owner\": \"so-ngoai-vu\", \"support\": [\"vp-ubnd\"]}]}. "
                    "Validated exactly like the catalog.",
