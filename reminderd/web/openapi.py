@@ -32,7 +32,8 @@ _ROW = {
 }
 _EVENT = {
     "type": "object",
-    "description": "A catalog [[event]] as JSON (the format: docs/CATALOG.md), e.g. {\"id\": \"dai-su-nhat-den\", \"title\": \"…\", "
+    "description": "A catalog [[event]] as JSON (the format: docs/CATALOG.md), e.g. "
+                   "{\"id\": \"dai-su-nhat-den\", \"title\": \"…\", "
                    "\"date\": \"2025-03-12\", \"task\": [{\"id\": \"don-tiep\", \"action\": \"…\", "
                    "\"lead\": \"2-3wd\", \"owner\": \"so-ngoai-vu\", \"support\": [\"vp-ubnd\"]}]}. "
                    "Validated exactly like the catalog.",
