@@ -87,11 +87,12 @@ def big_post(port: int, path: str, size: int, headers: str = "") -> tuple[str, f
     return line, sent / 1e6, time.monotonic() - t0
 
 
-def login(base: str, user: str, password: str) -> tuple[int, str, float]:
+def login(base: str, user: str, password: str, address: str = "") -> tuple[int, str, float]:
+    """A login as a browser does it; ``address``: the client's, as the (loopback) proxy says."""
     import httpx
 
     t0 = time.monotonic()
-    with httpx.Client(base_url=base, timeout=120) as c:
+    with httpx.Client(base_url=base, timeout=120, headers={"X-Forwarded-For": address} if address else {}) as c:
         page = c.get("/login").text
         token = re.search(r'name="csrf" value="([^"]+)"', page)
         assert token
@@ -146,17 +147,17 @@ def main() -> int:
         print(f"one login: {code} in {secs:.2f} s")
         reset_peak(pid)
         with cf.ThreadPoolExecutor(8) as ex:
-            res = list(ex.map(lambda i: login(base, f"u{i}", "sai-mat-khau"), range(8)))
+            res = list(ex.map(lambda i: login(base, f"u{i}", "sai-mat-khau", f"198.51.100.{i + 1}"), range(8)))
         print("8 logins at once (unknown users): " + ", ".join(f"{c} {s:.2f}s" for c, _, s in res)
               + f"; peak RSS {status_kb(pid, 'VmHWM') / 1024:.0f} MB")
 
         t0 = time.monotonic()
         codes: dict[int, int] = {}
         for _ in range(120):
-            c, _, _ = login(base, "admin", "sai")
+            c, _, _ = login(base, "admin", "sai", "203.0.113.7")
             codes[c] = codes.get(c, 0) + 1
         spent = time.monotonic() - t0
-        right, retry, _ = login(base, "admin", PASSWORD)
+        right, retry, _ = login(base, "admin", PASSWORD, "203.0.113.7")
         print(f"120 wrong passwords in {spent:.1f} s: {codes}; then the right one: {right} "
               f"(Retry-After {retry} s)")
 
