@@ -39,6 +39,14 @@ def live(sqlite_url: str) -> Iterator[Live]:
     srv.stop()
 
 
+@pytest.fixture
+def live_db(db_url: str) -> Iterator[Live]:
+    """SQLite and (when configured) PostgreSQL: sessions and keys are shared through the database."""
+    srv = serve(make_context(db_url))
+    yield srv
+    srv.stop()
+
+
 def client(live: Live, **kw: object) -> httpx.Client:
     return httpx.Client(base_url=live.url, follow_redirects=False, timeout=30, **kw)  # type: ignore[arg-type]
 
@@ -181,7 +189,8 @@ def editor_can_write(live: Live, cookies: dict[str, str]) -> bool:
         return r.status_code == 422  # authorised: the (empty) item is then refused as invalid
 
 
-def test_logout_ends_the_session_for_a_copied_cookie(live: Live) -> None:
+def test_logout_ends_the_session_for_a_copied_cookie(live_db: Live) -> None:
+    live = live_db
     webauth.set_admin_password(live.ctx.store, "admin", PASSWORD, NOW)
     with client(live) as c:
         assert log_in(c).status_code == 303
