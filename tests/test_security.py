@@ -167,6 +167,13 @@ def test_cookies_are_secure_when_base_url_is_https(live_https: Live) -> None:
 PASSWORD = "mat-khau-dai-du-2025"
 
 
+@pytest.fixture
+def fast_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
+    """scrypt at N=2^14 for tests about sessions and throttling (each login then costs ~50 ms
+    instead of ~0.4 s); the tests about scrypt itself keep the real parameters."""
+    monkeypatch.setattr(webauth, "SCRYPT_N", 2**14)
+
+
 def csrf_of(html: str) -> str:
     m = re.search(r'name="csrf" value="([^"]+)"', html)
     assert m, "no CSRF field on the page"
@@ -189,7 +196,7 @@ def editor_can_write(live: Live, cookies: dict[str, str]) -> bool:
         return r.status_code == 422  # authorised: the (empty) item is then refused as invalid
 
 
-def test_logout_ends_the_session_for_a_copied_cookie(live_db: Live) -> None:
+def test_logout_ends_the_session_for_a_copied_cookie(live_db: Live, fast_scrypt: None) -> None:
     live = live_db
     webauth.set_admin_password(live.ctx.store, "admin", PASSWORD, NOW)
     with client(live) as c:
@@ -201,7 +208,7 @@ def test_logout_ends_the_session_for_a_copied_cookie(live_db: Live) -> None:
     assert not editor_can_write(live, jar)
 
 
-def test_a_password_change_ends_every_session(live: Live, make_env, monkeypatch) -> None:
+def test_a_password_change_ends_every_session(live: Live, make_env, monkeypatch, fast_scrypt: None) -> None:
     """``reminderd admin set-password`` (the CLI, on the server's database) logs everyone out."""
     webauth.set_admin_password(live.ctx.store, "admin", PASSWORD, NOW)
     with client(live) as c1, client(live) as c2:
@@ -240,7 +247,7 @@ class FakeMonotonic:
         return self.t
 
 
-def test_wrong_passwords_are_throttled_and_logged(live: Live, caplog) -> None:
+def test_wrong_passwords_are_throttled_and_logged(live: Live, caplog, fast_scrypt: None) -> None:
     webauth.set_admin_password(live.ctx.store, "admin", PASSWORD, NOW)
     clock = FakeMonotonic()
     live.ctx.health["_login_throttle"] = LoginThrottle(clock)
@@ -263,7 +270,8 @@ def test_wrong_passwords_are_throttled_and_logged(live: Live, caplog) -> None:
     assert any(getattr(rec, "event", "") == "login.throttled" for rec in caplog.records)
 
 
-def test_throttle_per_user_across_addresses_and_per_address_across_users(live: Live, monkeypatch) -> None:
+def test_throttle_per_user_across_addresses_and_per_address_across_users(live: Live, monkeypatch,
+                                                                         fast_scrypt: None) -> None:
     """Requests from the (trusted, loopback) proxy carry the client's address in X-Forwarded-For."""
     webauth.set_admin_password(live.ctx.store, "admin", PASSWORD, NOW)
     monkeypatch.setattr(throttle, "FREE", {"pair": 5, "addr": 3, "user": 4})
@@ -318,7 +326,7 @@ def test_old_hashes_are_replaced_at_the_next_login(live: Live) -> None:
 # ---- S10: /metrics and the details of /healthz for the host itself or an editor -------------
 
 
-def test_metrics_and_health_details_only_for_the_loopback_or_an_editor(live: Live) -> None:
+def test_metrics_and_health_details_only_for_the_loopback_or_an_editor(live: Live, fast_scrypt: None) -> None:
     outside = {"X-Forwarded-For": "203.0.113.7"}  # through the (trusted, loopback) proxy
     with client(live) as c:
         assert c.get("/metrics", headers=outside).status_code == 403
@@ -375,7 +383,7 @@ def db_text(store: Store) -> str:
     return "\n".join(out)
 
 
-def test_a_copy_of_the_database_forges_nothing(live: Live) -> None:
+def test_a_copy_of_the_database_forges_nothing(live: Live, fast_scrypt: None) -> None:
     """After logins, the subscribe page and mailed links, the database holds no key and no
     session id: nothing in it computes a cookie, a CSRF token, a feed link or an ack link."""
     webauth.set_admin_password(live.ctx.store, "admin", PASSWORD, NOW)
