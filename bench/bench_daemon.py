@@ -10,9 +10,9 @@ state: a first start (the database is created) and a restart.
 The second case is the same on a generated catalog of 10,000 events (``bench/gen_catalog.py``:
 fixed, lunar, anniversary and one-off dates, 1–3 tasks each) instead of the shipped one.
 
-    /work/venv/bin/python bench/bench_daemon.py [--runs 3] [--big-runs 1]
+    .venv/bin/python bench/bench_daemon.py [--runs 3] [--big-runs 1]
 
-Targets (issues 5 and 7): READY under 2 s, idle RSS under 120 MB (example config).
+Targets: READY under 2 s, idle RSS under 120 MB (example config).
 """
 
 from __future__ import annotations

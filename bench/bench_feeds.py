@@ -1,6 +1,6 @@
 """Feed serving: requests per second and latency (p50/p99) for a 500-event feed, full and 304.
 
-    /work/venv/bin/python bench/bench_feeds.py [--seconds 5] [--runs 3] [--connections 16]
+    .venv/bin/python bench/bench_feeds.py [--seconds 5] [--runs 3] [--connections 16]
 
 Builds a synthetic catalog (250 one-off events with one task each → 500 VEVENTs in the
 ``all`` feed), starts the real app under uvicorn (one process, as ``reminderd run``
@@ -13,7 +13,7 @@ the same calendar PUT into a collection — the target is ≥ 5× Radicale.
 
 Installs nothing. For the load generator and the comparisons:
     apt-get install wrk nginx-light        # or apache2-utils for ab
-    /work/venv/bin/pip install -r bench/requirements.txt     # Radicale
+    .venv/bin/pip install -r bench/requirements.txt     # Radicale
 Without nginx or Radicale that comparison is skipped; without wrk and ab the benchmark stops.
 """
 

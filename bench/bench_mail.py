@@ -1,7 +1,7 @@
 """Send N reminders through the outbox to a local aiosmtpd, and the same N messages with a
 bare aiosmtplib loop, in the same run; print both rates and their ratio (target ≥ 0.5).
 
-    /work/venv/bin/python bench/bench_mail.py [--n 1000] [--runs 3] [--db sqlite|URL]
+    .venv/bin/python bench/bench_mail.py [--n 1000] [--runs 3] [--db sqlite|URL]
 
 The outbox path is the real one: rows inserted as planning would, then ``dispatch``
 claims, composes (text + HTML + .ics + signed link), sends over one reused plain-SMTP

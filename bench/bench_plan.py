@@ -1,6 +1,6 @@
 """Benchmark: building the plan for the shipped catalog and example config.
 
-Run: /work/venv/bin/python bench/bench_plan.py [--runs 5]
+Run: .venv/bin/python bench/bench_plan.py [--runs 5]
 
 Each run is a fresh process (so "first plan" really has cold caches): load config and
 catalog, the first plan over the feeds' default horizon (three years), the mean of ten warm

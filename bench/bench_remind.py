@@ -1,6 +1,6 @@
 """Planning a generated catalog over years, against Remind doing the same work, in the same run.
 
-    /work/venv/bin/python bench/bench_remind.py [--runs 5] [--quick]
+    .venv/bin/python bench/bench_remind.py [--runs 5] [--quick]
 
 The catalog (``bench/gen_catalog.py``): N events — fixed dates, lunar dates, anniversaries,
 one-off dates — with one to three tasks each whose windows are counted in working days
@@ -197,7 +197,7 @@ def run(runs: int, quick: bool) -> Section:
             f"| reminderd in-process: plan only, warm | {mmm(warm, '{:.3f}')} "
             f"| {median(warm) / median(rem):.2f}× |",
             "",
-            f"Target (issue 7): reminderd (cold process, the figure compared) no slower than Remind — "
+            f"Target: reminderd (cold process, the figure compared) no slower than Remind — "
             f"{verdict(met)}.",
             "",
             f"Dates checked: reminderd planned {n_ours:,} dates in the range (event dates, due dates, window "

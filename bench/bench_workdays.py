@@ -1,6 +1,6 @@
 """Benchmark WorkdayCalendar against the holidays package's day-by-day walk.
 
-Run: /work/venv/bin/python bench/bench_workdays.py [--runs 5] [--ref 100000]
+Run: .venv/bin/python bench/bench_workdays.py [--runs 5] [--ref 100000]
 
 Measures the per-year precomputation, then ``add(d, -15)`` and ``between`` per
 call over random dates in 2020–2030, against the package's

@@ -1,8 +1,8 @@
 """Run every benchmark and write the figures into docs/BENCHMARKS.md.
 
-    /work/venv/bin/python bench/run_all.py            # full run (9–16 min on 2 cores), writes the doc
-    /work/venv/bin/python bench/run_all.py --quick    # short run (a few minutes), prints only (add --write)
-    /work/venv/bin/python bench/run_all.py --only feeds,mail
+    .venv/bin/python bench/run_all.py            # full run (9–16 min on 2 cores), writes the doc
+    .venv/bin/python bench/run_all.py --quick    # short run (a few minutes), prints only (add --write)
+    .venv/bin/python bench/run_all.py --only feeds,mail
 
 Installs nothing: it says what is missing (``apt-get install remind wrk nginx-light``,
 ``pip install -r bench/requirements.txt``) and skips the comparisons that need it.
@@ -108,7 +108,7 @@ def main() -> int:
                                    [(f"{key}: benchmark ran", "failed", False)])
         print(f"({key}: {time.perf_counter() - t1:.0f} s)", flush=True)
     elapsed = time.perf_counter() - t0
-    cmd = "/work/venv/bin/python bench/run_all.py" + (" --quick" if a.quick else "") + (
+    cmd = ".venv/bin/python bench/run_all.py" + (" --quick" if a.quick else "") + (
         f" --runs {a.runs}" if a.runs else "") + (f" --only {a.only}" if a.only else "")
     rows = [f"| {what} | {fig} | {verdict(ok)} |" for s in results.values() for what, fig, ok in s.verdicts]
     summary = "\n".join([

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import ipaddress
 import os
 import re
 import tomllib
@@ -68,7 +69,14 @@ SCHEMA: dict[str, dict[str, Key]] = {
                    "sqlite:///đường/dẫn tương đối theo tệp cấu hình; hoặc postgresql+psycopg://…"),
     },
     "state": {
-        "directory": Key("path", "../state", "Thư mục trạng thái (CSDL SQLite, khóa bí mật)."),
+        "directory": Key("path", "../state", "Thư mục trạng thái (CSDL SQLite, khóa bí mật); tạo với quyền 0700."),
+        "key_file": Key(
+            "path?", None,
+            "Tệp khóa bí mật (ký liên kết xác nhận trong thư, mã CSRF, liên kết lịch riêng trên trang "
+            "đăng ký); quyền 0600, không bao giờ nằm trong CSDL. Mặc định: reminderd.key trong thư mục "
+            "trạng thái, tự tạo lần chạy đầu. Hai dịch vụ dùng chung CSDL phải có cùng một tệp. Dưới "
+            "systemd có thể là credential: \"/run/credentials/reminderd.service/key\" (docs/DEPLOY.md).",
+        ),
     },
     "smtp": {
         "transport": Key("enum:auto|smtp|maildir", "auto",
@@ -93,14 +101,27 @@ SCHEMA: dict[str, dict[str, Key]] = {
     },
     "http": {
         "bind": Key("str", "127.0.0.1:8080", "Địa chỉ:cổng máy chủ HTTP."),
-        "base_url": Key("str", "http://127.0.0.1:8080", "URL công khai dùng trong liên kết."),
+        "base_url": Key("str", "http://127.0.0.1:8080",
+                        "URL công khai dùng trong liên kết. Bắt đầu bằng https://: mọi cookie có cờ Secure."),
+        "trusted_proxies": Key(
+            "list[str]", ["127.0.0.1", "::1"],
+            "Địa chỉ (hoặc mạng, vd. \"10.0.0.0/8\") của reverse proxy được tin: chỉ từ đó mới đọc "
+            "X-Forwarded-For / X-Forwarded-Proto (địa chỉ người dùng cho việc chặn đăng nhập sai, nhật ký).",
+        ),
+        "monitoring_addresses": Key(
+            "list[str]", ["127.0.0.0/8", "::1"],
+            "Địa chỉ hoặc mạng được đọc /metrics và chi tiết /healthz khi gọi thẳng (không qua proxy). "
+            "Nơi khác chỉ thấy trạng thái /healthz, trừ người biên tập (đăng nhập hoặc mã biên tập).",
+        ),
     },
     "reminders": {
         "send_at": Key("time", "08:00", "Giờ gửi nhắc việc (giờ của tổ chức)."),
         "digest_day": Key("weekday", "monday", "Ngày gửi bản tổng hợp hằng tuần."),
         "enabled": Key("bool", True, "Gửi thư nhắc việc."),
         "ack_link_days": Key("int", 60, "Số ngày liên kết xác nhận hoàn thành còn hiệu lực."),
-        "secret_file": Key("path?", None, "Tệp khóa HMAC (mặc định: trong thư mục trạng thái)."),
+        "secret_file": Key("path?", None,
+                           "Tệp khóa HMAC riêng cho liên kết xác nhận, như các bản cũ (mặc định: để trống, "
+                           "khóa suy ra từ [state] key_file)."),
     },
     "feeds": {
         "public": Key("list[str]", [], "Các lịch công khai, không cần mã, ví dụ \"tag/ngay-le\"."),
@@ -505,6 +526,13 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
     for k in ("dispatch_interval", "shutdown_timeout", "dispatch_deadline"):
         if isinstance(sections["daemon"][k], int) and sections["daemon"][k] <= 0:
             problems.append(Problem(fname, "[daemon]", k, "cần số giây dương, ví dụ 60"))
+    for k in ("trusted_proxies", "monitoring_addresses"):
+        for item in sections["http"][k] if isinstance(sections["http"][k], list) else []:
+            try:
+                ipaddress.ip_network(str(item), strict=False)
+            except ValueError:
+                problems.append(Problem(fname, "[http]", k, f"{item!r}: cần địa chỉ IP hoặc mạng, "
+                                        "ví dụ \"127.0.0.1\", \"10.0.0.0/8\", \"::1\""))
     if not re.fullmatch(r"[^\s:]+:\d{1,5}|\[[0-9a-fA-F:]+\]:\d{1,5}", str(sections["http"]["bind"])):
         problems.append(Problem(fname, "[http]", "bind", "cần dạng \"địa-chỉ:cổng\", ví dụ \"127.0.0.1:8080\""))
 

@@ -42,6 +42,7 @@ from .logs import event
 from .runtime import Runtime, load_runtime
 from .scheduling import JOB_DEFAULTS, Jobs, release_claims
 from .sdnotify import Notifier
+from .security import keys
 from .store import MigrationError, Store, open_store
 from .store.lock import dispatch_lock
 from .web.app import create_app
@@ -74,6 +75,27 @@ def single_instance(cfg: Config) -> Iterator[IO[str] | None]:
     with dispatch_lock(cfg.database_url, "run", cfg.language,
                        say=lambda text: event(log, "lock.waiting", level=logging.WARNING, note=text)) as f:
         yield f
+
+
+def private_state(cfg: Config, store: Store) -> None:
+    """The state directory 0700 when we create it; the SQLite files 0600 (older versions left
+    them 0644 outside systemd); the key file read (made on the first start, moved out of the
+    database on the first start after an upgrade) before anything is served."""
+    state = cfg.state_dir
+    state.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        if state.stat().st_mode & 0o077:
+            event(log, "state.readable_by_others", level=logging.WARNING, directory=str(state),
+                  hint=f"chmod 700 {state}")
+    db = sqlite_path(cfg.database_url)
+    if db is not None:
+        for f in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+            with contextlib.suppress(OSError):
+                st = f.stat()
+                if st.st_mode & 0o077 and st.st_uid == os.geteuid():
+                    f.chmod(0o600)
+                    event(log, "state.permissions_tightened", file=str(f))
+    keys.load(cfg, store, system_clock())
 
 
 def pid_file(cfg: Config) -> Path:
@@ -211,8 +233,11 @@ class Daemon:
 
         host, port = sock.getsockname()[:2]
         app = MetricsMiddleware(create_app(ctx), self.metrics)
+        # X-Forwarded-For/-Proto are believed from [http] trusted_proxies only (docs/DEPLOY.md).
+        proxies = [str(a) for a in ctx.config.get("http", "trusted_proxies")]
         server = _Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="off",
-                                        timeout_graceful_shutdown=5, server_header=False))
+                                        timeout_graceful_shutdown=5, server_header=False,
+                                        proxy_headers=True, forwarded_allow_ips=proxies))
         serve_task = loop.create_task(server.serve(sockets=[sock]))
         while not server.started and not serve_task.done():
             await asyncio.sleep(0.01)
@@ -318,6 +343,11 @@ def main(config_path: Path, at: dt.datetime | None = None) -> int:
             url = make_url(cfg.database_url).render_as_string(hide_password=True)
             raise ReminderdError(msg(cfg, "db", url=url, error=str(e.orig if hasattr(e, "orig") else e)
                                      .splitlines()[0])) from None
+        try:
+            private_state(cfg, store)
+        except BaseException:
+            store.dispose()
+            raise
         sock = bind_socket(cfg)
         try:
             if at is not None:

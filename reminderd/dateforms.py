@@ -1,11 +1,11 @@
-"""Date forms of the catalog (SPEC §3): parse once, resolve in any year.
+"""Date forms of the catalog (docs/CATALOG.md): parse once, resolve in any year.
 
 Each form yields at most one date per *rule year*. For Gregorian forms the rule
 year is the calendar year; for lunisolar forms it is the lunar year that begins
 with that year's Tết, so ``lunar:12-23`` of 2024 falls in January 2025 — which
 is what people mean by "ông Công ông Táo năm Giáp Thìn".
 
-Edge rules (SPEC §2): Feb 29 falls on Feb 28 in a common year; lunar day 30 in a
+Edge rules: Feb 29 falls on Feb 28 in a common year; lunar day 30 in a
 29-day month falls on day 29; a leap month a year lacks gives no date.
 """
 

@@ -1,6 +1,6 @@
 """The plan: occurrences and their tasks over a date range. Pure; no I/O.
 
-A task's window comes from its lead (SPEC §2): ``"5-7wd"`` opens 7 working days
+A task's window comes from its lead: ``"5-7wd"`` opens 7 working days
 before the event and is due 5 working days before, "N working days before D"
 being ``holidays``' ``get_nth_working_day(D, -N)``. Calendar-day leads
 (``"10d"``) that land on a day off move back to the working day before it, so
@@ -156,7 +156,7 @@ def _lead_days(lead: Lead) -> int:
 
 
 def upcoming_rows(plan: Plan) -> list[tuple[dt.date, Occurrence, PlannedTask | None]]:
-    """SPEC §5 rows: one per event whose date is in range, one per task; by date.
+    """The rows of ``reminderd upcoming``: one per event whose date is in range, one per task; by date.
 
     A task row sorts by its window start if that is in range, else its due date.
     """

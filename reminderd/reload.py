@@ -30,7 +30,8 @@ from .runtime import Runtime, load_runtime
 
 log = logging.getLogger("reminderd.reload")
 
-RESTART_KEYS = (("database", "url"), ("http", "bind"), ("state", "directory"), ("daemon", "pid_file"))
+RESTART_KEYS = (("database", "url"), ("http", "bind"), ("state", "directory"), ("daemon", "pid_file"),
+                ("http", "trusted_proxies"), ("state", "key_file"), ("reminders", "secret_file"))
 
 
 @dataclass

@@ -6,11 +6,12 @@ recipient the link was mailed to, an expiry (Unix seconds) and a nonce (so the
 acknowledgement records which message's link was used). Nothing in the token
 is secret; it only must not be forgeable or alterable, and it expires.
 
-The secret comes from ``[reminders] secret_file`` when the config names one; otherwise it
-lives in the database (``daemon_state`` row ``ack.secret``), so that both daemons of a pair
-verify each other's links. An older install's ``<state dir>/ack-secret`` seeds that row, so
-links already mailed keep working. Rotating the secret (deleting the row or the file)
-invalidates every link already mailed, which is the intended way to revoke them all.
+The secret is derived from the key file (``security.keys``: ``[state] key_file``, shared by
+both daemons of a pair), never kept in the database, so a copy of the database forges no
+link. ``[reminders] secret_file``, when the config names one, is used as the secret instead
+(as older versions did). Links signed before the key left the database are accepted until
+they expire only as they were mailed: the task, year and recipient of a message the outbox
+really sent, with that message's nonce. ``reminderd key new`` invalidates every link mailed.
 """
 
 from __future__ import annotations
@@ -23,12 +24,16 @@ import hmac
 import json
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
+
 from .config import Config
 from .errors import ReminderdError
-from .store import Store, insert_ignore, schema
+from .security import keys
+from .store import Store, schema
 
 SECRET_NAME = "ack-secret"
 
@@ -87,11 +92,17 @@ def _unb64(text: str) -> bytes:
 
 
 class Signer:
-    def __init__(self, secret: bytes):
-        self._secret = secret
+    """Signs with ``secret``; verifies with it, and with ``previous`` (the key of older links)
+    only for links ``mailed(claim, now)`` confirms the outbox really sent."""
 
-    def _mac(self, body: str) -> str:
-        return _b64(hmac.new(self._secret, body.encode("ascii"), hashlib.sha256).digest())
+    def __init__(self, secret: bytes, previous: bytes | None = None,
+                 mailed: Callable[[AckClaim, dt.datetime], bool] | None = None):
+        self._secret = secret
+        self._previous = previous
+        self._mailed = mailed
+
+    def _mac(self, body: str, secret: bytes | None = None) -> str:
+        return _b64(hmac.new(secret or self._secret, body.encode("ascii"), hashlib.sha256).digest())
 
     def sign(self, event_id: str, task_id: str, year: int, recipient: str,
              expires: dt.datetime, nonce: str) -> str:
@@ -104,8 +115,12 @@ class Signer:
     def verify(self, token: str, now: dt.datetime) -> AckClaim:
         """The claim in ``token``; LinkError if it was altered, forged or has expired."""
         body, _, mac = token.partition(".")
+        legacy = False
         if not body or not mac or not hmac.compare_digest(mac, self._mac(body)):
-            raise LinkError("tampered", "liên kết không hợp lệ (đã bị sửa hoặc không do hệ thống tạo)")
+            legacy = bool(self._previous and self._mailed and body
+                          and hmac.compare_digest(mac, self._mac(body, self._previous)))
+            if not legacy:
+                raise LinkError("tampered", "liên kết không hợp lệ (đã bị sửa hoặc không do hệ thống tạo)")
         try:
             p = json.loads(_unb64(body))
             claim = AckClaim(str(p["e"]), str(p["t"]), int(p["y"]), str(p["r"]),
@@ -114,27 +129,45 @@ class Signer:
             raise LinkError("tampered", "liên kết không hợp lệ (nội dung hỏng)") from None
         if now >= claim.expires:
             raise LinkError("expired", "liên kết đã hết hạn")
+        if legacy and not (self._mailed and self._mailed(claim, now)):
+            raise LinkError("tampered", "liên kết không hợp lệ (ký bằng khóa cũ nhưng không khớp thư nào đã gửi)")
         return claim
 
 
-STATE_NAME = "ack.secret"
+def was_mailed(store: Store, claim: AckClaim, now: dt.datetime, days: int) -> bool:
+    """Whether the outbox sent this very link: a message to ``claim.recipient`` whose nonce is
+    the claim's, about this task (or a digest listing it), sent in the last ``days`` days."""
+    import hashlib as _h
 
-
-def shared_secret(cfg: Config, store: Store, now: dt.datetime) -> bytes:
-    """The configured secret file's key, else the one in the database (created once)."""
-    if cfg.get("reminders", "secret_file"):
-        return load_secret(cfg)
-    got = store.get_state(STATE_NAME)
-    if got is None:
-        legacy = cfg.state_dir / SECRET_NAME
-        value = legacy.read_text(encoding="ascii").strip() if legacy.exists() else secrets.token_hex(32)
-        with store.engine.begin() as conn:
-            insert_ignore(conn, schema.daemon_state,
-                          {"name": STATE_NAME, "value": json.dumps(value), "updated_at": now})
-        got = store.get_state(STATE_NAME)
-    assert got is not None
-    return str(got[0]).encode("ascii")
+    t = schema.outbox
+    q = select(t.c.kind, t.c.event_id, t.c.task_id, t.c.year, t.c.message_id, t.c.payload).where(
+        t.c.recipient == claim.recipient, t.c.state == "sent", t.c.sent_at >= now - dt.timedelta(days=days + 1))
+    with store.engine.connect() as conn:
+        rows = conn.execute(q).all()
+    for r in rows:
+        if _h.sha256(str(r.message_id).encode("utf-8")).hexdigest()[:16] != claim.nonce:
+            continue  # messages.nonce_for
+        if (r.event_id, r.task_id, r.year) == (claim.event_id, claim.task_id, claim.year):
+            return True
+        if r.kind == "digest":
+            try:
+                items = json.loads(r.payload or "{}").get("items", [])
+            except ValueError:
+                continue
+            if any((i.get("event_id"), i.get("task_id"), int(i.get("year", 0))) ==
+                   (claim.event_id, claim.task_id, claim.year) for i in items if isinstance(i, dict)):
+                return True
+    return False
 
 
 def signer_for(cfg: Config, store: Store, now: dt.datetime) -> Signer:
-    return Signer(shared_secret(cfg, store, now))
+    """The signer for this installation: the key file's ack-link key (or ``secret_file``'s),
+    plus the previous key for links mailed before the upgrade, while they can be valid."""
+    if cfg.get("reminders", "secret_file"):
+        return Signer(load_secret(cfg))
+    k = keys.load(cfg, store, now)
+    if k.previous_ack and k.previous_ack_until and now < k.previous_ack_until:
+        days = int(cfg.get("reminders", "ack_link_days"))
+        return Signer(k.ack, previous=k.previous_ack,
+                      mailed=lambda claim, at: was_mailed(store, claim, at, days))
+    return Signer(k.ack)

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from .store import Store, schema
 
-TOKEN_BYTES = 20  # 160 bits; the brief asks for at least 128
+TOKEN_BYTES = 20  # 160 bits; at least 128 are needed against guessing
 KINDS = ("feed", "access", "admin")
 # What token_urlsafe produces; anything else is refused before touching the database.
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")

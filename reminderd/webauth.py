@@ -30,7 +30,6 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
-import json
 import logging
 import re
 import secrets
@@ -43,7 +42,7 @@ from . import tokens
 from .errors import ReminderdError
 from .logs import event
 from .security.throttle import LoginThrottle
-from .store import Store, insert_ignore, schema
+from .store import Store, schema
 from .tokens import TokenRow
 
 log = logging.getLogger("reminderd.webauth")
@@ -52,7 +51,6 @@ SESSION_COOKIE = "rd_session"
 NONCE_COOKIE = "rd_nonce"  # per-browser random value the CSRF token is derived from
 LANG_COOKIE = "rd_lang"
 SESSION_DAYS = 30
-_KEY_STATE = "web.session_key"
 
 # scrypt: OWASP's minimum (N=2^17, r=8, p=1): 128 MiB and ~0.4 s per check. Stored with
 # the hash, so a hash made with other parameters still verifies (and is then replaced).
@@ -331,16 +329,13 @@ def end_sessions(store: Store, *, token_id: int) -> int:
         return int(conn.execute(t.delete().where(t.c.token_id == token_id)).rowcount)
 
 
-def session_key(store: Store, now: dt.datetime) -> bytes:
-    """The CSRF and derived-feed-link key, created once and shared through the database."""
-    got = store.get_state(_KEY_STATE)
-    if got is None:
-        with store.engine.begin() as conn:
-            insert_ignore(conn, schema.daemon_state, {
-                "name": _KEY_STATE, "value": json.dumps(secrets.token_hex(32)), "updated_at": now})
-        got = store.get_state(_KEY_STATE)
-    assert got is not None
-    return bytes.fromhex(str(got[0]))
+def is_editor(store: Store, cookie: str | None, authorization: str, now: dt.datetime,
+              config_hash: str = "") -> bool:
+    """An editor's session cookie, or ``Authorization: Bearer <admin token>`` (for scrapers)."""
+    if authorization.lower().startswith("bearer "):
+        return tokens.verify(store, "admin", authorization[7:].strip(), now) is not None
+    s = read_session(store, cookie, now, config_hash)
+    return s is not None and s.admin
 
 
 def session_from_token(row: TokenRow) -> Session | None:

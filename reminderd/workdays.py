@@ -1,6 +1,6 @@
 """Vietnamese public-sector working days, with O(log n) arithmetic.
 
-A working day (SPEC §2) is Monday–Friday, minus the public holidays of the
+A working day is Monday–Friday, minus the public holidays of the
 ``holidays`` package (the whole Tết break included), plus its make-up working
 Saturdays (``weekend_workdays``), plus the config's overrides.
 
@@ -160,7 +160,7 @@ class WorkdayCalendar:
 
         Same semantics as the package's ``get_nth_working_day(d, n)``: n > 0
         moves forward, n < 0 backward; n == 0 gives ``d`` if it is a working day,
-        else the next working day. "N working days before D" (SPEC §2) is
+        else the next working day. "N working days before D" is
         ``add(D, -N)``.
         """
         o = d.toordinal()

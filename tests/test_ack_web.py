@@ -126,7 +126,12 @@ def test_ack_cli(make_env, capsys):
 
 
 def test_both_daemons_of_a_pair_verify_each_others_links(make_env, db_url, tmp_path):
-    """The secret lives in the shared database, not in each host's state directory."""
+    """The key lives in the key file both hosts share (never in the database): host B without
+    it refuses with a clear line; with a copy of A's it verifies A's links."""
+    import shutil
+
+    from reminderd.errors import ReminderdError
+    from reminderd.security import keys
     from reminderd.store import open_store
 
     cfg_a = make_env()
@@ -138,17 +143,10 @@ def test_both_daemons_of_a_pair_verify_each_others_links(make_env, db_url, tmp_p
     rt_b = load_runtime(cfg_b)
     a, b = open_store(db_url), open_store(db_url)
     tok = signer_for(rt_a.config, a, NOW).sign("e", "t", 2025, "x@y.vn", NOW + dt.timedelta(days=1), "n")
+    with pytest.raises(ReminderdError, match="chép tệp khóa từ dịch vụ kia"):
+        signer_for(rt_b.config, b, NOW)
+    (tmp_path / "state-b").mkdir(mode=0o700)
+    shutil.copy2(keys.key_path(rt_a.config), keys.key_path(rt_b.config))
     assert signer_for(rt_b.config, b, NOW).verify(tok, NOW).event_id == "e"
     a.dispose()
     b.dispose()
-
-
-def test_an_older_installs_secret_file_seeds_the_shared_secret(make_env, sqlite_url):
-    from reminderd.store import open_store
-
-    rt = load_runtime(make_env())
-    old = Signer(load_secret(rt.config))  # what an older version signed mailed links with
-    tok = old.sign("e", "t", 2025, "x@y.vn", NOW + dt.timedelta(days=1), "n")
-    store = open_store(sqlite_url)
-    assert signer_for(rt.config, store, NOW).verify(tok, NOW).task_id == "t"
-    store.dispose()

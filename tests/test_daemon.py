@@ -59,6 +59,7 @@ local_cooperation = ["LA", "KR", "CN"]
 
 [state]
 directory = "state"
+key_file = "{d.parent / 'reminderd.key'}"   # the hosts of a pair read one file (in production: a copy each)
 
 [database]
 url = "{db_url}"
@@ -326,7 +327,11 @@ def test_sighup_broken_catalog_keeps_serving_old_plan_then_reload_applies(tmp_pa
         main = env / "calendars" / "main.toml"
         good = main.read_text(encoding="utf-8")
         main.write_text(good + '\n[[event]]\nid = "Bad Id"\ndate = "13-45"\n', encoding="utf-8")
-        d.signal(signal.SIGHUP)
+        # `reminderd reload` shows the errors on the terminal and tells the daemon too, so
+        # /healthz shows them as well (the same as `systemctl reload`, which only signals).
+        out = subprocess.run([sys.executable, "-m", "reminderd", "reload", "--config", str(cfg)],
+                             capture_output=True, text=True, timeout=60)
+        assert out.returncode == 1 and "Bad Id" in out.stderr and f"pid {d.proc.pid}" in out.stderr, out.stderr
         d.wait_log('"reload.refused"')
         health = d.get("/healthz")
         body = health.json()
@@ -372,7 +377,7 @@ def test_reload_cli_refuses_invalid_config_and_finds_no_daemon(tmp_path: Path) -
     assert out.returncode == 1 and "999999" in out.stderr
     cfg.write_text(cfg.read_text(encoding="utf-8") + "\n[bogus]\nx = 1\n", encoding="utf-8")
     out = subprocess.run(run, capture_output=True, text=True, timeout=60)
-    assert out.returncode == 1 and "[bogus]" in out.stderr and "không gửi yêu cầu nạp lại" in out.stderr
+    assert out.returncode == 1 and "[bogus]" in out.stderr and "vẫn giữ cấu hình cũ" in out.stderr
 
 
 def test_second_daemon_on_one_sqlite_file_refuses(tmp_path: Path) -> None:

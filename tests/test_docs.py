@@ -45,3 +45,22 @@ def test_spec_commands_exist():
     names = set(sub.choices)  # type: ignore[union-attr]
     for cmd in ("check", "upcoming", "explain", "workdays", "lunar"):
         assert cmd in names
+
+
+def test_the_repository_stands_alone():
+    """README, docs/, the shipped calendars and the CLI's help cite nothing outside the repository."""
+    import io
+    from contextlib import redirect_stdout
+
+    texts = {p: p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *(ROOT / "docs").glob("*.md"),
+                                                         *(ROOT / "calendars").glob("*.toml")]}
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name, p in sub.choices.items():  # type: ignore[union-attr]
+        out = io.StringIO()
+        with redirect_stdout(out):
+            p.print_help()
+        texts[f"reminderd {name} --help"] = out.getvalue()  # type: ignore[index]
+    for where, text in texts.items():
+        for bad in (r"SPEC\s*§", r"\bthe brief\b", r"/work/", r"\bissue \d+", r"\bissue #\d+"):
+            assert not re.search(bad, text, re.I), (where, bad)

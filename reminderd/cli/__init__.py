@@ -27,7 +27,7 @@ COMMANDS = {
     "token": "feeds", "export": "feeds",
     "ack": "mail", "outbox": "mail", "send-test": "mail", "tick": "mail",
     "run": "daemon", "reload": "daemon", "db": "daemon",
-    "access": "web", "admin": "web",
+    "access": "web", "admin": "web", "key": "web",
     "countries": "world",
     "audit": "audit",
     "document": "document",

@@ -83,7 +83,7 @@ def year_arg(text: str) -> int:
 
 
 def in_calendar_range(text: str, d: DateT) -> DateT:
-    """Refuse days outside the calendars' 1900–2100 (SPEC §2): planning near year 1 or 9999
+    """Refuse days outside the calendars' 1900–2100: planning near year 1 or 9999
     computes a year that does not exist and used to end in a traceback."""
     _refuse_outside_years(text, d.year)
     return d

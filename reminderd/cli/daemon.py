@@ -24,10 +24,14 @@ MESSAGES = {
                     "không phải reminderd (tệp cũ sau một lần dừng đột ngột)",
               "en": "no running reminderd found: {path} names pid {pid}, which is not a running reminderd "
                     "(a stale file left by a crash)"},
-    "invalid": {"vi": "cấu hình hoặc danh mục có lỗi; không gửi yêu cầu nạp lại (tiến trình đang chạy "
-                      "vẫn giữ cấu hình cũ). Sửa các lỗi trên rồi chạy lại.",
-                "en": "config or catalog has errors; reload not requested (the running daemon keeps its "
-                      "configuration). Fix the errors above and try again."},
+    "invalid": {"vi": "cấu hình hoặc danh mục có lỗi; dịch vụ đang chạy vẫn giữ cấu hình cũ. Sửa các lỗi "
+                      "trên rồi chạy lại.",
+                "en": "config or catalog has errors; the running daemon keeps its configuration. Fix the "
+                      "errors above and try again."},
+    "told": {"vi": "đã báo dịch vụ (pid {pid}): nó giữ cấu hình cũ, ghi lỗi vào nhật ký và /healthz báo "
+                   "\"degraded\" (config_errors) cho đến khi nạp lại thành công",
+             "en": "the daemon (pid {pid}) was told too: it keeps its configuration, logs the errors, and "
+                   "/healthz says \"degraded\" (config_errors) until a reload succeeds"},
     "sent": {"vi": "đã gửi SIGHUP tới reminderd (pid {pid}); kết quả xem ở nhật ký và /healthz",
              "en": "sent SIGHUP to reminderd (pid {pid}); see the log and /healthz for the result"},
     "upgraded": {"vi": "CSDL đã ở phiên bản mới nhất: {rev}", "en": "database schema is at the latest revision: {rev}"},
@@ -100,6 +104,12 @@ def cmd_reload(args: argparse.Namespace) -> int:
         for p in e.problems:
             print(f"  {p}", file=sys.stderr)
         print(_t(cfg, "invalid"), file=sys.stderr)
+        # Tell the daemon anyway (as systemctl reload would): it refuses the same errors and shows
+        # them on /healthz, so monitoring sees what the terminal saw. Not running: nothing to tell.
+        pid = _running_pid(cfg) if cfg is not None else None
+        if pid is not None:
+            os.kill(pid, signal.SIGHUP)
+            print(_t(cfg, "told", pid=pid), file=sys.stderr)
         return 1
     cfg = load_config(path)
     pidf = pid_file(cfg)
@@ -112,6 +122,16 @@ def cmd_reload(args: argparse.Namespace) -> int:
     os.kill(pid, signal.SIGHUP)
     print(_t(cfg, "sent", pid=pid))
     return 0
+
+
+def _running_pid(cfg: Config) -> int | None:
+    from ..daemon import pid_file
+
+    try:
+        pid = int(pid_file(cfg).read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        return None
+    return pid if _is_reminderd(pid) else None
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:

@@ -1,4 +1,5 @@
-"""access create|list|revoke, admin set-password: who may use the page and the API."""
+"""access create|list|revoke, admin set-password, key show|new: who may use the page and the
+API, and the secret key that signs links (kept in a file, never in the database)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,24 @@ TEXT: dict[str, dict[str, str]] = {
                 "en": "revoked link {id} and {feeds} feeds that went with it; sessions opened with the link end "
                       "now, the feeds stop working within 2 seconds (the daemon remembers a checked token for "
                       "up to 2 seconds)"},
+    "key.path": {"vi": "tệp khóa:        {path} ({state})", "en": "key file:        {path} ({state})"},
+    "key.missing": {"vi": "chưa có", "en": "missing"},
+    "key.mode": {"vi": "quyền {mode}", "en": "mode {mode}"},
+    "key.fp": {"vi": "dấu vân tay:     {fp}", "en": "fingerprint:     {fp}"},
+    "key.db": {"vi": "CSDL đang dùng:  {fp}", "en": "database uses:   {fp}"},
+    "key.match": {"vi": "khớp: tệp khóa này là khóa của CSDL", "en": "match: this key file is the database's"},
+    "key.mismatch": {"vi": "KHÔNG KHỚP: chép tệp khóa từ dịch vụ kia, hoặc reminderd key new --replace",
+                     "en": "MISMATCH: copy the key file from the other daemon, or reminderd key new --replace"},
+    "key.previous": {"vi": "liên kết gửi trước khi nâng cấp còn nhận đến: {until}",
+                     "en": "links mailed before the upgrade accepted until: {until}"},
+    "key.in_db": {"vi": "CSDL còn giữ khóa cũ ({names}): lần chạy dịch vụ tới sẽ chuyển ra tệp",
+                  "en": "the database still holds old keys ({names}): the next daemon start moves them out"},
+    "key.new": {"vi": "đã tạo khóa mới {path} (dấu vân tay {fp}). Chép tệp này sang dịch vụ kia nếu có, rồi "
+                      "khởi động lại dịch vụ. Mọi phiên đăng nhập, liên kết xác nhận đã gửi và liên kết lịch trên "
+                      "trang đăng ký đã hết hiệu lực; liên kết lịch tạo bằng reminderd token vẫn dùng được.",
+                "en": "new key {path} (fingerprint {fp}). Copy it to the other daemon if any, then restart the "
+                      "service. Every session, every link already mailed and the subscribe page's links have "
+                      "stopped working; feed links made with reminderd token still work."},
     "password_set": {"vi": "đã đặt mật khẩu cho {user}; mọi phiên đăng nhập cũ của {user} đã kết thúc. "
                            "Đăng nhập tại {url}/login",
                      "en": "password set for {user}; every earlier session of {user} has ended. "
@@ -60,6 +79,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     r = asub.add_parser("revoke", help="thu hồi một liên kết theo số (xem access list); lịch đi kèm cũng bị thu hồi")
     r.add_argument("id", type=int)
     r.set_defaults(func=cmd_revoke)
+
+    p = sub.add_parser("key", help="tệp khóa bí mật ([state] key_file): xem, hoặc tạo khóa mới")
+    ksub = p.add_subparsers(dest="key_cmd", metavar="show|new")
+    ksub.required = True
+    k = ksub.add_parser("show", help="đường dẫn, quyền, dấu vân tay của tệp khóa và của CSDL (không in khóa)")
+    k.set_defaults(func=cmd_key_show)
+    k = ksub.add_parser("new", help="tạo khóa mới khi khóa cũ đã mất hoặc bị lộ: mọi phiên đăng nhập, liên kết "
+                                    "xác nhận đã gửi và liên kết lịch trên trang đăng ký hết hiệu lực")
+    k.add_argument("--replace", action="store_true", help="thay tệp khóa đang có")
+    k.set_defaults(func=cmd_key_new)
 
     p = sub.add_parser("admin", help="tài khoản quản trị của trang web")
     dsub = p.add_subparsers(dest="admin_cmd", metavar="set-password")
@@ -151,4 +180,33 @@ def cmd_set_password(args: argparse.Namespace) -> int:
         raise ReminderdError("mật khẩu cần ít nhất 10 ký tự")
     webauth.set_admin_password(_store(cfg), args.user, pw, _now())
     print(_t(cfg.language, "password_set", user=args.user, url=str(cfg.get("http", "base_url")).rstrip("/")))
+    return 0
+
+
+def cmd_key_show(args: argparse.Namespace) -> int:
+    from ..security import keys
+
+    cfg = config(args)
+    lang = cfg.language
+    st = keys.status(cfg, _store(cfg))
+    state = _t(lang, "key.mode", mode=st["mode"]) if st["exists"] else _t(lang, "key.missing")
+    print(_t(lang, "key.path", path=st["path"], state=state))
+    if st.get("fingerprint"):
+        print(_t(lang, "key.fp", fp=st["fingerprint"]))
+    print(_t(lang, "key.db", fp=st["database_fingerprint"] or "-"))
+    if st.get("fingerprint") and st["database_fingerprint"]:
+        print(_t(lang, "key.match" if st["fingerprint"] == st["database_fingerprint"] else "key.mismatch"))
+    if st.get("previous_ack_until"):
+        print(_t(lang, "key.previous", until=st["previous_ack_until"]))
+    if st["keys_in_database"]:
+        print(_t(lang, "key.in_db", names=", ".join(st["keys_in_database"])))
+    return 0
+
+
+def cmd_key_new(args: argparse.Namespace) -> int:
+    from ..security import keys
+
+    cfg = config(args)
+    k = keys.new_key(cfg, _store(cfg), _now(), replace=args.replace)
+    print(_t(cfg.language, "key.new", path=k.path, fp=k.fingerprint))
     return 0

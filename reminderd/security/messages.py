@@ -6,21 +6,22 @@ from ..i18n import lookup
 
 TEXT: dict[str, dict[str, str]] = {
     "throttled": {
-        "vi": "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {wait}. Người biên tập có thể dùng "
-              "liên kết biên tập riêng (reminderd access create --admin) thay cho mật khẩu.",
-        "en": "Too many failed logins. Please try again in {wait}. Editors may use their own editor "
-              "link (reminderd access create --admin) instead of the password."},
+        "vi": "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {wait}. Nếu có liên kết biên tập riêng "
+              "(do người quản trị hệ thống cấp), bạn có thể dùng liên kết đó thay cho mật khẩu.",
+        "en": "Too many failed logins. Please try again in {wait}. If you have an editor link (from the "
+              "system administrator), you can use it instead of the password."},
     "busy": {
         "vi": "Máy chủ đang kiểm tra nhiều lần đăng nhập cùng lúc. Vui lòng thử lại sau {wait}.",
         "en": "The server is checking many logins at once. Please try again in {wait}."},
     "seconds": {"vi": "{n} giây", "en": "{n} seconds"},
+    "second": {"vi": "{n} giây", "en": "{n} second"},
     "minutes": {"vi": "{n} phút", "en": "{n} minutes"},
 }
 
 
 def _wait(lang: str, seconds: int) -> str:
     if seconds < 120:
-        return lookup(TEXT, lang, "seconds", n=seconds)
+        return lookup(TEXT, lang, "second" if seconds == 1 else "seconds", n=seconds)
     return lookup(TEXT, lang, "minutes", n=-(-seconds // 60))
 
 

@@ -7,8 +7,10 @@ run their own queries against ``store.engine`` and the tables in ``schema``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -113,11 +115,21 @@ def insert_ignore_many(conn: Connection, table: Any, rows: list[dict[str, Any]])
 insert_ignore = _insert_ignore
 
 
+def _private_sqlite_file(path: Path) -> None:
+    """Create a new database file 0600 in a directory created 0700 (it holds password and
+    token hashes, acknowledgements, people's addresses); SQLite gives its -wal and -shm
+    files the database file's mode. Existing files keep theirs (the daemon tightens them)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        with contextlib.suppress(FileExistsError):  # another process created it a moment ago
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _private_sqlite_file(Path(path))
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")

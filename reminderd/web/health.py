@@ -10,19 +10,27 @@ until a later message goes through), rows are ``dead`` (how many and the latest 
 until someone retries, cancels or purges them), mail is only written to a local
 folder (``[smtp]`` without a host), or a change editors stored no longer fits the files
 (``catalog_conflicts``). Otherwise 200 ``"ok"``.
+
+Who sees what: the status code and ``{"status": …}`` are for anyone (a load balancer needs no
+more); the details (instance, database errors, configuration errors, SMTP errors) and
+``/metrics`` (request counts by status, failed logins among them) only for a request made
+directly — no proxy header — from ``[http] monitoring_addresses`` (the loopback by default:
+``curl`` on the host, systemd, a local Prometheus), or for an editor (session cookie or
+``Authorization: Bearer <admin token>``). Others get 403 from ``/metrics``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import ipaddress
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from .. import metrics
+from .. import metrics, webauth
 from ..config import mail_transport, maildir_path
 from ..context import Context
 from ..outbox import Dead, dead_rows
@@ -171,6 +179,37 @@ def health_report(ctx: Context, db_ok: bool, db_error: str | None, smtp: dict[st
     return (503 if problems else 200), body
 
 
+PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip", "x-forwarded-proto")
+
+
+def _direct_from_monitoring(ctx: Context, request: Request) -> bool:
+    """A request made straight to the daemon (no proxy header) from a monitoring address."""
+    if any(h in request.headers for h in PROXY_HEADERS) or request.client is None:
+        return False
+    try:
+        addr = ipaddress.ip_address(request.client.host)
+    except ValueError:
+        return False
+    for net in ctx.config.get("http", "monitoring_addresses"):
+        try:
+            if addr in ipaddress.ip_network(str(net), strict=False):
+                return True
+        except ValueError:
+            continue  # refused by the config check; never widens access
+    return False
+
+
+def may_see_details(ctx: Context, request: Request) -> bool:
+    if _direct_from_monitoring(ctx, request):
+        return True
+    try:
+        return webauth.is_editor(ctx.store, request.cookies.get(webauth.SESSION_COOKIE),
+                                 request.headers.get("authorization", ""), ctx.now(),
+                                 str(ctx.config.get("web", "admin_password_hash")))
+    except Exception:  # the database is down: nobody can be recognised as an editor
+        return False
+
+
 def routes(ctx: Context) -> list[BaseRoute]:
     async def healthz(request: Request) -> Response:
         db_ok, db_error = await asyncio.to_thread(_ping, ctx)
@@ -179,9 +218,15 @@ def routes(ctx: Context) -> list[BaseRoute]:
         dead = await asyncio.to_thread(_dead, ctx) if db_ok else Dead(0)
         metrics.of(ctx).up.set(1 if db_ok else 0)
         code, body = health_report(ctx, db_ok, db_error, smtp, stale, dead)
+        if not await asyncio.to_thread(may_see_details, ctx, request):
+            body = {"status": body["status"]}
         return JSONResponse(body, status_code=code, headers={"Cache-Control": "no-store"})
 
     async def metrics_view(request: Request) -> Response:
+        if not await asyncio.to_thread(may_see_details, ctx, request):
+            return PlainTextResponse("403: /metrics is for the host itself ([http] monitoring_addresses) "
+                                     "or an editor (Authorization: Bearer <admin token>)\n", 403,
+                                     headers={"Cache-Control": "no-store"})
         m = metrics.of(ctx)
         try:
             counts = await asyncio.to_thread(outbox_counts, ctx)

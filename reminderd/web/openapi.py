@@ -11,7 +11,7 @@ from typing import Any
 
 _ROW = {
     "type": "object",
-    "description": "One row of `reminderd upcoming --json` (SPEC §5); task rows add key and done fields.",
+    "description": "One row of `reminderd upcoming --json`; task rows add key and done fields.",
     "required": ["event_id", "task_id", "title", "action", "event_date", "ordinal", "milestone", "country",
                  "tags", "window_start", "due", "owner", "support", "provisional"],
     "properties": {
@@ -32,7 +32,8 @@ _ROW = {
 }
 _EVENT = {
     "type": "object",
-    "description": "A catalog [[event]] as JSON (SPEC §3), e.g. {\"id\": \"dai-su-nhat-den\", \"title\": \"…\", "
+    "description": "A catalog [[event]] as JSON (the format: docs/CATALOG.md), e.g. "
+                   "{\"id\": \"dai-su-nhat-den\", \"title\": \"…\", "
                    "\"date\": \"2025-03-12\", \"task\": [{\"id\": \"don-tiep\", \"action\": \"…\", "
                    "\"lead\": \"2-3wd\", \"owner\": \"so-ngoai-vu\", \"support\": [\"vp-ubnd\"]}]}. "
                    "Validated exactly like the catalog.",
@@ -60,6 +61,8 @@ def _resp(code: str, text: str, schema: Any = None) -> dict[str, Any]:
 
 
 _ERRS = {**_resp("401", "no or bad token", _ERROR), **_resp("403", "not allowed, or CSRF header missing", _ERROR)}
+_TOO_LARGE = {**_resp("413", "request body over the limit: 1 MiB, ad-hoc items 64 KiB (checked before "
+                                  "it is read)", _ERROR)}
 _ID = [{"name": "event_id", "in": "path", "required": True, "schema": {"type": "string"}}]
 
 
@@ -95,22 +98,26 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                 "responses": {**_resp("200", "done; changed is false if it already was", {
                     "type": "object", "properties": {"key": {"type": "string"}, "done": {"type": "boolean"},
                                                      "changed": {"type": "boolean"}}}),
-                              **_resp("400", "bad body", _ERROR), **_resp("404", "no such task", _ERROR), **_ERRS}}},
+                              **_resp("400", "bad body (not JSON, or nested deeper than 32 levels)", _ERROR),
+                              **_resp("404", "no such task", _ERROR), **_TOO_LARGE, **_ERRS}}},
             "/api/v1/adhoc": {
                 "get": {"summary": "Ad-hoc items", "responses": {
                     **_resp("200", "items", {"type": "array", "items": _ITEM}), **_ERRS}},
                 "post": {"summary": "Add an ad-hoc item (editors)", "requestBody": {"required": True, **_json(_EVENT)},
                          "responses": {**_resp("201", "stored; in plan, feeds and mail at once", _ITEM),
-                                       **_resp("400", "the body is not JSON", _ERROR),
-                                       **_resp("422", "invalid: every problem, naming the key", _ERROR), **_ERRS}}},
+                                       **_resp("400", "the body is not JSON, or nested deeper than 32 levels",
+                                               _ERROR),
+                                       **_resp("422", "invalid: every problem, naming the key", _ERROR),
+                                       **_TOO_LARGE, **_ERRS}}},
             "/api/v1/adhoc/{event_id}": {
                 "get": {"summary": "One ad-hoc item", "parameters": _ID, "responses": {
                     **_resp("200", "the item", _ITEM), **_resp("404", "no such item", _ERROR), **_ERRS}},
                 "put": {"summary": "Replace an ad-hoc item (editors)", "parameters": _ID,
                         "requestBody": {"required": True, **_json(_EVENT)},
-                        "responses": {**_resp("200", "stored", _ITEM), **_resp("400", "the body is not JSON", _ERROR),
+                        "responses": {**_resp("200", "stored", _ITEM),
+                                      **_resp("400", "the body is not JSON, or nested deeper than 32 levels", _ERROR),
                                       **_resp("404", "no such item", _ERROR),
-                                      **_resp("422", "invalid", _ERROR), **_ERRS}},
+                                      **_resp("422", "invalid", _ERROR), **_TOO_LARGE, **_ERRS}},
                 "delete": {"summary": "Delete an ad-hoc item (editors)", "parameters": _ID,
                            "responses": {**_resp("204", "deleted"), **_resp("404", "no such item", _ERROR),
                                          **_ERRS}}},

@@ -20,6 +20,7 @@ from ..context import Context
 from ..i18n import fmt_date, skipped_lines, t, weekday
 from ..model import PlannedTask
 from ..occurrences import occurrence_in_year
+from ..security import keys
 
 Status = Literal["overdue", "week", "soon", "later", "done"]
 LOOKBACK_DAYS = 60  # how far back "overdue" and "done" reach
@@ -41,7 +42,7 @@ class Visitor:
 
 
 class KeyCache:
-    """The session key, read from the database once per process."""
+    """The page's key (CSRF, derived feed links), from the key file once per process."""
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
@@ -49,7 +50,7 @@ class KeyCache:
 
     def get(self) -> bytes:
         if self.key is None:
-            self.key = webauth.session_key(self.ctx.store, self.ctx.now())
+            self.key = keys.of(self.ctx).web
         return self.key
 
 
