@@ -44,7 +44,7 @@ from .scheduling import JOB_DEFAULTS, Jobs, release_claims
 from .sdnotify import Notifier
 from .security import keys
 from .store import MigrationError, Store, open_store
-from .store.lock import dispatch_lock
+from .store.lock import dispatch_lock, sqlite_path
 from .web.app import create_app
 
 log = logging.getLogger("reminderd.daemon")
