@@ -412,3 +412,29 @@ def test_done_in_place_then_undo(live: Live) -> None:
     trail = [e.action for e in reversed(audit.entries(live.ctx.store, event_id=task.event.id))]
     assert trail == ["ack.add", "ack.undo", "ack.add", "ack.undo", "ack.add"]
     assert len(heard) == 5
+
+
+def test_pages_json_css_and_js_are_gzipped_feeds_not_twice(live: Live) -> None:
+    """HTML, JSON, CSS and JS go gzipped to a client that accepts it; /year fits in 60 KB on
+    the wire; a feed's own gzip body is sent as it is, never compressed a second time."""
+    import gzip
+
+    def raw(c: httpx.Client, path: str) -> tuple[httpx.Response, bytes]:
+        with c.stream("GET", path, headers={"Accept-Encoding": "gzip"}) as r:
+            return r, b"".join(r.iter_raw())
+
+    with client(live) as c:
+        for path, kind in (("/", "text/html"), ("/year/2025", "text/html"), ("/static/page.css", "text/css"),
+                           ("/static/page.js", "text/javascript"), ("/api/v1/upcoming", "application/json")):
+            r, body = raw(c, path)
+            assert r.status_code == 200 and r.headers["content-type"].startswith(kind), path
+            assert r.headers.get("content-encoding") == "gzip" and "accept-encoding" in r.headers["vary"].lower()
+            assert len(gzip.decompress(body)) > len(body), path
+        r, body = raw(c, "/year/2025")
+        assert len(body) < 60_000, len(body)
+        r, body = raw(c, "/feeds/public/tag/ngay-le-viet-nam.ics")
+        if r.status_code == 200:  # the feed routes are installed
+            assert r.headers.get("content-encoding") == "gzip"
+            assert gzip.decompress(body).startswith(b"BEGIN:VCALENDAR")  # one layer, not two
+        plain = c.get("/", headers={"Accept-Encoding": "identity"})
+        assert "content-encoding" not in plain.headers and plain.text.startswith("<!doctype html>")

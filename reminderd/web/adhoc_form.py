@@ -176,24 +176,32 @@ def date_words(date: str, lang: str = "vi") -> str:
 
 # ---- countries -------------------------------------------------------------------------------
 
-def _country_index() -> dict[str, str]:
+def _exact(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().casefold()
+
+
+def _country_index(key: Callable[[str], str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for table in (OFFICIAL_EN, OFFICIAL_VI, EN, VI):  # short names last: they win a clash
         for code, name in table.items():
-            out[fold(name)] = code
-            out[fold(name).replace("-", " ")] = code
+            out[key(name)] = code
+            out[key(name).replace("-", " ")] = code
     return out
 
 
-_COUNTRIES = _country_index()
+_COUNTRIES_EXACT = _country_index(_exact)
+_COUNTRIES = _country_index(fold)
 
 
 def country_code(text: str) -> str | None:
-    """``Nhật Bản``, ``nhat ban``, ``Japan``, ``jp`` → ``JP``; empty → None."""
+    """``Nhật Bản``, ``nhat ban``, ``Japan``, ``jp`` → ``JP``; empty → None. A name as written
+    first ("Áo" is Austria), then a two-letter code ("ao" is Angola), then a name without marks."""
     s = fold(text)
     if not s:
         return None
-    if re.fullmatch(r"[a-z]{2}", s) and s.upper() in VI:
+    if code := _COUNTRIES_EXACT.get(_exact(text)):
+        return code
+    if re.fullmatch(r"[A-Za-z]{2}", text.strip()) and s.upper() in VI:
         return s.upper()
     code = _COUNTRIES.get(s) or _COUNTRIES.get(s.replace("-", " "))
     if code is None:
