@@ -191,8 +191,7 @@ def test_an_ad_hoc_item_in_a_clerks_words(browser: Any, live: Live, tmp_path: Pa
     assert adhoc.list_items(live.ctx.store) == []
     fits(page)
     assert_no_violations(page, "the ad-hoc form with an error")
-    page.locator("#task1-owner").scroll_into_view_if_needed()
-    shot(page, tmp_path, f"screenshot-adhoc{suffix(t)}.png")
+    shot(page, tmp_path, f"screenshot-adhoc{suffix(t)}.png", full=True)
     page.select_option("#task1-owner", "so-ngoai-vu")
     page.locator("fieldset.taskrow").first.locator("details.support summary").click()
     page.check("input[name=task1_support][value=vp-ubnd]")
@@ -275,9 +274,8 @@ def test_year_view(browser: Any, live: Live, tmp_path: Path, size: dict[str, int
         # Today is 10/02/2025: February is at the top of the screen, not January.
         top = page.locator("#m-2").bounding_box()
         assert top is not None and -5 <= top["y"] <= 100, top
+        page.locator("td.day[data-date='2025-02-23'] button.d").tap()
         shot(page, tmp_path, "screenshot-year-phone.png")
-        day = page.locator("td.day[data-date='2025-02-23'] button.d")
-        day.tap()
     else:
         shot(page, tmp_path, "screenshot-year.png", full=True)
         # Keyboard: Tab reaches the days (one stop per month), the arrows move, Enter opens.

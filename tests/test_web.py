@@ -385,6 +385,7 @@ def test_done_in_place_then_undo(live: Live) -> None:
         assert got["done"] is True and got["said"] == f"Đã ghi nhận hoàn thành: {task.action}."
         assert f'data-key="{task.key}"' in got["html"] and 'action="/undo"' in got["html"]
         assert "✓ Đã hoàn thành — test (liên kết đơn vị)" in unescape(got["html"])
+        assert "<i>chủ trì</i>" in got["html"] or "<i>phối hợp</i>" in got["html"]  # as on the page
         assert acks.get_ack(live.ctx.store, *task.ack_key) is not None
         r = c.post("/undo", data={"key": task.key, "csrf": token}, headers=frag)
         got = r.json()

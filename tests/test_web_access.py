@@ -117,7 +117,7 @@ def test_intranet_base_gets_a_plain_note_about_google(live: Live) -> None:
     assert "Google Calendar (which fetches from Google's servers) cannot read" in en
     for app in ("Thunderbird", "Outlook", "Apple Calendar", "Google Calendar"):
         assert f"<h3>{app}" in vi
-    assert '"Chỉ đọc" (Read-only)' in vi and "Subscribe from web" in vi and "New Calendar Subscription" in vi
+    assert '“Chỉ đọc” (Read-only)' in vi and "Subscribe from web" in vi and "New Calendar Subscription" in vi
     assert "From URL" in vi
 
 

@@ -4,6 +4,7 @@
 "use strict";
 document.documentElement.classList.add("js");
 
+var liveTimer = 0;
 function live(text) {
   var box = document.getElementById("live");
   if (!box) return;
@@ -12,6 +13,8 @@ function live(text) {
   p.className = "flash";
   p.textContent = text;
   box.appendChild(p);
+  clearTimeout(liveTimer);
+  liveTimer = setTimeout(function () { box.textContent = ""; }, 8000);
 }
 
 // ---- copy buttons (subscribe page) -------------------------------------------------------

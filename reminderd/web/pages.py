@@ -366,9 +366,10 @@ class Pages:
         tv = task_view(self.ctx, task, ack, v.lang, self.ctx.today())
         T = translator(v.lang)
         said = T("done.undone" if undo else "done.ok", what=task.action)
+        path = safe_next(str(request.headers.get("x-reminderd-path", "/")))
+        dep = path[3:] if path.startswith("/d/") and path[3:] in self.ctx.config.department_ids else None
         html = self.env.get_template("page_row.html").render(
-            self.context(request, v, tv=tv, department=None, next_path=str(request.headers.get(
-                "x-reminderd-path", "/"))))
+            self.context(request, v, tv=tv, department=dep, next_path=path))
         resp = JSONResponse({"html": html, "said": said, "done": ack is not None})
         return self.finish(request, v, resp)
 

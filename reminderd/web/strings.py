@@ -133,9 +133,9 @@ PAGE: dict[str, tuple[str, str]] = {
                      "Subscribed this way the calendar is read-only and updates itself; do not import the "
                      "file once, an imported file does not update."),
     "sub.thunderbird": ("Lịch → Lịch mới (New Calendar) → Trên mạng (On the Network) → dán liên kết {scheme} "
-                        "→ đánh dấu \"Chỉ đọc\" (Read-only) → Tìm lịch → Đăng ký.",
+                        "→ đánh dấu “Chỉ đọc” (Read-only) → Tìm lịch → Đăng ký.",
                         "Calendar → New Calendar → On the Network → paste the {scheme} link → tick "
-                        "\"Read-only\" → Find Calendars → Subscribe."),
+                        "“Read-only” → Find Calendars → Subscribe."),
     "sub.outlook": ("Thêm lịch (Add calendar) → Đăng ký từ web (Subscribe from web) → dán liên kết {scheme}, "
                     "đặt tên → Nhập (Import). Lịch đăng ký trong Outlook luôn chỉ đọc.",
                     "Add calendar → Subscribe from web → paste the {scheme} link, name it → Import. "
@@ -146,9 +146,9 @@ PAGE: dict[str, tuple[str, str]] = {
                   "File → New Calendar Subscription → paste the {scheme} link → Subscribe. Subscribed "
                   "calendars are read-only. On an iPhone: Settings → Calendar → Accounts → Add Account → "
                   "Other → Add Subscribed Calendar."),
-    "sub.apple_webcal": ("Bấm \"Mở trong ứng dụng lịch\"; hoặc Tệp (File) → Đăng ký lịch mới (New Calendar "
+    "sub.apple_webcal": ("Bấm “Mở trong ứng dụng lịch”; hoặc Tệp (File) → Đăng ký lịch mới (New Calendar "
                          "Subscription) → dán liên kết {scheme} → Đăng ký. Lịch đăng ký là lịch chỉ đọc.",
-                         "Click \"Open in calendar app\"; or File → New Calendar Subscription → paste the "
+                         "Click “Open in calendar app”; or File → New Calendar Subscription → paste the "
                          "{scheme} link → Subscribe. Subscribed calendars are read-only."),
     "sub.google": ("Trên máy tính: Lịch khác (Other calendars) → + → Từ URL (From URL) → dán liên kết {scheme} "
                    "→ Thêm lịch. Lịch thêm từ URL là lịch chỉ đọc; Google cập nhật vài giờ một lần.",
@@ -187,6 +187,7 @@ PAGE: dict[str, tuple[str, str]] = {
     "adhoc.confirm.no": ("Không xóa, quay lại", "Keep it, go back"),
     "adhoc.cancel": ("Hủy sửa", "Cancel"),
     "adhoc.existing": ("Các mục bổ sung hiện có", "Current ad-hoc items"),
+    "adhoc.none": ("Chưa có mục nào.", "None yet."),
     "adhoc.bad": ("Mục bổ sung không dùng được (cần sửa):", "Ad-hoc items that cannot be used (fix them):"),
     "adhoc.other": ("Lỗi khác:", "Other problems:"),
     "f.title": ("Tiêu đề", "Title"),
@@ -207,6 +208,7 @@ PAGE: dict[str, tuple[str, str]] = {
     "f.more": ("Tùy chọn khác", "More options"),
     "f.task": ("Việc {n}", "Task {n}"),
     "f.task.optional": ("Việc {n} (tùy chọn)", "Task {n} (optional)"),
+    "f.task.add": ("Thêm việc {n}", "Add task {n}"),
     "f.action": ("Việc phải làm", "Action"),
     "f.lead": ("Làm trước bao lâu", "How long before"),
     "f.lead.hint": ("Ví dụ: 3-5 ngày làm việc, 10 ngày", "E.g. 3-5 ngày làm việc (working days), 10 ngày (days)"),
