@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import jinja2
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -109,10 +110,14 @@ class Pages:
         self.keys = KeyCache(ctx)
         self.env = _env()
         self.env.globals["colour"] = self.colour
+        self._deps: tuple[Any, tuple[str, ...]] = (None, ())
 
     def colour(self, key: str) -> str:
         """A tag's or a department's colour: departments dealt the palette in config order."""
-        return colour(key, tuple(d.id for d in self.ctx.config.departments))
+        cfg = self.ctx.config
+        if self._deps[0] is not cfg:  # the department list, once per config (a reload swaps it)
+            self._deps = (cfg, tuple(d.id for d in cfg.departments))
+        return colour(key, self._deps[1])
 
     # ---- plumbing --------------------------------------------------------------------------
 
@@ -247,7 +252,50 @@ class Pages:
         plan = self.ctx.runtime.plan(dt.date(y, 1, 1), dt.date(y, 12, 31))
         grid = year_grid(y, plan, self.ctx.runtime.workdays, dep_id)
         return self.render(request, v, "page_year.html", grid=grid, department=dep_id,
-                           year_data=self.year_data(grid, v.lang))
+                           year_data=self.year_data(grid, v.lang), weeks=self.year_weeks(grid, v.lang))
+
+    def year_weeks(self, grid: Any, lang: str) -> dict[int, Markup]:
+        """Each month's table rows, written here rather than in the template: 365 cells are
+        most of the year view's time when Jinja writes them one attribute at a time."""
+        T = translator(lang)
+        today = self.ctx.today()
+        this_month = today.month if today.year == grid.year else 0
+        out: dict[int, Markup] = {}
+        for m in grid.months:
+            rows = []
+            for week in m.weeks:
+                cells = []
+                for d in week:
+                    if d is None:
+                        cells.append('<td class="pad"></td>')
+                        continue
+                    cls = "day" + ("" if d.working else " off") + (" hol" if d.holiday else "") + (
+                        " marked" if d.events else "") + (" today" if d.date == today else "")
+                    focus = d.date == today or (d.date.day == 1 and this_month != m.month)
+                    label = human_date(lang, d.date) + (f" — {d.holiday}" if d.holiday else "")
+                    if d.events:
+                        label += "; " + T("year.day.events", n=len(d.events))
+                    if d.due:
+                        label += "; " + T("year.day.due", n=len(d.due))
+                    if d.windows:
+                        label += "; " + T("year.day.open", n=len(d.windows))
+                    marks = ""
+                    if d.events:
+                        marks += '<span class="evs">' + "".join(
+                            f'<i class="ev" style="--c: {self.colour(t)}"></i>' for t in d.event_tags[:3]) + "</span>"
+                    if d.windows:
+                        marks += '<span class="wins">' + "".join(
+                            f'<i class="win" style="--c: {self.colour(t)}"></i>' for t in d.window_tags[:3]) + (
+                            '<i class="win duemark"></i>' if d.due else "") + "</span>"
+                    current = ' aria-current="date"' if d.date == today else ""
+                    cells.append(
+                        f'<td class="{cls}" data-date="{d.date.isoformat()}" data-events="{len(d.events)}">'
+                        f'<button type="button" class="d" tabindex="{0 if focus else -1}"{current}>'
+                        f'<span class="sr-only">{escape(label)}</span>'
+                        f'<span class="n" aria-hidden="true">{d.date.day}</span>{marks}</button></td>')
+                rows.append("<tr>" + "".join(cells) + "</tr>")
+            out[m.month] = Markup("\n".join(rows))
+        return out
 
     def year_data(self, grid: Any, lang: str) -> str:
         """The day panels' lines as compact JSON (the script groups them): events by day,
