@@ -310,11 +310,16 @@ def test_year_view(browser: Any, live: Live, tmp_path: Path, size: dict[str, int
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_subscribe_login_and_error_pages(browser: Any, live: Live, tmp_path: Path, size: dict[str, int]) -> None:
-    """The subscribe page (grouped, copy, the intranet note), the login page, and the error
-    pages: a page each, with the header, and no accessibility violations."""
+def test_subscribe_login_and_error_pages(browser: Any, live: Live, tmp_path: Path, size: dict[str, int],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The overview for anyone, the subscribe page (grouped, copy, the intranet note), the login
+    page, and the error pages: a page each, with the header, and no accessibility violations."""
     t = Tab(browser, size)
     page = t.page
+    page.goto(live.url + "/")
+    assert page.locator("aside.deplist li").count() == len(live.ctx.config.departments)
+    fits(page)
+    assert_no_violations(page, "the overview, anonymous")
     page.goto(live.url + "/subscribe")
     assert page.locator("#reach-note").is_visible()
     page.locator("li.feed button.copy").first.click()
@@ -346,6 +351,14 @@ def test_subscribe_login_and_error_pages(browser: Any, live: Live, tmp_path: Pat
     r = page.goto(live.url + "/adhoc")
     assert r is not None and r.status == 403
     assert_no_violations(page, "the 403 page")
+
+    def broken(*a: object, **k: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("reminderd.web.pages.task_views", broken)
+    r = page.goto(live.url + "/d/so-khdt")
+    assert r is not None and r.status == 500 and page.locator("h1").inner_text() == "Lỗi 500"
+    assert_no_violations(page, "the 500 page")
     t.close()
 
 
