@@ -81,7 +81,7 @@ def fetch(conn: http.client.HTTPConnection, path: str, gz: bool = True) -> tuple
 
 def percentile(values: list[float], p: float) -> float:
     s = sorted(values)
-    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+    return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))]
 
 
 def measure(port: int, year: int, requests: int) -> dict[str, tuple[list[float], int, int]]:
