@@ -541,8 +541,9 @@ class Pages:
         return resp
 
     async def server_error(self, request: Request, exc: Exception) -> Response:
-        """An unexpected error: logged with its traceback, a plain page for the person."""
-        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        """An unexpected error: a plain page for the person. (Starlette raises the exception on
+        after this answer, so the server logs its traceback once; here one line says which page.)"""
+        log.error("page error: %s %s: %s: %s", request.method, request.url.path, type(exc).__name__, exc)
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": "internal error; see the server log"}, 500)
         try:
