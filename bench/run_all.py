@@ -9,7 +9,7 @@ Installs nothing: it says what is missing (``apt-get install remind wrk nginx-li
 
 The doc's hand-written prose stays; what lies between ``<!-- bench:KEY -->`` and
 ``<!-- /bench:KEY -->`` is replaced by the new figures (KEY: summary, workdays, plan,
-remind, feeds, mail, daemon).
+remind, feeds, mail, daemon, web).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import ROOT, Section, load_average, machine, verdict, which
 
 DOC = ROOT / "docs" / "BENCHMARKS.md"
-ORDER = ("workdays", "plan", "remind", "feeds", "mail", "daemon")
+ORDER = ("workdays", "plan", "remind", "feeds", "mail", "daemon", "web")
 
 
 def missing() -> list[str]:
@@ -56,7 +56,7 @@ def git_state() -> str:
 
 
 def benches(quick: bool, runs: int | None) -> dict[str, Callable[[], Section]]:
-    from bench import bench_daemon, bench_feeds, bench_mail, bench_plan, bench_remind, bench_workdays
+    from bench import bench_daemon, bench_feeds, bench_mail, bench_plan, bench_remind, bench_web, bench_workdays
 
     r = runs or (2 if quick else 5)
     return {
@@ -66,6 +66,7 @@ def benches(quick: bool, runs: int | None) -> dict[str, Callable[[], Section]]:
         "feeds": lambda: bench_feeds.run(seconds=2 if quick else 4, runs=1 if quick else min(r, 3)),
         "mail": lambda: bench_mail.run(n=300 if quick else 1000, runs=1 if quick else min(r, 3)),
         "daemon": lambda: bench_daemon.run(runs=1 if quick else min(r, 3), big_runs=0 if quick else 1),
+        "web": lambda: bench_web.run(runs=1 if quick else min(r, 3), requests=50 if quick else 200),
     }
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -194,37 +194,3 @@ def _jsonable(raw: Mapping[str, Any]) -> dict[str, Any]:
             return [conv(x) for x in v]
         return v
     return {k: conv(v) for k, v in raw.items()}
-
-
-def from_form(fields: Mapping[str, str], task_fields: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """A catalog-shaped dict from the page's form: empty fields are left out (so the
-    validator reports what is missing), ids are derived from the title when not given."""
-    raw: dict[str, Any] = {}
-    title = fields.get("title", "").strip()
-    date = fields.get("date", "").strip()
-    raw["id"] = fields.get("id", "").strip() or slug(f"{title} {date}")
-    if title:
-        raw["title"] = title
-    if date:
-        raw["date"] = date
-    for k in ("country", "description"):
-        if v := fields.get(k, "").strip():
-            raw[k] = v
-    if tags := [x.strip() for x in fields.get("tags", "").split(",") if x.strip()]:
-        raw["tags"] = tags
-    tasks = []
-    for i, tf in enumerate(task_fields, 1):
-        action = str(tf.get("action", "")).strip()
-        if not action and not str(tf.get("lead", "")).strip():
-            continue  # an unused row of the form
-        task: dict[str, Any] = {"id": str(tf.get("id", "")).strip() or f"viec-{i}", "action": action}
-        for k in ("lead", "owner"):
-            if v := str(tf.get(k, "")).strip():
-                task[k] = v
-        support = [s for s in tf.get("support", []) if s]
-        if support:
-            task["support"] = support
-        tasks.append(task)
-    if tasks:
-        raw["task"] = tasks
-    return raw

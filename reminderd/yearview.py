@@ -3,8 +3,10 @@
 ``year_grid(year, plan, workdays)`` turns a plan into data a template draws:
 for every day, whether it is a working day (and the holiday's name if not),
 the events on it, the task windows that cover it and the tasks due on it.
-Colours are stable per tag (events) and per department (tasks), so the same
-department is the same colour on every page and every year: ``colour_map`` deals a
+The year view colours both an event's dot and its tasks' window bars by the event's
+first tag, so one legend of a handful of colours serves the whole grid. Colours are
+stable per tag and per department (the agenda's rows), so the same tag or department
+is the same colour on every page and every year: ``colour_map`` deals a
 fixed palette of well-separated colours out in a stable order (the shipped tags in
 catalog order, the departments in config order), so no two tags and no two departments
 of the shipped catalog and config share a colour. Only keys beyond the palette, or
@@ -42,6 +44,17 @@ class Day:
         """A day with an event on it: what the year view highlights."""
         return bool(self.events)
 
+    @property
+    def event_tags(self) -> list[str]:
+        """The tags of the day's events, each once, in order: one dot per tag."""
+        return list(dict.fromkeys(event_tag(o) for o in self.events))
+
+    @property
+    def window_tags(self) -> list[str]:
+        """The tags of the events whose task windows cover the day, each once: one bar per tag
+        (coloured like the event's dot, so one legend serves both)."""
+        return list(dict.fromkeys(event_tag(t.occurrence) for t in self.windows))
+
 
 @dataclass
 class Month:
@@ -58,8 +71,8 @@ class Month:
 class YearGrid:
     year: int
     months: list[Month]
-    tags: list[str]  # legend: tags of the events drawn, in first-seen order
-    departments: list[str]  # legend: owners of the task windows drawn
+    tags: list[str]  # legend: tags of the events drawn (and of the events of the windows drawn)
+    departments: list[str]  # owners of the task windows drawn
 
     @property
     def marked_days(self) -> int:
@@ -152,8 +165,11 @@ def year_grid(year: int, plan: Plan, workdays: WorkdayCalendar,
             day += dt.timedelta(days=1)
         if first <= t.due <= last:
             days[t.due].due.append(t)
-        if t.owner not in departments and t.due >= first and t.window_start <= last:
-            departments.append(t.owner)
+        if t.due >= first and t.window_start <= last:
+            if t.owner not in departments:
+                departments.append(t.owner)
+            if event_tag(t.occurrence) not in tags:
+                tags.append(event_tag(t.occurrence))
 
     months = []
     for m in range(1, 13):

@@ -37,7 +37,7 @@ def csrf(html: str) -> str:
 def keys_in(html: str, section: str) -> list[str]:
     m = re.search(rf'<section id="sec-{section}".*?</section>', html, re.S)
     assert m, section
-    return re.findall(r'<article class="task" data-key="([^"]+)"', m[0])
+    return re.findall(r'<article class="task[^"]*" data-key="([^"]+)"', m[0])
 
 
 def login_dept(live: Live, c: httpx.Client, dep: str) -> None:
@@ -52,17 +52,38 @@ def test_overview_is_vietnamese_with_sections_and_explain(live: Live) -> None:
         r = c.get("/")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     html = r.text
-    for text in ("Quá hạn", "Hạn trong tuần này", "30 ngày tới", "Đã hoàn thành", "Cách tính ngày",
-                 "Chủ trì", "Sở Ngoại vụ"):
-        assert text in html
+    for text in ("Cần làm trong 7 ngày tới", "Quá hạn", "Sắp tới (30 ngày)", "Đã hoàn thành", "Cách tính ngày",
+                 "Sở Ngoại vụ", "Còn 7 ngày", "Quá hạn 18 ngày"):
+        assert text in html, text
     assert "default-src 'self'" in r.headers["content-security-policy"]
     assert not re.search(r'(src|href)="https?://', html), "no external assets"
+    # Today's work comes first on the page.
+    assert html.index('id="sec-now"') < html.index('id="sec-overdue"') < html.index('id="sec-soon"')
     today = live.ctx.today()
     plan = live.ctx.runtime.plan(today - dt.timedelta(days=60), today + dt.timedelta(days=30))
-    week_end = today + dt.timedelta(days=6 - today.weekday())
-    want_week = {t.key for t in plan.tasks if today <= t.due <= week_end}
-    assert set(keys_in(html, "week")) == want_week
-    assert want_week or keys_in(html, "soon"), "the shipped catalog has work in February"
+    want_now = {t.key for t in plan.tasks if today <= t.due <= today + dt.timedelta(days=7)}
+    assert want_now and set(keys_in(html, "now")) == want_now
+    # Overdue: its count, the latest three in view, the rest behind "Xem thêm".
+    overdue = sorted((t for t in plan.tasks if t.due < today), key=lambda t: t.due, reverse=True)
+    sec = re.search(r'<section id="sec-overdue".*?</section>', html, re.S)
+    assert sec and f'<span class="count">{len(overdue)}</span>' in sec[0]
+    shown = sec[0].split('<details class="more">')[0]
+    assert re.findall(r'data-key="([^"]+)"', shown) == [t.key for t in overdue[:3]]
+    assert f"Xem thêm {len(overdue) - 3} việc quá hạn" in sec[0]
+    # "Cách tính ngày" in the page's words: dates dd/mm/yyyy, leads in words, no "wd".
+    explain = " ".join(re.findall(r'<ul class="explain">(.*?)</ul>', html, re.S))
+    assert "ngày làm việc" in explain and "Thứ Hai 17/02/2025" in explain
+    assert not re.search(r"\d{4}-\d{2}-\d{2}|\d+wd\b", explain), explain[:500]
+
+
+def test_this_week_does_not_stop_at_sunday(live: Live) -> None:
+    """On a Saturday, work due on Monday is in "the next 7 days" (the old week ended on Sunday)."""
+    live.clock.now = dt.datetime(2025, 2, 15, 2, 0, tzinfo=dt.UTC)  # Saturday 15/02, 09:00 in Hà Nội
+    with client(live) as c:
+        html = c.get("/d/so-ngoai-vu").text
+    assert "quoc-khanh-jp/thu-chuc-mung@2025-02-23" in keys_in(html, "now")
+    row = re.search(r'data-key="quoc-khanh-jp/thu-chuc-mung@2025-02-23".*?</article>', html, re.S)
+    assert row and '<span class="rel">Còn 2 ngày</span>' in row[0] and '<span class="dd">17/02</span>' in row[0]
 
 
 def test_department_page_shows_only_that_department(live: Live) -> None:
@@ -102,21 +123,24 @@ def test_year_view_marks_every_event_day(live: Live) -> None:
     assert f'data-marked="{grid.marked_days}"' in dep_html
 
 
-def test_language_switch_sticks(live: Live) -> None:
+def test_language_switch_sticks_and_keeps_the_address(live: Live) -> None:
     with client(live) as c:
         r = c.get("/?lang=en")
-        assert "Overdue" in r.text and "Due this week" in r.text and '<html lang="en">' in r.text
+        assert "Overdue" in r.text and "To do in the next 7 days" in r.text and '<html lang="en">' in r.text
         assert c.get("/year/2025").text.count("January") == 1
         r = c.get("/?lang=vi")
         assert "Quá hạn" in r.text
+        page = c.get("/year/2025?department=so-ngoai-vu").text
+    switch = re.search(r'<a class="lang" id="lang-switch" href="([^"]+)"', page)
+    assert switch and unescape(switch[1]) == "/year/2025?department=so-ngoai-vu&lang=en"
 
 
 def test_mark_done_needs_a_department_link_and_csrf(live: Live) -> None:
     store = live.ctx.store
     with client(live) as anon:
         html = anon.get("/").text
-        assert "Đánh dấu đã hoàn thành" not in html  # anonymous readers cannot mark anything
-        week = keys_in(html, "week") + keys_in(html, "soon")
+        assert "Đánh dấu xong" not in html  # anonymous readers cannot mark anything
+        week = keys_in(html, "now") + keys_in(html, "soon")
         key = week[0]
         r = anon.post("/done", data={"key": key, "csrf": csrf(anon.get("/login").text)})
         assert r.status_code == 401
@@ -131,10 +155,12 @@ def test_mark_done_needs_a_department_link_and_csrf(live: Live) -> None:
         page = c.get(f"/d/{task.owner}").text
         assert key not in keys_in(page, "done")
         r = c.post("/done", data={"key": key, "csrf": csrf(page), "note": "Đã gửi thư", "next": f"/d/{task.owner}"})
-        assert r.status_code == 303 and r.headers["location"].startswith(f"/d/{task.owner}")
-        page = c.get(f"/d/{task.owner}").text
+        assert r.status_code == 303 and r.headers["location"].startswith(f"/d/{task.owner}?done=")
+        page = c.get(r.headers["location"]).text
         assert key in keys_in(page, "done")
         assert "Đã gửi thư" in unescape(page)
+        assert f"Đã ghi nhận hoàn thành: {task.action}" in unescape(page)  # says so, and offers the undo
+        assert re.search(r'<form method="post" action="/undo"', page)
     # A department that has no part in a task may not mark it: refused, nothing recorded.
     other = next(d.id for d in live.ctx.config.departments if d.id != task.owner and d.id not in task.support)
     key2 = next(t.key for t in live.ctx.runtime.plan(NOW.date(), NOW.date() + dt.timedelta(days=30)).tasks
@@ -151,9 +177,9 @@ def test_revoked_link_ends_the_session(live: Live) -> None:
     tid, secret = tokens.create(live.ctx.store, "access", "department/so-ngoai-vu", "x", NOW)
     with client(live) as c:
         assert c.get(f"/a/{secret}").status_code == 303
-        assert "Đang dùng với quyền" in c.get("/").text
+        assert "Đang đăng nhập" in c.get("/").text
         tokens.revoke(live.ctx.store, tid, NOW)
-        assert "Đang dùng với quyền" not in c.get("/").text
+        assert "Đang đăng nhập" not in c.get("/").text
         assert c.get(f"/a/{secret}").status_code == 404
         assert c.get("/a/not-a-token").status_code == 404
 
@@ -170,19 +196,29 @@ def test_login_and_adhoc_item_flows_into_plan_and_feed(live: Live) -> None:
         r = c.post("/login", data={"username": "admin", "password": "mat-khau-dai-du", "csrf": csrf(page)})
         assert r.status_code == 303 and webauth.SESSION_COOKIE in r.headers["set-cookie"]
         form = c.get("/adhoc").text
-        base = {"csrf": csrf(form), "title": "Đại sứ Nhật Bản mới đến chào xã giao", "date": "2025-03-12",
-                "task1_action": "Chuẩn bị đón tiếp", "task1_lead": "3-5wd", "task1_owner": "so-ngoai-vu",
+        base = {"csrf": csrf(form), "title": "Đại sứ Nhật Bản mới đến chào xã giao", "date": "12/03/2025",
+                "country": "Nhật Bản", "tags": ["su-kien-doi-ngoai"],
+                "task1_action": "Chuẩn bị đón tiếp", "task1_lead": "3-5 ngày làm việc", "task1_owner": "so-ngoai-vu",
                 "task1_support": ["vp-ubnd"]}
-        bad = c.post("/adhoc", data={**base, "task1_lead": "5-3wd", "date": "12/3"})
+        bad = c.post("/adhoc", data={**base, "task1_lead": "sớm", "date": "12/3", "task1_owner": ""})
         assert bad.status_code == 422
         text = unescape(bad.text)
-        assert "· lead" in text and "· date" in text and "Chưa lưu được" in text
+        assert "Chưa lưu được" in text
+        assert 'id="e-date">Nhập ngày theo dạng ngày/tháng/năm, ví dụ 24/12/2026.' in text
+        assert 'id="e-task1-lead">Nhập thời hạn như “3-5 ngày làm việc” hoặc “10 ngày”.' in text
+        assert 'id="e-task1-owner">Chọn đơn vị chủ trì.' in text
+        assert "None" not in text and "so-khdt," not in text  # no raw values, no list of ids
         assert adhoc.list_items(live.ctx.store) == []
         r = c.post("/adhoc", data=base)
         assert r.status_code == 303, unescape(r.text)[:2000]
         eid = "dai-su-nhat-ban-moi-den-chao-xa-giao-2025-03-12"
         assert r.headers["location"] == f"/adhoc?saved={eid}"
-        assert eid in c.get("/adhoc").text
+        assert "Đã lưu “Đại sứ Nhật Bản mới đến chào xã giao”." in unescape(c.get(r.headers["location"]).text)
+        item = adhoc.get_item(live.ctx.store, eid)
+        assert item is not None and item.data == {
+            "title": "Đại sứ Nhật Bản mới đến chào xã giao", "date": "2025-03-12", "id": eid, "country": "JP",
+            "tags": ["su-kien-doi-ngoai"], "task": [{"id": "viec-1", "action": "Chuẩn bị đón tiếp", "lead": "3-5wd",
+                                                    "owner": "so-ngoai-vu", "support": ["vp-ubnd"]}]}
         # In the plan at once, no restart: on the department page and in its feed.
         page = c.get("/d/so-ngoai-vu").text
         assert f"{eid}/viec-1@2025-03-12" in page
@@ -227,7 +263,7 @@ def test_tags_show_their_titles_not_slugs(live: Live) -> None:
         year = c.get("/year/2025").text
         year_en = c.get("/year/2025?lang=en").text
     assert re.search(r'data-feed="tag/ngay-le-viet-nam">\s*<span class="fname">Ngày lễ Việt Nam <span', sub)
-    legend = re.search(r'<div class="legend">.*?</div>\s*</div>', year, re.S)
+    legend = re.search(r'<div class="legend">.*?</div>', year, re.S)
     assert legend
     shown = re.findall(r'<span class="tag" data-tag="([^"]+)"><span class="dot"[^>]*></span>([^<]+)</span>', legend[0])
     assert ("ngay-le-viet-nam", "Ngày lễ Việt Nam") in shown and ("quoc-khanh", "Quốc khánh các nước") in shown
@@ -241,12 +277,12 @@ def test_page_text_names_departments_and_joins_cleanly(live: Live) -> None:
         html = c.get("/").text
         html_en = c.get("/?lang=en").text
     ids = set(live.ctx.config.department_ids)
-    leads = re.findall(r"<li>[^<]*; chủ trì: ([^<]+)</li>", html)
+    leads = re.findall(r"<li>[^<]*; chủ trì: ([^<]+)\.</li>", html)
     assert leads and not ids & set(leads), leads
     assert "Sở Ngoại vụ" in leads
-    leads_en = re.findall(r"<li>[^<]*; lead: ([^<]+)</li>", html_en)
+    leads_en = re.findall(r"<li>[^<]*; lead: ([^<]+)\.</li>", html_en)
     assert leads_en and not ids & set(leads_en)
-    supports = re.findall(r'<p class="deps">.*?</p>', html, re.S)
+    supports = re.findall(r'<span class="deps">.*?</span>(?=\n)', html, re.S)
     assert any("</a>, <a" in p for p in supports), "the example has a task with several supporting departments"
     text = unescape(re.sub(r"<[^>]+>", "", "".join(supports)))
     assert not re.search(r"\s,", text), text
@@ -317,18 +353,93 @@ def test_done_by_and_signed_in_name_people_not_token_numbers(live: Live) -> None
     with client(live) as c:
         c.get(f"/a/{secret}")
         page = c.get(f"/d/{task.owner}").text
-        who = re.search(r'<div class="who">(.*?)</div>', page, re.S)
+        who = re.search(r'<span class="who">(.*?)</span>\n', page, re.S)
         assert who and "token" not in who[1] and "Phòng Lễ tân" in who[1] and "(liên kết đơn vị)" in who[1]
         c.post("/done", data={"key": task.key, "csrf": csrf(page), "next": f"/d/{task.owner}"})
         page = unescape(c.get(f"/d/{task.owner}").text)
     done = re.search(r'<p class="done-by">(.*?)</p>', page, re.S)
     assert done and "token" not in done[1], done
     assert re.search(r"✓ Đã hoàn thành — Phòng Lễ tân \(liên kết đơn vị\), \d\d:\d\d \d\d/\d\d/\d{4}", done[1])
-    deps = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", "".join(re.findall(r'<p class="deps">.*?</p>', page, re.S))))
+    spans = re.findall(r'<span class="deps">.*?</span>(?=\n)', page, re.S)
+    deps = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", "".join(spans)))
     assert re.search(r"\S · (chủ trì|phối hợp)", deps) and not re.search(r"\S·", deps), deps
 
     _, admin = tokens.create(live.ctx.store, "admin", "all", "mig", NOW)
     with client(live) as c:
         c.get(f"/a/{admin}")
-        who = re.search(r'<div class="who">(.*?)</div>', c.get("/").text, re.S)
+        who = re.search(r'<span class="who">(.*?)</span>\n', c.get("/").text, re.S)
     assert who and "<b>mig</b> (biên tập, quản trị)" in who[1] and "token" not in who[1], who
+
+
+def test_done_in_place_then_undo(live: Live) -> None:
+    """The page's script asks for the changed row (it swaps it where it is); "Hoàn tác" takes
+    the acknowledgement back, recorded in the audit trail, for a while after marking done."""
+    from reminderd import audit
+
+    heard: list[int] = []
+    live.ctx.on_acks_change.append(lambda ctx: heard.append(1))
+    task = next(t for t in live.ctx.runtime.plan(NOW.date(), NOW.date() + dt.timedelta(days=30)).tasks)
+    frag = {"X-Reminderd-Fragment": "1", "X-Reminderd-Path": f"/d/{task.owner}"}
+    with client(live) as c:
+        login_dept(live, c, task.owner)
+        token = csrf(c.get(f"/d/{task.owner}").text)
+        r = c.post("/done", data={"key": task.key, "csrf": token, "note": "xong"}, headers=frag)
+        assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+        got = r.json()
+        assert got["done"] is True and got["said"] == f"Đã ghi nhận hoàn thành: {task.action}."
+        assert f'data-key="{task.key}"' in got["html"] and 'action="/undo"' in got["html"]
+        assert "✓ Đã hoàn thành — test (liên kết đơn vị)" in unescape(got["html"])
+        assert "<i>chủ trì</i>" in got["html"] or "<i>phối hợp</i>" in got["html"]  # as on the page
+        assert acks.get_ack(live.ctx.store, *task.ack_key) is not None
+        r = c.post("/undo", data={"key": task.key, "csrf": token}, headers=frag)
+        got = r.json()
+        assert got["done"] is False and got["said"].startswith("Đã hoàn tác:")
+        assert 'action="/done"' in got["html"]
+        assert acks.get_ack(live.ctx.store, *task.ack_key) is None
+        # Without script: a redirect back that says what happened.
+        r = c.post("/done", data={"key": task.key, "csrf": token, "next": f"/d/{task.owner}"})
+        r = c.post("/undo", data={"key": task.key, "csrf": token, "next": f"/d/{task.owner}"})
+        assert r.status_code == 303 and r.headers["location"].startswith(f"/d/{task.owner}?undone=")
+        assert "Đã hoàn tác:" in unescape(c.get(r.headers["location"]).text)
+        # "Hoàn tác" is offered for a while, then no longer (to department links; editors keep it).
+        c.post("/done", data={"key": task.key, "csrf": token})
+        page = c.get(f"/d/{task.owner}").text
+        assert 'action="/undo"' in page
+        live.clock.now = NOW + dt.timedelta(minutes=16)
+        assert 'action="/undo"' not in c.get(f"/d/{task.owner}").text
+    _, editor = tokens.create(live.ctx.store, "admin", "all", "ed", NOW)
+    with client(live) as ed:
+        ed.get(f"/a/{editor}")
+        assert 'action="/undo"' in ed.get(f"/d/{task.owner}").text
+    with client(live) as anon:  # forged or anonymous undo changes nothing
+        assert anon.post("/undo", data={"key": task.key, "csrf": "x"}).status_code == 403
+    assert acks.get_ack(live.ctx.store, *task.ack_key) is not None
+    trail = [e.action for e in reversed(audit.entries(live.ctx.store, event_id=task.event.id))]
+    assert trail == ["ack.add", "ack.undo", "ack.add", "ack.undo", "ack.add"]
+    assert len(heard) == 5
+
+
+def test_pages_json_css_and_js_are_gzipped_feeds_not_twice(live: Live) -> None:
+    """HTML, JSON, CSS and JS go gzipped to a client that accepts it; /year fits in 60 KB on
+    the wire; a feed's own gzip body is sent as it is, never compressed a second time."""
+    import gzip
+
+    def raw(c: httpx.Client, path: str) -> tuple[httpx.Response, bytes]:
+        with c.stream("GET", path, headers={"Accept-Encoding": "gzip"}) as r:
+            return r, b"".join(r.iter_raw())
+
+    with client(live) as c:
+        for path, kind in (("/", "text/html"), ("/year/2025", "text/html"), ("/static/page.css", "text/css"),
+                           ("/static/page.js", "text/javascript"), ("/api/v1/upcoming", "application/json")):
+            r, body = raw(c, path)
+            assert r.status_code == 200 and r.headers["content-type"].startswith(kind), path
+            assert r.headers.get("content-encoding") == "gzip" and "accept-encoding" in r.headers["vary"].lower()
+            assert len(gzip.decompress(body)) > len(body), path
+        r, body = raw(c, "/year/2025")
+        assert len(body) < 60_000, len(body)
+        r, body = raw(c, "/feeds/public/tag/ngay-le-viet-nam.ics")
+        if r.status_code == 200:  # the feed routes are installed
+            assert r.headers.get("content-encoding") == "gzip"
+            assert gzip.decompress(body).startswith(b"BEGIN:VCALENDAR")  # one layer, not two
+        plain = c.get("/", headers={"Accept-Encoding": "identity"})
+        assert "content-encoding" not in plain.headers and plain.text.startswith("<!doctype html>")

@@ -4,6 +4,7 @@ would send an https feed over plain http)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -14,7 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from reminderd import tokens, webauth
+from reminderd import acks, tokens, webauth
 from reminderd.runtime import Runtime
 from reminderd.store import schema
 from reminderd.tokens import hash_secret
@@ -119,5 +120,121 @@ def test_intranet_base_gets_a_plain_note_about_google(live: Live) -> None:
     assert "Google Calendar (which fetches from Google's servers) cannot read" in en
     for app in ("Thunderbird", "Outlook", "Apple Calendar", "Google Calendar"):
         assert f"<h3>{app}" in vi
-    assert '"Chỉ đọc" (Read-only)' in vi and "Subscribe from web" in vi and "New Calendar Subscription" in vi
+    assert '“Chỉ đọc” (Read-only)' in vi and "Subscribe from web" in vi and "New Calendar Subscription" in vi
     assert "From URL" in vi
+
+
+def csrf(html: str) -> str:
+    m = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert m, "no CSRF field on the page"
+    return m[1]
+
+
+def keys(html: str) -> set[str]:
+    return set(re.findall(r'<article class="task[^"]*" data-key="([^"]+)"', html))
+
+
+def enter(live: Live, c: httpx.Client, kind: str, scope: str, label: str = "x") -> None:
+    _, secret = tokens.create(live.ctx.store, kind, scope, label, NOW)
+    assert c.get(f"/a/{secret}").status_code == 303
+
+
+def test_private_reads_confine_a_department_link_to_its_own_work(sqlite_url: str) -> None:
+    """``[web] public_read = false``: a department's link sees its own department's work on
+    every page (``/``, ``/d/<other>``, ``/year``), as the API already does; an editor sees all."""
+    rt = with_config(example_runtime(), web={"public_read": False})
+    srv = serve(make_context(sqlite_url, rt))
+    try:
+        today = srv.ctx.today()
+        plan = srv.ctx.runtime.plan(today - dt.timedelta(days=60), today + dt.timedelta(days=30))
+        mine = {t.key for t in plan.tasks if t.owner == "so-khdt" or "so-khdt" in t.support}
+        assert mine and len(mine) < len(plan.tasks)
+        with client(srv) as anon:
+            for path in ("/", "/d/so-khdt", "/year/2025", "/year/2025?department=so-khdt"):
+                assert anon.get(path).status_code == 401, path
+        with client(srv) as c:
+            enter(srv, c, "access", "department/so-khdt")
+            r = c.get("/")
+            assert r.status_code == 303 and r.headers["location"] == "/d/so-khdt"
+            page = c.get("/d/so-khdt").text
+            assert keys(page) == mine
+            assert 'href="/d/so-ngoai-vu"' not in page and 'action="/d"' not in page  # no way to the others
+            for other in ("/d/so-ngoai-vu", "/d/vp-ubnd", "/year/2025?department=so-ngoai-vu"):
+                r = c.get(other)
+                assert r.status_code == 403 and "chỉ xem được việc của đơn vị mình" in r.text, other
+            r = c.get("/year/2025")
+            assert r.status_code == 303 and r.headers["location"] == "/year/2025?department=so-khdt"
+            assert c.get("/year").headers["location"] == f"/year/{today.year}?department=so-khdt"
+            year = c.get("/year/2025?department=so-khdt").text
+            assert 'name="department"' not in year  # no filter to other departments
+            y = srv.ctx.runtime.plan(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+            own = {t.action for t in y.tasks if t.owner == "so-khdt" or "so-khdt" in t.support}
+            others = [t.action for t in y.tasks if t.owner != "so-khdt" and "so-khdt" not in t.support
+                      and t.action not in own]
+            assert not any(json_text(a) in year for a in others)
+        with client(srv) as ed:
+            enter(srv, ed, "admin", "all")
+            assert keys(ed.get("/").text) == {t.key for t in plan.tasks}
+            assert ed.get("/d/so-ngoai-vu").status_code == 200
+    finally:
+        srv.stop()
+
+
+def json_text(s: str) -> str:
+    """How a string appears inside the page's JSON data."""
+    import json
+
+    return json.dumps(s, ensure_ascii=False)[1:-1].replace("<", "\\u003c")
+
+
+def test_anonymous_readers_see_what_and_when_not_who(live: Live) -> None:
+    """With public reads on, an anonymous visitor sees that a task was done and when; not the
+    person's name (an access link's label), their note, or the address an e-mail link went to."""
+    plan = live.ctx.runtime.plan(NOW.date(), NOW.date() + dt.timedelta(days=30)).tasks
+    first, second = plan[0], next(t for t in plan if t.owner == plan[0].owner and t.key != plan[0].key)
+    with client(live) as c:
+        enter(live, c, "access", f"department/{first.owner}", "Nguyễn Văn An")
+        page = c.get(f"/d/{first.owner}").text
+        c.post("/done", data={"key": first.key, "csrf": csrf(page), "note": "Đã gọi Đại sứ quán lúc 9 giờ"})
+        acks.mark_done(live.ctx.store, second.event.id, second.rule.id, second.occurrence.year,
+                       "le.thi.binh@songoaivu.example.gov.vn", "email", "thư đã ký", NOW)
+        staff = unescape(c.get(f"/d/{first.owner}").text)
+    assert "Nguyễn Văn An" in staff and "Đã gọi Đại sứ quán" in staff and "le.thi.binh@" in staff
+    with client(live) as anon:
+        for path in ("/", f"/d/{first.owner}"):
+            html = unescape(anon.get(path).text)
+            assert {first.key, second.key} <= keys(html)
+            assert html.count("Đã hoàn thành lúc") >= 2
+            for secret in ("Nguyễn Văn An", "Đã gọi Đại sứ quán", "le.thi.binh", "thư đã ký", "token "):
+                assert secret not in html, (path, secret)
+
+
+def test_every_error_is_a_page(live: Live, monkeypatch: pytest.MonkeyPatch) -> None:
+    """404, 405, 403, 500 on any route: the site's header, a title, lang, a link home; the API
+    still answers in JSON and the feeds in plain text."""
+    with client(live) as c:
+        for path, status in (("/khong-ton-tai", 404), ("/year/abc", 404), ("/d/khong-co", 404),
+                             ("/adhoc/khong-co/edit", 401)):
+            r = c.get(path)
+            assert r.status_code == status, path
+            html = r.text
+            assert r.headers["content-type"].startswith("text/html")
+            assert '<html lang="vi">' in html and f"<title>Lỗi {status} — " in html and f"<h1>Lỗi {status}</h1>" in html
+            assert '<header class="top">' in html and '<a href="/">Về trang chủ</a>' in html
+            assert r.headers["content-security-policy"].startswith("default-src 'self'")
+        r = c.post("/year/2025")
+        assert r.status_code == 405 and "<h1>Lỗi 405</h1>" in r.text and "GET" in r.headers["allow"]
+        en = c.get("/khong-ton-tai?lang=en")
+        assert '<html lang="en">' in en.text and "This page does not exist." in en.text
+        api = c.get("/api/v1/khong-co")
+        assert api.status_code == 404 and api.headers["content-type"] == "application/json"
+        feed = c.get("/feeds/khong/co.txt")
+        assert feed.status_code == 404 and feed.headers["content-type"].startswith("text/plain")
+
+        def broken(*a: object, **k: object) -> None:
+            raise RuntimeError("the database went away")
+
+        monkeypatch.setattr("reminderd.web.pages.task_views", broken)
+        r = c.get("/")
+        assert r.status_code == 500 and "<h1>Lỗi 500</h1>" in r.text and "Máy chủ gặp lỗi" in r.text
+        assert "RuntimeError" not in r.text and "Traceback" not in r.text

@@ -3,6 +3,7 @@
 - ``GET /api/v1/upcoming?from=&to=&department=``: the rows of ``reminderd upcoming --json``,
   plus ``key``, ``done``, ``done_at``, ``done_by`` on task rows;
 - ``POST /api/v1/ack``: mark a task occurrence done (same effect as the e-mail link);
+  ``DELETE /api/v1/ack/{key}``: undo that (editors and the task's own departments);
 - ``/api/v1/adhoc`` and ``/api/v1/adhoc/{event_id}``: ad-hoc items (list, create, read,
   replace, delete), validated exactly like catalog entries;
 - ``GET /api/v1/openapi.json``: this, as OpenAPI 3.1 (``openapi.py``); ``GET /api/v1/``: an index
@@ -146,6 +147,23 @@ class Api:
             await run_in_threadpool(self.ctx.acks_changed)
         return JSONResponse({"key": task.key, "done": True, "changed": changed})
 
+    async def undo(self, request: Request) -> Response:
+        """``DELETE /api/v1/ack/{key}``: take an acknowledgement back (reminders resume)."""
+        v = await run_in_threadpool(self.visitor, request)
+        if (no := self.denied(request, v, write=True)) is not None:
+            return no
+        key = request.path_params["key"]
+        task = await run_in_threadpool(find_task, self.ctx, key)
+        if task is None:
+            return _error(404, f"no task {key!r} in the plan")
+        if not v.session.may_ack(task.owner, task.support):
+            return _error(403, "this token may not undo that department's task")
+        old = await run_in_threadpool(acks.undo, self.ctx.store, task.event.id, task.rule.id,
+                                      task.occurrence.year, v.session.who or "api", "api", self.ctx.now())
+        if old is not None:
+            await run_in_threadpool(self.ctx.acks_changed)
+        return JSONResponse({"key": task.key, "done": False, "changed": old is not None})
+
     # ---- ad-hoc items ----------------------------------------------------------------------
 
     def adhoc_list(self, request: Request) -> Response:
@@ -223,6 +241,7 @@ def routes(ctx: Context) -> list[BaseRoute]:
         Route("/api/v1/openapi.json", a.openapi, methods=["GET"]),
         Route("/api/v1/upcoming", a.upcoming, methods=["GET"]),
         Route("/api/v1/ack", a.ack, methods=["POST"]),
+        Route("/api/v1/ack/{key:path}", a.undo, methods=["DELETE"]),
         Route("/api/v1/adhoc", a.adhoc_list, methods=["GET"]),
         Route("/api/v1/adhoc", a.adhoc_write, methods=["POST"]),
         Route("/api/v1/adhoc/{event_id}", a.adhoc_get, methods=["GET"]),

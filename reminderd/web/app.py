@@ -18,6 +18,8 @@ import json
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.routing import BaseRoute, Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -29,6 +31,7 @@ ROUTE_MODULES = ["health", "feeds", "ack", "api", "pages", "outbox_page", "docum
 
 def create_app(ctx: Context) -> ASGIApp:
     routes: list[BaseRoute] = []
+    handlers: dict[Any, Any] = {}
     for name in ROUTE_MODULES:
         try:
             mod = importlib.import_module(f"{__package__}.{name}")
@@ -37,7 +40,13 @@ def create_app(ctx: Context) -> ASGIApp:
                 continue  # that part is not built yet
             raise
         routes.extend(mod.routes(ctx))
-    app = Starlette(routes=routes)
+        if hasattr(mod, "exception_handlers"):  # the error pages (404, 405, 500 …)
+            handlers.update(mod.exception_handlers(ctx))
+    # gzip for pages, JSON, CSS and JS; feeds carry their own gzip bodies (and most take the
+    # fast path below, outside this stack): never compressed twice.
+    gzip = Middleware(GZipMiddleware, minimum_size=500, compresslevel=6,
+                      exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, "text/calendar"))
+    app = Starlette(routes=routes, middleware=[gzip], exception_handlers=handlers)
     app.state.ctx = ctx
     fast: ASGIApp = Guard(app, ctx)
     for route in routes:

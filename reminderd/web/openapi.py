@@ -100,6 +100,15 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                                                      "changed": {"type": "boolean"}}}),
                               **_resp("400", "bad body (not JSON, or nested deeper than 32 levels)", _ERROR),
                               **_resp("404", "no such task", _ERROR), **_TOO_LARGE, **_ERRS}}},
+            "/api/v1/ack/{key}": {"delete": {
+                "summary": "Undo: the task is not done after all, reminders resume (editors and the task's "
+                           "own departments, lead or coordinating; recorded in the audit trail)",
+                "parameters": [{"name": "key", "in": "path", "required": True, "schema": {"type": "string"},
+                                "description": "event/task@YYYY-MM-DD, its slash as it is (or %2F)"}],
+                "responses": {**_resp("200", "not done now; changed is false if it was not done", {
+                    "type": "object", "properties": {"key": {"type": "string"}, "done": {"type": "boolean"},
+                                                     "changed": {"type": "boolean"}}}),
+                              **_resp("404", "no such task", _ERROR), **_ERRS}}},
             "/api/v1/adhoc": {
                 "get": {"summary": "Ad-hoc items", "responses": {
                     **_resp("200", "items", {"type": "array", "items": _ITEM}), **_ERRS}},

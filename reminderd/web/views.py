@@ -2,8 +2,9 @@
 
 ``Visitor`` is resolved once per request (session cookie, or a bearer token for the
 API; a revoked token ends its sessions at once). ``task_views`` puts a plan's tasks
-into the sections of the page — overdue, due this week, next 30 days, done — with
-the acknowledgement and the ``explain`` text of each.
+into the sections of the page — due in the next 7 days (rolling), overdue, coming up in
+the next 30 days, done — with the acknowledgement, a relative label ("Còn 3 ngày") and
+the ``explain`` text of each, in the page's words (dd/mm/yyyy, "ngày làm việc").
 """
 
 from __future__ import annotations
@@ -15,16 +16,20 @@ from typing import Literal
 
 from starlette.requests import Request
 
-from .. import acks, tokens, webauth
+from .. import acks, dateforms, tokens, webauth
 from ..context import Context
-from ..i18n import fmt_date, skipped_lines, t, weekday
+from ..errors import DateFormError
+from ..i18n import WEEKDAYS, t
 from ..model import PlannedTask
 from ..occurrences import occurrence_in_year
 from ..security import keys
+from .strings import translator
 
-Status = Literal["overdue", "week", "soon", "later", "done"]
+Status = Literal["overdue", "now", "soon", "later", "done"]
 LOOKBACK_DAYS = 60  # how far back "overdue" and "done" reach
+NOW_DAYS = 7  # "what needs doing now": due today and in the next 7 days, rolling (not to Sunday)
 AHEAD_DAYS = 30
+UNDO_MINUTES = 15  # the page offers "Hoàn tác" this long after marking done (editors: always)
 
 
 @dataclass
@@ -82,12 +87,30 @@ def may_read(ctx: Context, v: Visitor) -> bool:
     return bool(ctx.config.get("web", "public_read")) or not v.session.anonymous
 
 
+def confined_to(ctx: Context, v: Visitor) -> str | None:
+    """The one department whose work this visitor may see, when reads are not public
+    (``[web] public_read = false``) and the visitor came by a department's link; else None."""
+    if ctx.config.get("web", "public_read") or v.session.admin:
+        return None
+    return v.session.department
+
+
+def may_see_department(ctx: Context, v: Visitor, department: str | None) -> bool:
+    """Whether the page may show ``department``'s work (None: everyone's) to this visitor."""
+    if not may_read(ctx, v):
+        return department is not None and v.session.may_see(department)
+    mine = confined_to(ctx, v)
+    return mine is None or department == mine
+
+
 @dataclass
 class TaskView:
     task: PlannedTask
     ack: acks.Ack | None
     status: Status
     explain: list[str]
+    relative: str  # "Hôm nay", "Còn 3 ngày", "Quá hạn 2 ngày"
+    urgency: str  # a CSS hook: "overdue", "today", "near", "later"
 
     @property
     def key(self) -> str:
@@ -99,30 +122,66 @@ def status_of(task: PlannedTask, done: bool, today: dt.date) -> Status:
         return "done"
     if task.due < today:
         return "overdue"
-    week_end = today + dt.timedelta(days=6 - today.weekday())
-    if task.due <= week_end:
-        return "week"
-    if task.due <= today + dt.timedelta(days=AHEAD_DAYS) or task.window_start <= today + dt.timedelta(days=AHEAD_DAYS):
+    if task.due <= today + dt.timedelta(days=NOW_DAYS):
+        return "now"
+    ahead = today + dt.timedelta(days=AHEAD_DAYS)
+    if task.due <= ahead or task.window_start <= ahead:
         return "soon"
     return "later"
 
 
+def relative_day(lang: str, day: dt.date, today: dt.date) -> tuple[str, str]:
+    """("Còn 3 ngày", "near"): how far a due date is from today, and a CSS hook for it."""
+    T = translator(lang)
+    n = (day - today).days
+    if n < 0:
+        return T("rel.overdue", n=-n), "overdue"
+    if n == 0:
+        return T("rel.today"), "today"
+    if n == 1:
+        return T("rel.tomorrow"), "near"
+    return T("rel.in", n=n), "near" if n <= NOW_DAYS else "later"
+
+
+def dmy(lang: str, d: dt.date) -> str:
+    """``Thứ Hai 10/02/2025`` (English: ``Mon 10/02/2025``): the page writes dates as people do."""
+    return f"{WEEKDAYS.get(lang, WEEKDAYS['vi'])[d.weekday()]} {d:%d/%m/%Y}"
+
+
 def explain_lines(ctx: Context, task: PlannedTask, lang: str) -> list[str]:
-    """``reminderd explain`` in a few lines: how the date was found, what was skipped."""
+    """``reminderd explain`` in a few lines, in the page's words: how the event's date was
+    found, the lead in words, the window, the days off skipped."""
+    T = translator(lang)
     occ, rule = task.occurrence, task.rule
-    out = [occ.explain(lang),
-           f"{rule.lead.text}: " + t(lang, "rule." + rule.lead.unit, near=rule.lead.near, far=rule.lead.far),
-           t(lang, "explain.window", start=task.window_start, start_wd=weekday(lang, task.window_start),
-             due=task.due, due_wd=weekday(lang, task.due), owner=ctx.config.department_name(task.owner, lang),
-             support="").strip()]
+    how = occ.explain(lang).rsplit(" → ", 1)[0]
+    try:
+        form = dateforms.parse(occ.event.date)
+    except DateFormError:  # the catalog validated it; only a description would be lost
+        form = None
+    if form is not None and form.kind == "annual":
+        how = T("how.annual", dm=f"{form.day:02d}/{form.month:02d}")
+    elif form is not None and form.kind == "once":
+        how = T("how.once")
+    out = [T("how.event", date=dmy(lang, occ.date), how=how),
+           T("how.lead", rule=t(lang, "rule." + rule.lead.unit, near=rule.lead.near, far=rule.lead.far)),
+           T("how.window", start=dmy(lang, task.window_start), due=dmy(lang, task.due),
+             owner=ctx.config.department_name(task.owner, lang))]
     if task.skipped:
-        out.append(t(lang, "explain.skipped", n=len(task.skipped), start=task.window_start,
-                     date=occ.date).strip())
-        out += [line.strip() for line in skipped_lines(lang, task.skipped, ctx.runtime.workdays.holiday_name)]
+        holiday = ctx.runtime.workdays.holiday_name
+        named = [s for s in task.skipped if s.date.weekday() < 5 or holiday(s.date)]
+        out.append(T("how.skipped", n=len(task.skipped)))
+        out += [T("how.skip", date=dmy(lang, s.date), reason=s.reason) for s in named]
+        if len(task.skipped) > len(named):
+            out.append(T("how.weekends", n=len(task.skipped) - len(named)))
     if task.provisional:
         out.append(t(lang, "provisional.note", year=occ.date.year,
                      through=ctx.config.get("workdays", "confirmed_through")))
     return out
+
+
+def task_view(ctx: Context, tk: PlannedTask, ack: acks.Ack | None, lang: str, today: dt.date) -> TaskView:
+    rel, urgency = relative_day(lang, tk.due, today)
+    return TaskView(tk, ack, status_of(tk, ack is not None, today), explain_lines(ctx, tk, lang), rel, urgency)
 
 
 def task_views(ctx: Context, lang: str, department: str | None = None) -> list[TaskView]:
@@ -136,14 +195,10 @@ def task_views(ctx: Context, lang: str, department: str | None = None) -> list[T
              if department is None or tk.owner == department or department in tk.support]
     years = {tk.occurrence.year for tk in tasks}
     done = {(a.event_id, a.task_id, a.year): a for y in years for a in acks.list_acks(ctx.store, y)}
-    out = []
-    for tk in tasks:
-        ack = done.get(tk.ack_key)
-        out.append(TaskView(tk, ack, status_of(tk, ack is not None, today), explain_lines(ctx, tk, lang)))
-    return out
+    return [task_view(ctx, tk, done.get(tk.ack_key), lang, today) for tk in tasks]
 
 
-def find_task(ctx: Context, key: str) -> PlannedTask | None:
+def find_task(ctx: Context, key: str, with_skipped: bool = False) -> PlannedTask | None:
     """The planned task named ``event/task@YYYY-MM-DD`` (the occurrence's date), if it exists."""
     from ..plan import plan_task, task_applies
 
@@ -160,12 +215,14 @@ def find_task(ctx: Context, key: str) -> PlannedTask | None:
     for year in (date.year, date.year - 1, date.year + 1):  # lunar rule years can straddle
         occ = occurrence_in_year(ev, year)
         if occ is not None and occ.date == date:
-            return plan_task(rule, occ, ctx.runtime.workdays) if task_applies(rule, occ, ctx.config) else None
+            if not task_applies(rule, occ, ctx.config):
+                return None
+            return plan_task(rule, occ, ctx.runtime.workdays, with_skipped=with_skipped)
     return None
 
 
 def human_date(lang: str, d: dt.date) -> str:
-    return str(fmt_date(lang, d))
+    return dmy(lang, d)
 
 
 _TOKEN_WHO = re.compile(r"^token (\d+): (.*)$", re.S)
