@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from ..context import Context
 
 # Route modules, in matching order.
-ROUTE_MODULES = ["health", "feeds", "ack", "api", "pages"]
+ROUTE_MODULES = ["health", "feeds", "ack", "api", "editing", "pages"]
 
 
 def create_app(ctx: Context) -> ASGIApp:
