@@ -173,7 +173,7 @@ _scalar = st.one_of(_text, st.integers(-10**9, 10**9), st.booleans(), st.dates()
 _key = st.one_of(st.from_regex(r"[a-z][a-z0-9_-]{0,10}", fullmatch=True), _text.filter(bool))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.dictionaries(_key, st.one_of(_scalar, st.lists(_scalar, max_size=4).filter(
     lambda xs: len({type(x) for x in xs}) <= 1)), max_size=6), max_size=4),
     st.lists(st.dictionaries(_key, _scalar, min_size=1, max_size=4), max_size=3))
