@@ -45,8 +45,8 @@ def test_partner_and_override_commands(make_env, capsys):
     assert jp["tiers"] == ["local_cooperation"] and jp["stored_change"]["config_file_tier"] == "regular"
     assert "local_cooperation *" in run(capsys, *c, "countries", "--partners")[1]
 
-    rc, _, err = run(capsys, *c, "catalog", "override", "tet/tham-chuc-tet", "--lead", "3 ngày")
-    assert rc == 1 and "lead: '3 ngày' không hợp lệ" in err  # the files' validator, its words
+    rc, _, err = run(capsys, *c, "catalog", "override", "tet/tham-chuc-tet", "--lead", "hai tuần")
+    assert rc == 1 and "lead: 'hai tuần' không hợp lệ" in err  # the files' validator, its words
     rc, _, err = run(capsys, *c, "catalog", "override", "tet/tham-chuc-tet", "--owner", "vp-ubnd",
                      "--support", "--lead", "10-15wd")
     assert rc == 0, err

@@ -90,14 +90,14 @@ def test_event_page_override_with_the_validators_words(live: Live) -> None:
     with client(live) as c:
         editor(live, c)
         page = c.get("/catalog/event/quoc-khanh-jp").text
-        data = {"csrf": csrf(page), "action": "change", "task_id": "thu-chuc-mung", "lead": "5 ngày làm việc",
+        data = {"csrf": csrf(page), "action": "change", "task_id": "thu-chuc-mung", "lead": "một tuần",
                 "owner": "so-ngoai-vu"}
         r = c.post("/catalog/event/quoc-khanh-jp", data=data)
         text = unescape(r.text)
         assert r.status_code == 422
-        assert "event quoc-khanh-jp/thu-chuc-mung · lead" in text and "'5 ngày làm việc' không hợp lệ" in text
-        assert 'value="5 ngày làm việc"' in text  # what was typed is kept
-        r = c.post("/catalog/event/quoc-khanh-jp", data={**data, "lead": "3-5wd", "support": ["vp-ubnd"]})
+        assert "event quoc-khanh-jp/thu-chuc-mung · lead" in text and "'một tuần' không hợp lệ" in text
+        assert 'value="một tuần"' in text  # what was typed is kept
+        r = c.post("/catalog/event/quoc-khanh-jp", data={**data, "lead": "3-5 ngày làm việc", "support": ["vp-ubnd"]})
         assert r.status_code == 303
         page = unescape(c.get("/catalog/event/quoc-khanh-jp").text)
         assert "Đã sửa so với danh mục: thời hạn 5-7wd → 3-5wd; phối hợp — → Văn phòng UBND tỉnh" in page

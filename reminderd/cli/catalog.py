@@ -97,7 +97,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     e.set_defaults(func=cmd_export)
 
     pa = csub.add_parser("partner", help="đưa một nước vào một hạng đối tác, bỏ ra, hoặc trở lại như tệp cấu hình")
-    pa.add_argument("country", metavar="CODE", help="mã nước ISO, ví dụ JP")
+    pa.add_argument("country", metavar="COUNTRY", help="mã nước ISO hoặc tên tiếng Việt, ví dụ JP hoặc \"Nhật Bản\"")
     pa.add_argument("tier", metavar="TIER", nargs="?",
                     help="hạng, ví dụ regular hoặc local_cooperation; \"none\": không còn là đối tác")
     pa.add_argument("--revert", action="store_true", help="bỏ thay đổi đã lưu: như tệp cấu hình")
@@ -110,7 +110,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "--owner, --support). --revert bỏ thay đổi đã lưu của sự kiện hoặc việc đó.")
     o.add_argument("target", metavar="EVENT_ID[/TASK_ID]")
     o.add_argument("--disable", action="store_true", help="tắt sự kiện ở tỉnh này")
-    o.add_argument("--lead", help="thời hạn, ví dụ 10-15wd")
+    o.add_argument("--lead", help="thời hạn, ví dụ 10-15wd hoặc \"10-15 ngày làm việc\"; \"10 ngày\": ngày lịch")
     o.add_argument("--owner", metavar="DEPARTMENT", help="mã đơn vị chủ trì")
     o.add_argument("--support", metavar="DEPARTMENT", nargs="*", help="mã các đơn vị phối hợp (không có: bỏ hết)")
     o.add_argument("--add-action", metavar="TEXT", help="thêm một việc với nội dung này (cần --lead và --owner)")
@@ -259,11 +259,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_partner(args: argparse.Namespace) -> int:
+    from ..importing.preview import country_code
     from ..overlays import edit
 
     ctx = _context(args)
     by = args.by or getpass.getuser()
-    code = args.country.strip().upper()
+    code = country_code(args.country) or args.country.strip().upper()  # "Nhật Bản" as well as "JP"
     try:
         if args.revert:
             problems = edit.revert_partner(ctx, code, by, "cli")

@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import os
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -246,7 +247,12 @@ class Editing:
         kw.setdefault("values", {})
         kw.setdefault("message", request.query_params.get("saved", ""))
         history = audit.entries(ctx.store, event_id=event_id, limit=200)
+        where = None
+        if file_ev is not None:  # the file as ops know it: relative to the config file
+            rel = os.path.relpath(file_ev.source.file, ctx.config.path.parent)
+            where = f"{rel}:{file_ev.source.line}" if file_ev.source.line else rel
         return self.render(request, v, "page_event.html", status, ev=ev, file_ev=file_ev, disabled=disabled,
+                           where=where,
                            item=item, occ=occ, tasks=tasks, orphans=orphans, history=history,
                            active=event_active(ev, ctx.config), label=audit.action_label,
                            show=_show_value, **kw)
