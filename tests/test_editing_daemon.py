@@ -192,6 +192,8 @@ def test_partner_override_disable_through_the_daemon(tmp_path: Path, db_url: str
             return rows == {"songoaivu@example.gov.vn": "cancelled", "vpubnd@example.gov.vn": "pending",
                             "sokhdt@example.gov.vn": "pending"}
         wait_until(reassigned, 30, "the daemon picking up the override (sync job) and replanning")
+        d.wait_log("adhoc.synced")
+        assert ".failed" not in d.log, d.log
         ics = feed(web, f"/feeds/{feed_khdt}/department/so-khdt.ics")
         item = vevent(ics, uid("hoi-nghi-xuc-tien", "chuan-bi", MEETING, "department-so-khdt"))
         assert item and "STATUS:CANCELLED" not in item
