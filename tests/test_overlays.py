@@ -119,3 +119,26 @@ def test_other_daemon_picks_up_overlays(make_env, db_url):
     assert "tet" not in {e.id for e in b.runtime.catalog.events}
     a.store.dispose()
     b.store.dispose()
+
+
+def test_reload_while_the_database_is_away_keeps_the_stored_changes(make_env, db_url, tmp_path):
+    from sqlalchemy import create_engine
+
+    from reminderd.store import Store
+
+    cfg = make_env()
+    ctx = ctx_for(cfg, db_url)
+    assert edit.set_partner(ctx, "JP", "local_cooperation", by="bt") == []
+    real = ctx.store
+    ctx.store = Store(create_engine(f"sqlite:///{tmp_path}"))  # a directory: every connection fails
+    try:
+        assert reload(ctx, cfg).ok  # the new files apply all the same …
+        assert jp_tasks(ctx) == [("thu-dia-phuong", "10-15wd")]  # … with the changes last read
+        assert "stored_fingerprint" not in ctx.health  # so the sync job merges again once it answers
+    finally:
+        ctx.store.dispose()
+        ctx.store = real
+    assert merge.changed_elsewhere(ctx)
+    merge.refresh(ctx)
+    assert jp_tasks(ctx) == [("thu-dia-phuong", "10-15wd")]
+    real.dispose()
