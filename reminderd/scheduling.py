@@ -220,8 +220,9 @@ class Jobs:
         if await asyncio.to_thread(merge.changed_elsewhere, self.ctx):
             # In a thread, like an edit through the API: the listeners re-render the feeds.
             problems = await asyncio.to_thread(merge.refresh, self.ctx)
+            stored = self.ctx.health.get("stored_changes", {})
             event(log, "adhoc.synced", items=self.ctx.health.get("adhoc_items"), problems=len(problems),
-                  **self.ctx.health.get("stored_changes", {}))
+                  partners=stored.get("partners"), overrides=stored.get("overrides"))
 
     async def rebuild_feeds(self) -> None:
         rebuild = getattr(self.ctx.feeds, "rebuild", None)

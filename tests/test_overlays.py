@@ -57,16 +57,17 @@ def test_partner_moves_tier_and_back(make_env, db_url):
 
 def test_override_validated_like_the_files_and_reversible(make_env, db_url):
     ctx = ctx_for(make_env(), db_url)
-    problems = edit.change_task(ctx, "tet", "tham-chuc-tet", {"lead": "3 ngày"}, by="bt")
+    problems = edit.change_task(ctx, "tet", "tham-chuc-tet", {"lead": "hai tuần"}, by="bt")
     try:
-        parse_lead("3 ngày")
+        parse_lead("hai tuần")
     except ValueError as e:
         assert [p.message for p in problems] == [str(e)]  # the files' validator, its words
     problems = edit.change_task(ctx, "tet", "tham-chuc-tet", {"owner": "so-khong-co"}, by="bt")
     assert [p.key for p in problems] == ["owner"] and "không phải mã đơn vị" in problems[0].message
     assert ctx.overlays.stored.overrides == ()  # nothing stored from a refused change
 
-    assert edit.change_task(ctx, "tet", "tham-chuc-tet", {"lead": "10-15wd", "owner": "vp-ubnd",
+    # As a clerk types it: "10–15 ngày làm việc" is the catalog's "10-15wd".
+    assert edit.change_task(ctx, "tet", "tham-chuc-tet", {"lead": "10–15 ngày làm việc", "owner": "vp-ubnd",
                                                            "support": ["so-ngoai-vu"]}, by="bt") == []
     rule = ctx.runtime.catalog.event("tet").tasks[0]
     assert (rule.lead.text, rule.owner, rule.support) == ("10-15wd", "vp-ubnd", ("so-ngoai-vu",))
@@ -118,3 +119,26 @@ def test_other_daemon_picks_up_overlays(make_env, db_url):
     assert "tet" not in {e.id for e in b.runtime.catalog.events}
     a.store.dispose()
     b.store.dispose()
+
+
+def test_reload_while_the_database_is_away_keeps_the_stored_changes(make_env, db_url, tmp_path):
+    from sqlalchemy import create_engine
+
+    from reminderd.store import Store
+
+    cfg = make_env()
+    ctx = ctx_for(cfg, db_url)
+    assert edit.set_partner(ctx, "JP", "local_cooperation", by="bt") == []
+    real = ctx.store
+    ctx.store = Store(create_engine(f"sqlite:///{tmp_path}"))  # a directory: every connection fails
+    try:
+        assert reload(ctx, cfg).ok  # the new files apply all the same …
+        assert jp_tasks(ctx) == [("thu-dia-phuong", "10-15wd")]  # … with the changes last read
+        assert "stored_fingerprint" not in ctx.health  # so the sync job merges again once it answers
+    finally:
+        ctx.store.dispose()
+        ctx.store = real
+    assert merge.changed_elsewhere(ctx)
+    merge.refresh(ctx)
+    assert jp_tasks(ctx) == [("thu-dia-phuong", "10-15wd")]
+    real.dispose()

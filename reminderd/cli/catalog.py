@@ -22,7 +22,7 @@ from ..errors import Problem, ReminderdError
 from ..i18n import lookup
 from ..runtime import load_runtime
 from ..store import open_store
-from .common import today
+from .common import today, year_arg
 
 TEXT: dict[str, dict[str, str]] = {
     "none": {"vi": "Không có thay đổi nào được lưu: danh mục đúng như các tệp.",
@@ -49,6 +49,20 @@ TEXT: dict[str, dict[str, str]] = {
                        "[partners] trong {partners} (chép vào tệp cấu hình).",
                  "en": "Wrote {n} files to {dir}: the catalog in {calendars} ([catalog] paths), the [partners] "
                        "table in {partners} (copy it into the config)."},
+    "import.head": {"vi": "{file}: năm kế hoạch {year} — {summary}.", "en": "{file}: plan year {year} — {summary}."},
+    "import.new": {"vi": "Sẽ thêm ({n}):", "en": "To add ({n}):"},
+    "import.exists": {"vi": "Đã có, không đổi ({n}):", "en": "Already there, unchanged ({n}):"},
+    "import.error": {"vi": "Chưa hiểu được, không thêm ({n}):", "en": "Not understood, not added ({n}):"},
+    "import.heading": {"vi": "Tiêu đề nhóm ({n}):", "en": "Section headings ({n}):"},
+    "import.skipped": {"vi": "Bỏ qua ({n}):", "en": "Skipped ({n}):"},
+    "import.ignored": {"vi": "Bảng bỏ qua:", "en": "Tables skipped:"},
+    "import.dry": {"vi": "Chưa lưu gì. Xem lại rồi chạy lại với --apply để lưu.",
+                   "en": "Nothing stored. Check, then run again with --apply to store."},
+    "import.applied": {"vi": "Đã lưu: {events} sự kiện, {partners} đối tác.",
+                       "en": "Stored: {events} events, {partners} partners."},
+    "import.partner": {"vi": "đối tác, hạng {tier}", "en": "partner, tier {tier}"},
+    "import.first": {"vi": "năm {year}: từ {start} đến hạn {due}", "en": "{year}: from {start}, due {due}"},
+    "import.support": {"vi": "phối hợp", "en": "coordinating"},
     "picked_up": {"vi": "Dịch vụ đang chạy sẽ áp dụng trong vòng {s} giây.",
                   "en": "A running daemon applies it within {s} seconds."},
 }
@@ -83,7 +97,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     e.set_defaults(func=cmd_export)
 
     pa = csub.add_parser("partner", help="đưa một nước vào một hạng đối tác, bỏ ra, hoặc trở lại như tệp cấu hình")
-    pa.add_argument("country", metavar="CODE", help="mã nước ISO, ví dụ JP")
+    pa.add_argument("country", metavar="COUNTRY", help="mã nước ISO hoặc tên tiếng Việt, ví dụ JP hoặc \"Nhật Bản\"")
     pa.add_argument("tier", metavar="TIER", nargs="?",
                     help="hạng, ví dụ regular hoặc local_cooperation; \"none\": không còn là đối tác")
     pa.add_argument("--revert", action="store_true", help="bỏ thay đổi đã lưu: như tệp cấu hình")
@@ -96,13 +110,31 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "--owner, --support). --revert bỏ thay đổi đã lưu của sự kiện hoặc việc đó.")
     o.add_argument("target", metavar="EVENT_ID[/TASK_ID]")
     o.add_argument("--disable", action="store_true", help="tắt sự kiện ở tỉnh này")
-    o.add_argument("--lead", help="thời hạn, ví dụ 10-15wd")
+    o.add_argument("--lead", help="thời hạn, ví dụ 10-15wd hoặc \"10-15 ngày làm việc\"; \"10 ngày\": ngày lịch")
     o.add_argument("--owner", metavar="DEPARTMENT", help="mã đơn vị chủ trì")
     o.add_argument("--support", metavar="DEPARTMENT", nargs="*", help="mã các đơn vị phối hợp (không có: bỏ hết)")
     o.add_argument("--add-action", metavar="TEXT", help="thêm một việc với nội dung này (cần --lead và --owner)")
     o.add_argument("--revert", action="store_true", help="bỏ thay đổi đã lưu: trở lại như tệp danh mục")
     o.add_argument("--by", help="người thay đổi (mặc định: tên người dùng hệ thống)")
     o.set_defaults(func=cmd_override)
+    register_import(sub)
+
+
+def register_import(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "import", help="nhập bảng phụ lục kế hoạch (.xlsx, .csv, .docx): xem trước, --apply để lưu",
+        description="Đọc bảng phụ lục của một kế hoạch (cột Nội dung/Nhiệm vụ, Thời gian, Đơn vị chủ trì, Đơn vị "
+                    "phối hợp, Ghi chú; hoặc bảng Tên nước – Ngày Quốc khánh) và cho biết mỗi dòng thành sự kiện/việc "
+                    "nào, với quy tắc ngày bằng lời, và dòng nào chưa hiểu được, vì sao. Không lưu gì nếu không có "
+                    "--apply. Nhập lại cùng một tệp không thay đổi gì.")
+    p.add_argument("file", metavar="FILE", help="tệp .xlsx, .csv hoặc .docx")
+    p.add_argument("--year", type=year_arg, help="năm của kế hoạch (mặc định: năm trong tên tệp, năm các ô "
+                                                 "thời gian ghi nhiều nhất, hoặc năm nay)")
+    p.add_argument("--tier", default="regular", help="hạng đối tác cho bảng các nước (mặc định: regular)")
+    p.add_argument("--apply", action="store_true", help="lưu các dòng mới (mặc định: chỉ xem trước)")
+    p.add_argument("--json", action="store_true", help="in bản xem trước dạng JSON")
+    p.add_argument("--by", help="người nhập (mặc định: tên người dùng hệ thống)")
+    p.set_defaults(func=cmd_import)
 
 
 def _context(args: argparse.Namespace) -> Context:
@@ -227,11 +259,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_partner(args: argparse.Namespace) -> int:
+    from ..importing.preview import country_code
     from ..overlays import edit
 
     ctx = _context(args)
     by = args.by or getpass.getuser()
-    code = args.country.strip().upper()
+    code = country_code(args.country) or args.country.strip().upper()  # "Nhật Bản" as well as "JP"
     try:
         if args.revert:
             problems = edit.revert_partner(ctx, code, by, "cli")
@@ -290,3 +323,83 @@ def cmd_override(args: argparse.Namespace) -> int:
     finally:
         ctx.store.dispose()
     return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from ..importing import preview as imp
+    from ..overlays import edit
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise ReminderdError(f"{path}: không đọc được tệp ({e.strerror or e})") from None
+    ctx = _context(args)
+    try:
+        lang = ctx.config.language
+        tiers = edit.tiers(ctx)
+        if args.tier not in tiers:
+            raise ReminderdError(f"--tier {args.tier!r}: không phải hạng nào; có: {', '.join(tiers)}")
+        p = imp.build(path.name, data, ctx.runtime, imp.stored_ids(ctx), today=today(ctx.config),
+                      year=args.year, tier=args.tier)
+        if args.json:
+            sys.stdout.write(json.dumps(p.to_json(), ensure_ascii=False, indent=2) + "\n")
+        else:
+            sys.stdout.write("\n".join(import_lines(ctx, p, lang)) + "\n")
+        if args.apply:
+            done = imp.apply(ctx, p, args.by or getpass.getuser(), "import")
+            print(_t(lang, "import.applied", **done), file=sys.stderr if args.json else sys.stdout)
+            if done["events"] or done["partners"]:
+                print(_t(lang, "picked_up", s=ctx.config.get("daemon", "dispatch_interval")),
+                      file=sys.stderr if args.json else sys.stdout)
+        elif not args.json:
+            print(_t(lang, "import.dry"))
+    finally:
+        ctx.store.dispose()
+    return 0
+
+
+def import_lines(ctx: Context, p: Any, lang: str) -> list[str]:
+    """The preview as text: what each row becomes, grouped; every row accounted for."""
+    from ..importing import preview as imp
+
+    cfg = ctx.config
+    out = [_t(lang, "import.head", file=p.filename, year=p.year, summary=imp.summary(p, lang))]
+    groups = imp.rows_by_status(p)
+    for status in ("new", "exists", "error", "heading", "skipped"):
+        rows = groups.get(status, [])
+        if not rows:
+            continue
+        out += ["", _t(lang, f"import.{status}", n=len(rows))]
+        for r in rows:
+            where = r.where_en if lang == "en" else r.where
+            text = (r.content or "").replace("\n", " ")
+            if len(text) > 90:
+                text = text[:90].rsplit(" ", 1)[0] + " …"
+            if r.partner is not None and status in ("new", "exists"):
+                code, tier = r.partner
+                out.append(f"  {where}: {text} → {code} {countries.country_name(code, lang)}, "
+                           + _t(lang, "import.partner", tier=tier))
+            elif status in ("new", "exists") and r.event is not None:
+                deps = ", ".join(cfg.department_name(o, lang) for o in r.owners)
+                if r.supports:
+                    deps += f"; {_t(lang, 'import.support')}: " + ", ".join(cfg.department_name(s, lang)
+                                                                           for s in r.supports)
+                out.append(f"  {where}: «{text}» → {r.event['id']}")
+                out.append(f"      {deps}; {r.when.words(lang) if r.when else ''}")
+                if r.first:
+                    d, start, due = r.first
+                    out.append("      " + _t(lang, "import.first", year=d.year, start=_day(start), due=_day(due)))
+            else:
+                out.append(f"  {where}: «{text}»" if text else f"  {where}")
+            for m in r.reasons:
+                out.append(f"      {m[1] if lang == 'en' else m[0]}")
+            for m in r.notes:
+                out.append(f"      {m[1] if lang == 'en' else m[0]}")
+    if p.ignored:
+        out += ["", _t(lang, "import.ignored")] + [f"  {m[1] if lang == 'en' else m[0]}" for m in p.ignored]
+    return out
+
+
+def _day(d: dt.date) -> str:
+    return f"{d.day:02d}/{d.month:02d}/{d.year}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from ..adhoc import slug
@@ -18,6 +19,19 @@ from ..model import EventRule
 from . import merge
 from . import overrides as ov
 from . import partners as pt
+
+_LEAD_WORDS = re.compile(r"^\s*(\d{1,3})\s*(?:(?:-|–|—|đến)\s*(\d{1,3})\s*)?ngày(\s+làm\s+việc)?\s*(?:trước)?\s*$",
+                         re.IGNORECASE)
+
+
+def lead_text(text: str) -> str:
+    """A lead as a clerk types it → the catalog's form: "3-5 ngày làm việc" → "3-5wd", "10 ngày" →
+    "10d". Anything else is left as typed, for the validator to explain."""
+    m = _LEAD_WORDS.match(text)
+    if m is None:
+        return text.strip()
+    span = f"{m[1]}-{m[2]}" if m[2] else m[1]
+    return span + ("wd" if m[3] else "d")
 
 
 def current(ctx: Context) -> merge.Merged:
@@ -128,7 +142,8 @@ def set_override(ctx: Context, event_id: str, task_id: str, data: Mapping[str, A
             view = next(v for v in tried.for_event(event_id) if v.row.task_id == task_id)
             errors = [p for p in view.problems if not p.warning]
             if errors:
-                return errors
+                # The validator's words; where they are is the stored change, not the file.
+                return [replace(p, file=ov.SOURCE, line=None) for p in errors]
             after: Any = view.after if row.kind != "disable" else {"disabled": True}
         else:
             after = old.before if old is not None and old.row.kind != "disable" else {"disabled": False}
@@ -149,6 +164,8 @@ def disable_event(ctx: Context, event_id: str, by: str, via: str = "web") -> lis
 def change_task(ctx: Context, event_id: str, task_id: str, wanted: Mapping[str, Any], by: str,
                 via: str = "web") -> list[Problem]:
     """Give task ``task_id`` this lead time / lead department / coordinating departments."""
+    if "lead" in wanted:
+        wanted = {**wanted, "lead": lead_text(str(wanted["lead"]))}
     ev = file_event(ctx, event_id)
     if ev is None or _file_task(ev, task_id) is None:
         existing = current(ctx).for_event(event_id)
@@ -169,6 +186,8 @@ def add_task(ctx: Context, event_id: str, task: Mapping[str, Any], by: str, via:
     if ev is None:
         return [Problem(ov.SOURCE, f"event {event_id}", "id", f"không có sự kiện {event_id!r} trong các tệp danh mục")]
     task = {k: v for k, v in task.items() if v not in ("", None, [])}
+    if "lead" in task:
+        task["lead"] = lead_text(str(task["lead"]))
     if not task.get("id"):
         taken = [t.id for t in ev.tasks] + [v.row.task_id for v in current(ctx).for_event(event_id)]
         task["id"] = new_task_id(ev, str(task.get("action", "")), taken)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .. import adhoc
 from ..context import Context
@@ -98,7 +98,7 @@ def merge(base: Runtime, stored: Stored) -> Merged:
     events, item_problems = adhoc.events_from_items(stored.items, cfg, file_ids)
     runtime = base
     if cfg is not base.config or applied.catalog is not base.catalog or events:
-        runtime = Runtime(cfg, applied.catalog.with_events(events), base.workdays)
+        runtime = replace(base, config=cfg, catalog=applied.catalog.with_events(events))
     return Merged(base, runtime, stored, tuple(pchanges), tuple(applied.views), frozenset(applied.disabled),
                   tuple(item_problems), len(events), stored.fingerprint())
 

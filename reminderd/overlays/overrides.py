@@ -16,7 +16,7 @@ import copy
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -159,7 +159,7 @@ def apply(catalog: Catalog, cfg: Config, rows: Iterable[OverrideRow]) -> Applied
     if not replaced and not disabled:
         return Applied(catalog, views)
     events = tuple(replaced.get(e.id, e) for e in catalog.events if e.id not in disabled)
-    return Applied(Catalog(events, catalog.files, catalog.warnings), views, disabled)
+    return Applied(replace(catalog, events=events), views, disabled)
 
 
 def write(conn: Connection, *, event_id: str, task_id: str, data: Mapping[str, Any] | None,

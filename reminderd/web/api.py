@@ -231,7 +231,7 @@ def _depth_over(value: Any, limit: int) -> bool:
 
 def _item_json(item: adhoc.AdhocItem) -> dict[str, Any]:
     return {"event_id": item.event_id, "event": item.data, "created_by": item.created_by,
-            "created_at": item.created_at.isoformat()}
+            "created_at": item.created_at.isoformat(), "origin": item.origin}
 
 
 def routes(ctx: Context) -> list[BaseRoute]:

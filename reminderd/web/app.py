@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..context import Context
 
 # Route modules, in matching order.
-ROUTE_MODULES = ["health", "feeds", "ack", "api", "pages", "outbox_page", "documents"]
+ROUTE_MODULES = ["health", "feeds", "ack", "api", "editing", "pages", "outbox_page", "documents"]
 
 
 def create_app(ctx: Context) -> ASGIApp:

@@ -40,11 +40,12 @@ _EVENT = {
     "required": ["id", "title", "date"],
     "additionalProperties": False,
     "properties": {k: {} for k in ("id", "title", "date", "country", "tags", "since", "every", "start", "until",
-                                   "description", "task")},
+                                   "description", "task", "title_en", "source")},
 }
 _ITEM = {"type": "object", "properties": {
     "event_id": {"type": "string"}, "event": _EVENT, "created_by": {"type": "string"},
-    "created_at": {"type": "string", "format": "date-time"}}}
+    "created_at": {"type": "string", "format": "date-time"},
+    "origin": {"type": ["string", "null"], "description": "an imported item: the file and row it came from"}}}
 _ERROR = {"type": "object", "required": ["error"], "properties": {
     "error": {"type": "string"},
     "problems": {"type": "array", "items": {"type": "object", "properties": {
