@@ -373,3 +373,51 @@ def test_the_lock_holds_across_a_symlink_and_a_relative_path(tmp_path: Path, mon
             pass
     finally:
         assert d.stop() == 0
+
+
+def test_an_acknowledgement_undone_from_the_shell_resumes_the_reminder(tmp_path: Path, monkeypatch) -> None:
+    """A running daemon, a reminder failing (greylisted). ``reminderd ack`` from a shell cancels
+    it, ``reminderd ack --undo`` brings the same row back, and it goes — within seconds, not at
+    tomorrow's planning time: the daemon replans when the audit trail has a new entry."""
+    from .mail_support import SmtpSink as TlsSink
+    from .mail_support import config_text
+
+    monkeypatch.setenv("REMINDERD_TEST_SMTP_PASSWORD", "mật-khẩu-bí-mật")
+    sink = TlsSink(tmp_path)
+    try:
+        port = free_port()
+        extra = f'[http]\nbind = "127.0.0.1:{port}"\n\n[daemon]\ndispatch_interval = 1\n\n'
+        text = config_text(sink).replace("[[department]]", extra + "[[department]]", 1)
+        (tmp_path / "calendars").mkdir()
+        from .conftest import SMALL_CATALOG
+
+        (tmp_path / "calendars" / "main.toml").write_text(SMALL_CATALOG, encoding="utf-8")
+        cfg = tmp_path / "reminderd.toml"
+        cfg.write_text(text, encoding="utf-8")
+        db = f"sqlite:///{tmp_path / 'state' / 'reminderd.db'}"
+        sink.handler.rcpt_replies["songoaivu@example.gov.vn"] = "451 4.7.1 greylisted"
+        d = DaemonProcess(cfg, tmp_path, name="acks", args=("--at", "2025-02-13T09:00")).wait_ready()
+
+        def reminder() -> dict[str, object]:
+            return next((r for r in outbox_rows(db) if r["kind"] == "window_open"), {})
+
+        def cli(*args: str) -> None:
+            p = subprocess.run([sys.executable, "-m", "reminderd", "--config", str(cfg), *args],
+                               capture_output=True, text=True, timeout=60)
+            assert p.returncode == 0, p.stderr
+
+        try:
+            wait_until(lambda: reminder().get("state") == "failed", 30, "the reminder to fail")
+            first = reminder()
+            cli("ack", "quoc-khanh-jp/thu-chuc-mung", "--year", "2025", "--by", "Chánh Văn phòng")
+            wait_until(lambda: reminder().get("state") == "cancelled", 15, "the reminder to be cancelled")
+            del sink.handler.rcpt_replies["songoaivu@example.gov.vn"]
+            cli("ack", "quoc-khanh-jp/thu-chuc-mung", "--year", "2025", "--undo", "--by", "Chánh Văn phòng")
+            wait_until(lambda: reminder().get("state") == "sent", 15, "the reminder to resume and go")
+            back = reminder()
+            assert (back["id"], back["message_id"]) == (first["id"], first["message_id"])
+            assert [a.message_id for a in sink.handler.accepted if "Nhật Bản" in a.subject] == [first["message_id"]]
+        finally:
+            assert d.stop() == 0, d.log
+    finally:
+        sink.stop()
