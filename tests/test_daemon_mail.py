@@ -272,6 +272,7 @@ def test_sigterm_during_dispatch_resends_at_most_the_messages_on_the_wire(tmp_pa
     eday = event_date_opening_on(RUN_DAY, 10)
     sink = TimedSink(delay=0.02)
     per_stop: list[tuple[int, int]] = []  # (accepted after the signal, accepted but not recorded)
+    live: list[DaemonProcess] = []
     try:
         env = tmp_path / "env"
         cfg = write_config(env, smtp_port=sink.port, catalog=catalog(n, eday, "5-10wd"), shutdown_timeout=5)
@@ -279,6 +280,7 @@ def test_sigterm_during_dispatch_resends_at_most_the_messages_on_the_wire(tmp_pa
         for life in range(stops):
             before = len(sink.ids())
             d = start(cfg, tmp_path, at(RUN_DAY, f"09:0{life}"), f"life{life}")
+            live.append(d)
             wait_until(lambda before=before: len(sink.ids()) >= before + 25, 60, "sends in this life")
             signalled = time.monotonic()
             assert d.stop() == 0, d.log
@@ -291,6 +293,7 @@ def test_sigterm_during_dispatch_resends_at_most_the_messages_on_the_wire(tmp_pa
             assert re.search(r"event=dispatch.done .*stopped=stop", d.log) or late == 0, d.log
         assert len(sink.ids()) < n, "dispatch finished before the last stop; make it slower"
         d = start(cfg, tmp_path, at(RUN_DAY, "09:30"), "last")
+        live.append(d)
         wait_until(lambda: {r["state"] for r in task_rows(db)} == {"sent"}, 120, "every row sent")
         assert d.stop() == 0
         ids = sink.ids()
@@ -303,6 +306,10 @@ def test_sigterm_during_dispatch_resends_at_most_the_messages_on_the_wire(tmp_pa
             assert late <= CONCURRENCY and unrecorded <= CONCURRENCY, per_stop
         assert twice <= CONCURRENCY * stops, twice
     finally:
+        for d in live:
+            if d.proc.poll() is None:
+                d.proc.kill()
+                d.proc.wait()
         sink.stop()
 
 
@@ -319,12 +326,14 @@ def test_tick_refuses_beside_a_daemon_and_a_daemon_waits_for_a_tick(tmp_path: Pa
     n = 200
     eday = event_date_opening_on(RUN_DAY, 10)
     sink = TimedSink(delay=0.02)
+    procs: list[subprocess.Popen[bytes]] = []
     try:
         env = tmp_path / "env"
         cfg = write_config(env, smtp_port=sink.port, catalog=catalog(n, eday, "5-10wd"))
         db = f"sqlite:///{env / 'state' / 'reminderd.db'}"
         # A daemon runs: tick refuses, one line, no traceback, nothing sent by it.
         d = start(cfg, tmp_path, at(RUN_DAY, "07:00"), "first")  # before send_at: the tasks wait
+        procs.append(d.proc)
         wait_until(lambda: dispatched(d), 30, "the first dispatch")  # (this week's digest goes)
         before = len(sink.ids())
         p = tick(cfg, at(RUN_DAY, "09:00"), tmp_path)
@@ -337,8 +346,10 @@ def test_tick_refuses_beside_a_daemon_and_a_daemon_waits_for_a_tick(tmp_path: Pa
         # A tick dispatches: a daemon started meanwhile waits for it, then takes over, and no
         # claim of the tick is taken for a crash's orphan (the old code sent 65 of 619 twice).
         p = tick(cfg, at(RUN_DAY, "09:00"), tmp_path)
+        procs.append(p)
         wait_until(lambda: len(sink.ids()) >= 20, 60, "the tick's first sends")
         d = DaemonProcess(cfg, tmp_path, name="second", args=("--at", at(RUN_DAY, "09:01")))
+        procs.append(d.proc)
         d.wait_log("event=lock.waiting")
         assert p.poll() is None, "the tick must still be running while the daemon waits"
         assert not d.notify.count("READY=1")
@@ -350,6 +361,10 @@ def test_tick_refuses_beside_a_daemon_and_a_daemon_waits_for_a_tick(tmp_path: Pa
         ids = sink.ids()
         assert len(ids) == len(set(ids)) == len(outbox_rows(db)), f"{len(ids) - len(set(ids))} sent twice"
     finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
         sink.stop()
 
 
