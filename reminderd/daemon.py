@@ -264,7 +264,7 @@ class Daemon:
         if mail_transport(ctx.config) == "maildir":
             folder = maildir_path(ctx.config)
             event(log, "mail.local_folder", level=logging.WARNING, folder=str(folder),
-                  note=msg(ctx.config, "maildir", folder=folder))
+                  note=msg(ctx.config, "maildir", folder=folder / "new"))
         self.notifier.ready(f"serving http://{host}:{port}")
         watchdog = loop.create_task(self.notifier.watchdog_loop())
         event(log, "daemon.ready", url=f"http://{host}:{port}", instance=ctx.instance,

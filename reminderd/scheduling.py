@@ -94,6 +94,10 @@ class Jobs:
         # instead of waiting for the claims' lease or for tomorrow's planning time.
         self.dispatch_failed = False
         self.plan_failed = False
+        # The newest audit-trail entry seen: a new one (an acknowledgement added or undone by
+        # the CLI or by the other daemon of a pair) means a replan, so that an undone
+        # acknowledgement's reminders resume within one dispatch interval.
+        self.audit_seen: int | None = None
 
     # --- wiring -----------------------------------------------------------------------
     def install(self) -> None:
@@ -175,6 +179,13 @@ class Jobs:
         self.run_soon("dispatch")
 
     async def dispatch(self) -> None:
+        try:
+            latest: int | None = await asyncio.to_thread(latest_audit_id, self.ctx)
+        except Exception:  # the database is away: the dispatch below says so
+            latest = self.audit_seen
+        if self.audit_seen is not None and latest != self.audit_seen:
+            self.run_soon("plan")  # someone changed something elsewhere (an acknowledgement …)
+        self.audit_seen = latest
         if self.plan_failed:
             self.run_soon("plan")  # e.g. the database was down at plan_at: today's rows still come
         if self.dispatch_failed:
@@ -288,6 +299,13 @@ def outbox_status(ctx: Context) -> tuple[int, dt.datetime | None]:
     if isinstance(nxt, dt.datetime):
         nxt = max(nxt, ctx.now())  # already due: it goes at the next dispatch
     return int(pending), nxt
+
+
+def latest_audit_id(ctx: Context) -> int:
+    """The id of the newest audit-trail entry (0 for none): a cheap "did anyone change anything"."""
+    t = schema.audit_log
+    with ctx.store.engine.connect() as conn:
+        return int(conn.execute(select(func.max(t.c.id))).scalar() or 0)
 
 
 def outbox_counts(ctx: Context) -> dict[str, int]:

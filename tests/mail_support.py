@@ -5,7 +5,8 @@
 
 Fault injection (tests/test_faults_*.py): ``rcpt_replies`` answers RCPT for chosen
 addresses (a poison recipient always 451 or 550); ``data_faults`` makes DATA for a chosen
-recipient answer a code, ``"drop"`` the connection or ``"hang"`` (never answer); ``delay``
+recipient answer a code, ``"drop"`` the connection or ``"hang"`` (never answer); ``mail_reply``
+answers every MAIL FROM (``530 …``: a server that wants AUTH we do not give); ``delay``
 slows every MAIL/RCPT/DATA answer; ``after_accept`` is called right after a 250 to DATA
 has been written to the socket (the kill -9 test kills the daemon there, before it can
 record the send); ``life`` tags each accepted message with the daemon process that sent it.
@@ -65,6 +66,8 @@ class Handler:
     # "late" (250, but only after hang_seconds — after the client gave up)
     data_faults: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering each MAIL, RCPT and DATA
+    mail_reply: str | None = None  # answer every MAIL FROM with this ("530 5.7.0 Authentication required")
+    mails: int = 0  # MAIL FROM commands seen
     hang_seconds: float = 60.0  # how long a "hang" keeps silent (the client gives up first)
     after_accept: Callable[[int], None] | None = None  # called with Accepted.n once the 250 is out
     life: int = 0
@@ -88,6 +91,10 @@ class Handler:
                           options: list[str]) -> str:
         if self.delay:
             await asyncio.sleep(self.delay)
+        with self.lock:
+            self.mails += 1
+        if self.mail_reply is not None:
+            return self.mail_reply
         envelope.mail_from = address
         envelope.mail_options.extend(options)
         return "250 OK"

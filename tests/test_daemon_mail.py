@@ -8,18 +8,27 @@ and the PostgreSQL server.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import os
 import re
+import subprocess
+import sys
+import threading
 import time
+from collections import Counter
+from email import message_from_bytes
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, select
 
+from reminderd.errors import ReminderdError
 from reminderd.runtime import load_runtime
 from reminderd.store import schema
+from reminderd.store.lock import dispatch_lock
 
-from .test_daemon import DaemonProcess, SmtpSink, write_config
+from .test_daemon import DaemonProcess, SmtpSink, free_port, write_config
 
 pytest.importorskip("reminderd.outbox", reason="the outbox (mail part) is not built yet")
 
@@ -208,5 +217,222 @@ def test_sigterm_during_dispatch_exits_0_within_the_bound_and_loses_nothing(tmp_
         wait_until(lambda: {r["state"] for r in task_rows(db)} == {"sent"}, 120, "every row sent")
         assert d.stop() == 0
         assert {norm(r["message_id"]) for r in task_rows(db)} <= {norm(m) for m in sink.message_ids()}
+    finally:
+        sink.stop()
+
+
+# ---- a graceful stop resends nothing the server accepted ------------------------------------
+
+
+class TimedSink:
+    """aiosmtpd on a free port that notes when each message was accepted (monotonic clock)."""
+
+    def __init__(self, delay: float = 0.0):
+        from aiosmtpd.controller import Controller
+
+        self.accepted: list[tuple[float, str]] = []
+        self.lock = threading.Lock()
+        sink = self
+
+        class Handler:
+            async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+                if delay:
+                    await asyncio.sleep(delay)
+                msg = message_from_bytes(envelope.content)  # type: ignore[attr-defined]
+                with sink.lock:
+                    sink.accepted.append((time.monotonic(), norm(msg["Message-ID"])))
+                return "250 OK"
+
+        self.port = free_port()
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def ids(self) -> list[str]:
+        with self.lock:
+            return [m for _, m in self.accepted]
+
+    def after(self, t: float) -> int:
+        with self.lock:
+            return sum(1 for at, _ in self.accepted if at > t)
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+CONCURRENCY = 2  # [smtp] concurrency, the default write_config leaves
+
+
+def test_sigterm_during_dispatch_resends_at_most_the_messages_on_the_wire(tmp_path: Path) -> None:
+    """SIGTERM four times while a daemon dispatches (``shutdown_timeout = 5``). Per stop: at
+    most one message per SMTP connection arrives after the signal (no new claim, no new
+    message), every message the server accepted before it is recorded ``sent`` (none of them
+    goes again), and the next start sends the rest — each reminder exactly once overall,
+    except at most the messages on the wire at a stop (same Message-ID)."""
+    n, stops = 300, 4
+    eday = event_date_opening_on(RUN_DAY, 10)
+    sink = TimedSink(delay=0.02)
+    per_stop: list[tuple[int, int]] = []  # (accepted after the signal, accepted but not recorded)
+    live: list[DaemonProcess] = []
+    try:
+        env = tmp_path / "env"
+        cfg = write_config(env, smtp_port=sink.port, catalog=catalog(n, eday, "5-10wd"), shutdown_timeout=5)
+        db = f"sqlite:///{env / 'state' / 'reminderd.db'}"
+        for life in range(stops):
+            before = len(sink.ids())
+            d = start(cfg, tmp_path, at(RUN_DAY, f"09:0{life}"), f"life{life}")
+            live.append(d)
+            wait_until(lambda before=before: len(sink.ids()) >= before + 25, 60, "sends in this life")
+            signalled = time.monotonic()
+            assert d.stop() == 0, d.log
+            late = sink.after(signalled)
+            states = {norm(r["message_id"]): r["state"] for r in outbox_rows(db)}
+            mine = set(sink.ids()[before:])
+            unrecorded = sum(1 for m in mine if states.get(m) != "sent")
+            per_stop.append((late, unrecorded))
+            assert "sending" not in states.values()
+            assert re.search(r"event=dispatch.done .*stopped=stop", d.log) or late == 0, d.log
+        assert len(sink.ids()) < n, "dispatch finished before the last stop; make it slower"
+        d = start(cfg, tmp_path, at(RUN_DAY, "09:30"), "last")
+        live.append(d)
+        wait_until(lambda: {r["state"] for r in task_rows(db)} == {"sent"}, 120, "every row sent")
+        assert d.stop() == 0
+        ids = sink.ids()
+        copies = Counter(ids)
+        assert set(copies) == {norm(r["message_id"]) for r in outbox_rows(db)}, "every reminder arrived"
+        twice = sum(c - 1 for c in copies.values())
+        print(f"\nSIGTERM x{stops}: (after the signal, accepted but unrecorded) per stop {per_stop}; "
+              f"duplicates {twice} of {len(copies)}")
+        for late, unrecorded in per_stop:
+            assert late <= CONCURRENCY and unrecorded <= CONCURRENCY, per_stop
+        assert twice <= CONCURRENCY * stops, twice
+    finally:
+        for d in live:
+            if d.proc.poll() is None:
+                d.proc.kill()
+                d.proc.wait()
+        sink.stop()
+
+
+# ---- tick and run: one dispatcher per SQLite file -----------------------------------------------
+
+
+def tick(cfg: Path, when: str, cwd: Path) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if k != "NOTIFY_SOCKET"}
+    return subprocess.Popen([sys.executable, "-m", "reminderd", "--config", str(cfg), "tick", "--at", when],
+                            cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def test_tick_refuses_beside_a_daemon_and_a_daemon_waits_for_a_tick(tmp_path: Path) -> None:
+    n = 200
+    eday = event_date_opening_on(RUN_DAY, 10)
+    sink = TimedSink(delay=0.02)
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        env = tmp_path / "env"
+        cfg = write_config(env, smtp_port=sink.port, catalog=catalog(n, eday, "5-10wd"))
+        db = f"sqlite:///{env / 'state' / 'reminderd.db'}"
+        # A daemon runs: tick refuses, one line, no traceback, nothing sent by it.
+        d = start(cfg, tmp_path, at(RUN_DAY, "07:00"), "first")  # before send_at: the tasks wait
+        procs.append(d.proc)
+        wait_until(lambda: dispatched(d), 30, "the first dispatch")  # (this week's digest goes)
+        before = len(sink.ids())
+        p = tick(cfg, at(RUN_DAY, "09:00"), tmp_path)
+        out, err = p.communicate(timeout=60)
+        lines = err.decode().strip().splitlines()
+        assert p.returncode == 1 and len(lines) == 1, err.decode()
+        assert "reminderd đang chạy (pid" in lines[0] and "Traceback" not in lines[0]
+        assert not out and len(sink.ids()) == before
+        assert d.stop() == 0
+        # A tick dispatches: a daemon started meanwhile waits for it, then takes over, and no
+        # claim of the tick is taken for a crash's orphan (the old code sent 65 of 619 twice).
+        p = tick(cfg, at(RUN_DAY, "09:00"), tmp_path)
+        procs.append(p)
+        wait_until(lambda: len(sink.ids()) >= 20, 60, "the tick's first sends")
+        d = DaemonProcess(cfg, tmp_path, name="second", args=("--at", at(RUN_DAY, "09:01")))
+        procs.append(d.proc)
+        d.wait_log("event=lock.waiting")
+        assert p.poll() is None, "the tick must still be running while the daemon waits"
+        assert not d.notify.count("READY=1")
+        p.communicate(timeout=120)
+        assert p.returncode == 0
+        d.wait_ready(60)
+        wait_until(lambda: {r["state"] for r in task_rows(db)} == {"sent"}, 60, "every row sent")
+        assert d.stop() == 0
+        ids = sink.ids()
+        assert len(ids) == len(set(ids)) == len(outbox_rows(db)), f"{len(ids) - len(set(ids))} sent twice"
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        sink.stop()
+
+
+def test_the_lock_holds_across_a_symlink_and_a_relative_path(tmp_path: Path, monkeypatch) -> None:
+    """The lock is the database *file's*: a second config reaching it through a symlinked
+    directory, or a relative path, finds it held."""
+    env = tmp_path / "env"
+    cfg = write_config(env)  # sqlite:///state/reminderd.db, resolved against the config's directory
+    (tmp_path / "alias").symlink_to(env / "state", target_is_directory=True)
+    other = write_config(tmp_path / "other", db_url=f"sqlite:///{tmp_path / 'alias' / 'reminderd.db'}")
+    d = DaemonProcess(cfg, tmp_path, name="real").wait_ready()
+    try:
+        second = DaemonProcess(other, tmp_path, name="via-link")
+        assert second.proc.wait(30) == 1
+        log = second.log
+        assert "đang dùng CSDL SQLite" in log and str(d.proc.pid) in log, log
+        second.stop()
+        # The same through a relative URL, as a script might hold it (cwd-relative path).
+        monkeypatch.chdir(tmp_path / "alias")
+        with pytest.raises(ReminderdError, match="đang chạy"), dispatch_lock("sqlite:///reminderd.db", "tick"):
+            pass
+    finally:
+        assert d.stop() == 0
+
+
+def test_an_acknowledgement_undone_from_the_shell_resumes_the_reminder(tmp_path: Path, monkeypatch) -> None:
+    """A running daemon, a reminder failing (greylisted). ``reminderd ack`` from a shell cancels
+    it, ``reminderd ack --undo`` brings the same row back, and it goes — within seconds, not at
+    tomorrow's planning time: the daemon replans when the audit trail has a new entry."""
+    from .mail_support import SmtpSink as TlsSink
+    from .mail_support import config_text
+
+    monkeypatch.setenv("REMINDERD_TEST_SMTP_PASSWORD", "mật-khẩu-bí-mật")
+    sink = TlsSink(tmp_path)
+    try:
+        port = free_port()
+        extra = f'[http]\nbind = "127.0.0.1:{port}"\n\n[daemon]\ndispatch_interval = 1\n\n'
+        text = config_text(sink).replace("[[department]]", extra + "[[department]]", 1)
+        (tmp_path / "calendars").mkdir()
+        from .conftest import SMALL_CATALOG
+
+        (tmp_path / "calendars" / "main.toml").write_text(SMALL_CATALOG, encoding="utf-8")
+        cfg = tmp_path / "reminderd.toml"
+        cfg.write_text(text, encoding="utf-8")
+        db = f"sqlite:///{tmp_path / 'state' / 'reminderd.db'}"
+        sink.handler.rcpt_replies["songoaivu@example.gov.vn"] = "451 4.7.1 greylisted"
+        d = DaemonProcess(cfg, tmp_path, name="acks", args=("--at", "2025-02-13T09:00")).wait_ready()
+
+        def reminder() -> dict[str, object]:
+            return next((r for r in outbox_rows(db) if r["kind"] == "window_open"), {})
+
+        def cli(*args: str) -> None:
+            p = subprocess.run([sys.executable, "-m", "reminderd", "--config", str(cfg), *args],
+                               capture_output=True, text=True, timeout=60)
+            assert p.returncode == 0, p.stderr
+
+        try:
+            wait_until(lambda: reminder().get("state") == "failed", 30, "the reminder to fail")
+            first = reminder()
+            cli("ack", "quoc-khanh-jp/thu-chuc-mung", "--year", "2025", "--by", "Chánh Văn phòng")
+            wait_until(lambda: reminder().get("state") == "cancelled", 15, "the reminder to be cancelled")
+            del sink.handler.rcpt_replies["songoaivu@example.gov.vn"]
+            cli("ack", "quoc-khanh-jp/thu-chuc-mung", "--year", "2025", "--undo", "--by", "Chánh Văn phòng")
+            wait_until(lambda: reminder().get("state") == "sent", 15, "the reminder to resume and go")
+            back = reminder()
+            assert (back["id"], back["message_id"]) == (first["id"], first["message_id"])
+            assert [a.message_id for a in sink.handler.accepted if "Nhật Bản" in a.subject] == [first["message_id"]]
+        finally:
+            assert d.stop() == 0, d.log
     finally:
         sink.stop()

@@ -42,6 +42,7 @@ import pytest
 
 from reminderd import outbox
 from reminderd.context import Context
+from reminderd.outbox import sending
 from reminderd.runtime import load_runtime
 from reminderd.store import open_store
 
@@ -199,13 +200,20 @@ def tls_sink(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpSi
 
 
 def test_a_crash_loop_early_in_the_batch_still_makes_progress(make_env: Callable[..., Path],
-                                                              tls_sink: SmtpSink) -> None:
+                                                              tls_sink: SmtpSink,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """A daemon that dies again and again a few messages into its batch (killed by the OOM
     killer, a watchdog, a bad deploy) must not send the same first messages after every
     restart without ever recording them: the first outcomes of a batch are written at once
     (after 1, 2, 4, 8, then every 10). Here the dispatch is cut (its task cancelled: nothing
     more is written, as after kill -9) right after the server accepted its 5th message."""
     cfg = make_env(config=config_text(tls_sink, extra_smtp="concurrency = 1"))
+    # A cancelled dispatch writes what it knows and puts its other rows back (a graceful stop);
+    # a killed process cannot: that clean-up is switched off here to play kill -9.
+    async def killed(self: object) -> None:
+        return None
+
+    monkeypatch.setattr(sending._Recorder, "close", killed)
     rt = load_runtime(cfg)
     now = [dt.datetime(2026, 3, 3, 2, 0, tzinfo=dt.UTC)]
     ctx = Context(rt, open_store(rt.config.database_url), now=lambda: now[0])

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reminderd import adhoc, outbox
+from reminderd import acks, adhoc, audit, outbox
 from reminderd.context import Context
 from reminderd.runtime import load_runtime
 from reminderd.store import open_store
@@ -303,3 +303,95 @@ def test_adhoc_rows_survive_an_unmerged_runtime_and_go_with_the_item(make_env):
     assert outbox.planning_pass_sync(ctx)["cancelled"] == 1
     assert [r["state"] for r in _rows_of(ctx, "dai-su-moi")] == ["cancelled"]
     assert [r["state"] for r in _rows_of(ctx, "dai-su-moi") if r["task_id"] == "thu-chao-mung"] == ["cancelled"]
+
+
+# ---- an acknowledgement undone: its reminders resume ------------------------------------------
+
+MAILDIR_CONFIG = SMALL_CONFIG.replace('[smtp]\nhost = "127.0.0.1"\nport = 8025\ntls = "none"\n', "[smtp]\n")
+
+
+def _rows(ctx: Context, event: str = "quoc-khanh-jp") -> list[dict]:
+    return [r for r in outbox.list_rows(ctx.store, limit=100) if r["event_id"] == event]
+
+
+def test_undoing_an_acknowledgement_brings_its_cancelled_reminder_back(make_env):
+    """Marked done before the reminder went: cancelled. Undone: the same row (same dedupe key,
+    same Message-ID) is pending again at the next planning pass, and goes out."""
+    cfg = make_env(config=MAILDIR_CONFIG)  # no SMTP host: mail lands in a Maildir
+    rt = load_runtime(cfg)
+    t = [at(2025, 2, 13)]  # JP letter: its window opens today
+    ctx = Context(rt, open_store(rt.config.database_url), now=lambda: t[0])
+    outbox.planning_pass_sync(ctx)
+    [row] = _rows(ctx)
+    assert row["kind"] == "window_open" and row["state"] == "pending"
+    acks.mark_done(ctx.store, "quoc-khanh-jp", "thu-chuc-mung", 2025, "Chánh VP", "web", "", t[0])
+    assert outbox.planning_pass_sync(ctx)["cancelled"] == 1
+    [cancelled] = _rows(ctx)
+    assert cancelled["state"] == "cancelled" and cancelled["last_error"] == outbox.ACKED
+    asyncio.run(outbox.dispatch(ctx))
+    assert [r["state"] for r in _rows(ctx)] == ["cancelled"]
+    # Someone undoes it the same day: the reminder resumes.
+    assert acks.undo(ctx.store, "quoc-khanh-jp", "thu-chuc-mung", 2025, "Chánh VP", "web", t[0])
+    result = outbox.planning_pass_sync(ctx)
+    assert result["revived"] == 1 and result["created"] == 0
+    [back] = _rows(ctx)
+    assert (back["id"], back["dedupe_key"], back["message_id"]) == (row["id"], row["dedupe_key"], row["message_id"])
+    assert back["state"] == "pending" and back["last_error"] is None
+    assert asyncio.run(outbox.dispatch(ctx))["sent"] == 1
+    assert [r["state"] for r in _rows(ctx)] == ["sent"]
+    folder = rt.config.state_dir / "mail" / "new"
+    assert any(row["message_id"] in p.read_text(encoding="utf-8") for p in folder.glob("*.eml"))
+    assert outbox.planning_pass_sync(ctx)["revived"] == 0  # sent is sent: nothing comes back twice
+
+
+def test_acknowledged_between_planning_and_sending_then_undone(make_env):
+    """The dispatcher cancels a row whose task was marked done after planning; undoing the mark
+    brings that row back too."""
+    cfg = make_env(config=MAILDIR_CONFIG)
+    rt = load_runtime(cfg)
+    t = [at(2025, 2, 13)]
+    ctx = Context(rt, open_store(rt.config.database_url), now=lambda: t[0])
+    outbox.planning_pass_sync(ctx)
+    acks.mark_done(ctx.store, "quoc-khanh-jp", "thu-chuc-mung", 2025, "x", "cli", "", t[0])
+    assert asyncio.run(outbox.dispatch(ctx))["cancelled"] == 1  # cancelled at send time
+    assert [r["state"] for r in _rows(ctx)] == ["cancelled"]
+    acks.undo(ctx.store, "quoc-khanh-jp", "thu-chuc-mung", 2025, "x", "cli", t[0])
+    assert outbox.planning_pass_sync(ctx)["revived"] == 1
+    asyncio.run(outbox.dispatch(ctx))
+    assert [r["state"] for r in _rows(ctx)] == ["sent"]
+
+
+def test_undone_later_resumes_with_the_reminder_of_the_day_not_the_old_one(make_env):
+    """Undone on the due date: the due-date reminder is made; the window-opening one it had
+    cancelled stays cancelled (catch-up sends only the latest)."""
+    cfg = make_env(config=MAILDIR_CONFIG)
+    rt = load_runtime(cfg)
+    t = [at(2025, 2, 13)]
+    ctx = Context(rt, open_store(rt.config.database_url), now=lambda: t[0])
+    outbox.planning_pass_sync(ctx)
+    acks.mark_done(ctx.store, "quoc-khanh-jp", "thu-chuc-mung", 2025, "x", "cli", "", t[0])
+    outbox.planning_pass_sync(ctx)
+    t[0] = at(2025, 2, 17)  # the due date
+    acks.undo(ctx.store, "quoc-khanh-jp", "thu-chuc-mung", 2025, "x", "cli", t[0])
+    result = outbox.planning_pass_sync(ctx)
+    assert result["revived"] == 0 and result["by_kind"]["due"] == 1
+    assert {(r["kind"], r["state"]) for r in _rows(ctx)} == {("window_open", "cancelled"), ("due", "pending")}
+
+
+def test_a_row_an_editor_cancelled_stays_cancelled(make_env):
+    cfg = make_env(config=MAILDIR_CONFIG)
+    rt = load_runtime(cfg)
+    t = [at(2025, 2, 13)]
+    ctx = Context(rt, open_store(rt.config.database_url), now=lambda: t[0])
+    outbox.planning_pass_sync(ctx)
+    [row] = _rows(ctx)
+    assert outbox.cancel(ctx.store, t[0], [row["id"]], actor="Biên tập", via="web") == 1
+    for _ in range(2):
+        assert outbox.planning_pass_sync(ctx)["revived"] == 0
+    asyncio.run(outbox.dispatch(ctx))
+    [still] = _rows(ctx)
+    assert still["state"] == "cancelled" and still["last_error"] == outbox.cancelled_by("Biên tập")
+    [entry] = audit.entries(ctx.store, action_prefix="outbox.")
+    assert (entry.action, entry.actor, entry.via, entry.subject) == ("outbox.cancel", "Biên tập", "web",
+                                                                    f"outbox/{row['id']}")
+    assert entry.before["state"] == "pending" and entry.after["state"] == "cancelled"

@@ -28,7 +28,7 @@ PURGE_MIN_AGE_DAYS = 90
 assert PURGE_MIN_AGE_DAYS >= LOOKBACK_DAYS + OVERDUE_DAYS
 
 
-ORDERS = ("send_after", "updated_at", "sent_at", "next_attempt_at")
+ORDERS = ("id", "send_after", "updated_at", "sent_at", "next_attempt_at")
 
 
 def list_rows(store: Store, *, states: Sequence[str] = (), limit: int = 50,
@@ -122,16 +122,18 @@ def cancelled_by(actor: str) -> str:
     return f"hủy bởi {actor} / cancelled by {actor}"
 
 
-def cancel(store: Store, now: dt.datetime, ids: Sequence[int], *, actor: str, via: str) -> int:
+def cancel(store: Store, now: dt.datetime, ids: Sequence[int], *, actor: str, via: str,
+           name: str | None = None) -> int:
     """Cancel rows not sent yet (pending, failed, dead — never one being sent): they will not go,
-    and planning does not make them again. Audited (``outbox.cancel``) in the same transaction."""
+    and planning does not make them again. Audited (``outbox.cancel``, as ``actor``) in the same
+    transaction; the row's reason names the person as people know them (``name``)."""
     with store.engine.begin() as conn:
         rows = conn.execute(select(OB.c.id, OB.c.event_id, OB.c.state, OB.c.attempts, OB.c.last_error,
                                    OB.c.recipient, OB.c.kind)
                             .where(OB.c.id.in_(list(ids)), OB.c.state.in_(CANCELLABLE_STATES))).all()
         if not rows:
             return 0
-        why = cancelled_by(actor)
+        why = cancelled_by(name or actor)
         n = conn.execute(update(OB).where(OB.c.id.in_([r.id for r in rows]), OB.c.state.in_(CANCELLABLE_STATES))
                          .values(state="cancelled", last_error=why, next_attempt_at=None, claimed_by=None,
                                  updated_at=now)).rowcount

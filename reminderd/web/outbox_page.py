@@ -30,7 +30,7 @@ from ..context import Context
 from ..i18n import lookup
 from .health import smtp_facts
 from .pages import SECURITY_HEADERS, Pages
-from .views import Visitor, human_date
+from .views import Visitor, human_date, who_parts
 
 # The page's words (Vietnamese first). Looked up with i18n.lookup; templates call W(key).
 TEXT: dict[str, dict[str, str]] = {
@@ -277,7 +277,9 @@ class OutboxPage:
         if action == "retry":
             n = await run_in_threadpool(outbox.retry, self.ctx.store, now, ids=[rid], actor=who, via="web")
         else:
-            n = await run_in_threadpool(outbox.cancel, self.ctx.store, now, [rid], actor=who, via="web")
+            name = await run_in_threadpool(who_parts, self.ctx, who)
+            n = await run_in_threadpool(outbox.cancel, self.ctx.store, now, [rid], actor=who, via="web",
+                                        name=name[0])
         word = ("retried" if action == "retry" else "cancelled") if n else "unchanged"
         back = str(form.get("next", "/outbox"))
         if back not in ("/outbox", f"/outbox/{rid}"):
