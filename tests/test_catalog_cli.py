@@ -133,7 +133,7 @@ def test_export_round_trips_small(make_env, capsys, tmp_path):
 def test_export_round_trips_the_shipped_catalog_with_items(capsys, tmp_path):
     """The example config and every shipped calendar, with changes of every kind."""
     text = EXAMPLE_CONFIG.read_text(encoding="utf-8")
-    text = text.replace('paths = ["../calendars"]', f'paths = ["{(ROOT / "calendars").as_posix()}"]')
+    text = text.replace('"../calendars/', f'"{(ROOT / "calendars").as_posix()}/')
     text = text.replace('directory = "../state"', 'directory = "state"')
     text = text.replace('url = "sqlite:///../state/reminderd.db"', 'url = "sqlite:///state/reminderd.db"')
     cfg = tmp_path / "reminderd.toml"
@@ -141,7 +141,7 @@ def test_export_round_trips_the_shipped_catalog_with_items(capsys, tmp_path):
     c = ("--config", str(cfg))
     for argv in (("partner", "KR", "regular"), ("partner", "CU", "none"), ("partner", "DE", "local_cooperation"),
                  ("override", "quoc-khanh-jp/thu-chuc-mung", "--lead", "6-9wd", "--support", "vp-ubnd"),
-                 ("override", "bd-thoa-thuan-kotra", "--disable")):
+                 ("override", "bg-hoi-nghi-gap-mat-dai-su", "--disable")):
         rc, _, err = run(capsys, *c, "catalog", *argv)
         assert rc == 0, err
     from reminderd import adhoc

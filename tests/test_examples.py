@@ -61,6 +61,7 @@ def test_each_example_loads_the_shared_data_and_only_its_own_plan(name):
     # [smtp] is the same in every example (one local test mailbox).
     smtp = tomllib.loads(text)["smtp"]
     assert smtp == tomllib.loads(EXAMPLE_CONFIG.read_text(encoding="utf-8"))["smtp"]
+    assert "host" not in smtp, "the examples write mail to their state directory's Maildir"
 
 
 @pytest.mark.parametrize("name", sorted(PLANS))
