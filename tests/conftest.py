@@ -158,3 +158,21 @@ def db_url(request: pytest.FixtureRequest) -> str:
     """Run a test on SQLite and (when configured) on PostgreSQL."""
     name = "sqlite_url" if request.param == "sqlite" else "pg_url"
     return str(request.getfixturevalue(name))
+
+
+def example_with_every_department() -> str:
+    """The example config's text with the departments of the other provinces' examples added:
+    for tests that read all three provinces' plans with one config (the plan importer's)."""
+    import re
+
+    text = EXAMPLE_CONFIG.read_text(encoding="utf-8")
+    have = set(re.findall(r'^id = "([^"]+)"', text, re.M))
+    extra = []
+    for other in ("binh-dinh.toml", "tuyen-quang.toml"):
+        source = (ROOT / "config" / other).read_text(encoding="utf-8")
+        for block in re.findall(r"^\[\[department\]\]\n.*?(?=^\[|\Z)", source, re.M | re.S):
+            dep = re.search(r'^id = "([^"]+)"', block, re.M)
+            if dep and dep.group(1) not in have:
+                have.add(dep.group(1))
+                extra.append(block.rstrip() + "\n")
+    return text.rstrip() + "\n\n" + "\n".join(extra)

@@ -15,7 +15,7 @@ import pytest
 from reminderd.cli import main
 
 from . import appendix
-from .conftest import EXAMPLE_CONFIG, ROOT
+from .conftest import ROOT, example_with_every_department
 
 SO = "so-ngoai-vu"
 # STT → (status, owners, supports, date form, lead, start, until), as a person reads the table.
@@ -83,8 +83,8 @@ PARTNERS_THERE = {"JP", "US", "KR", "CN", "LA"}
 def province(tmp_path: Path):
     """The example config (every department the plans name) with small [partners] and its own database."""
     def make(db_url: str | None = None) -> Path:
-        text = EXAMPLE_CONFIG.read_text(encoding="utf-8")
-        text = text.replace('paths = ["../calendars"]', f'paths = ["{(ROOT / "calendars").as_posix()}"]')
+        text = example_with_every_department()
+        text = text.replace('"../calendars/', f'"{(ROOT / "calendars").as_posix()}/')
         text = text.replace('directory = "../state"', 'directory = "state"')
         text = text.replace('url = "sqlite:///../state/reminderd.db"', f'url = "{db_url or "sqlite:///state/reminderd.db"}"')
         start = text.index("[partners]")
