@@ -366,7 +366,7 @@ class Pages:
             throttle.of(self.ctx), user, pw, request.client.host if request.client else "", self.ctx.now())
         if res.retry_after:  # throttled (429) or every scrypt slot busy (503): password not checked
             resp = self.render(request, v, "page_error.html", res.status,
-                               message=throttle_message(v.lang, res.status, res.retry_after))
+                               message=throttle_message(v.lang, res.status, res.retry_after), code=res.status)
             resp.headers["Retry-After"] = str(res.retry_after)
             return resp
         if res.session is None:
