@@ -26,8 +26,8 @@ def every_department():  # type: ignore[no-untyped-def]
 
     with tempfile.TemporaryDirectory() as d:
         p = Path(d) / "reminderd.toml"
-        p.write_text(example_with_every_department().replace('"../calendars/', f'"{EXAMPLE_CONFIG.parent.parent}/calendars/'),
-                     encoding="utf-8")
+        calendars = f'"{EXAMPLE_CONFIG.parent.parent}/calendars/'
+        p.write_text(example_with_every_department().replace('"../calendars/', calendars), encoding="utf-8")
         return load_config(p)
 
 TABLE = [
