@@ -669,32 +669,32 @@ NO_RELATIONS = {
 
 # Where the existing hand-written relations events came from (kept when they moved here from ky-niem.toml).
 RELATIONS_ORIGIN = {
-    'LA': 'seed 001 Phụ lục 01; Ngày thiết lập quan hệ ngoại giao Việt Nam – Lào 5/9/1962',
-    'CN': 'seed 001 Phụ lục 01',
-    'RU': 'seed 001 Phụ lục 01; Quan hệ ngoại giao với Liên Xô (30/1/1950), Liên bang Nga kế thừa',
-    'KP': 'seed 001 Phụ lục 01',
-    'CU': 'seed 001 Phụ lục 01',
+    'LA': 'KH thăm, chúc mừng Bắc Giang 2024 Phụ lục 01; Ngày thiết lập quan hệ ngoại giao Việt Nam – Lào 5/9/1962',
+    'CN': 'KH thăm, chúc mừng Bắc Giang 2024 Phụ lục 01',
+    'RU': 'KH thăm, chúc mừng Bắc Giang 2024 Phụ lục 01; Quan hệ ngoại giao với Liên Xô (30/1/1950), Liên bang Nga kế thừa',
+    'KP': 'KH thăm, chúc mừng Bắc Giang 2024 Phụ lục 01',
+    'CU': 'KH thăm, chúc mừng Bắc Giang 2024 Phụ lục 01',
     'ID': 'đối tác khu vực/quan trọng (không có trong seed)',
     'KH': 'đối tác khu vực/quan trọng (không có trong seed)',
-    'IN': 'seed 001 Phụ lục 01',
-    'AU': 'đối tác nêu trong seed 000/001; seed 001 Phụ lục 02 mục I.6 (Đại sứ quán Australia)',
-    'IT': 'seed 001 Phụ lục 01',
+    'IN': 'KH thăm, chúc mừng Bắc Giang 2024 Phụ lục 01',
+    'AU': 'đối tác nêu trong KH sự kiện đối ngoại Bắc Giang 2022–2030/001; KH thăm, chúc mừng Bắc Giang 2024 Phụ lục 02 mục I.6 (Đại sứ quán Australia)',
+    'IT': 'KH thăm, chúc mừng Bắc Giang 2024 Phụ lục 01',
     'MY': 'đối tác khu vực/quan trọng (không có trong seed)',
-    'NL': 'seed 001 Phụ lục 01',
-    'FR': 'seed 001 Phụ lục 01',
-    'SG': 'seed 001 Phụ lục 01',
+    'NL': 'KH thăm, chúc mừng Bắc Giang 2024 Phụ lục 01',
+    'FR': 'KH thăm, chúc mừng Bắc Giang 2024 Phụ lục 01',
+    'SG': 'KH thăm, chúc mừng Bắc Giang 2024 Phụ lục 01',
     'CA': 'đối tác khu vực/quan trọng (không có trong seed)',
     'GB': 'đối tác khu vực/quan trọng (không có trong seed)',
-    'JP': 'seed 001 Phụ lục 01',
+    'JP': 'KH thăm, chúc mừng Bắc Giang 2024 Phụ lục 01',
     'DE': 'đối tác khu vực/quan trọng (không có trong seed); Với Cộng hòa Liên bang Đức (23/9/1975)',
     'MM': 'đối tác khu vực/quan trọng (không có trong seed)',
     'NZ': 'đối tác khu vực/quan trọng (không có trong seed)',
     'PH': 'đối tác khu vực/quan trọng (không có trong seed)',
-    'TH': 'seed 001 Phụ lục 01',
+    'TH': 'KH thăm, chúc mừng Bắc Giang 2024 Phụ lục 01',
     'BN': 'đối tác khu vực/quan trọng (không có trong seed); Ngày 29/2: năm không nhuận kỷ niệm vào 28/2',
-    'KR': 'seed 001 Phụ lục 01',
-    'IL': 'đối tác nêu trong seed 000/001; seed 000 §II.1 nêu I-xra-en là đối tác',
-    'US': 'seed 001 Phụ lục 01',
+    'KR': 'KH thăm, chúc mừng Bắc Giang 2024 Phụ lục 01',
+    'IL': 'đối tác nêu trong KH sự kiện đối ngoại Bắc Giang 2022–2030/001; KH sự kiện đối ngoại Bắc Giang 2022–2030 §II.1 nêu I-xra-en là đối tác',
+    'US': 'KH thăm, chúc mừng Bắc Giang 2024 Phụ lục 01',
 }
 # The relations events' titles use these names where they differ from the short name.
 RELATIONS_NAME = {"RU": "Liên bang Nga"}
@@ -927,7 +927,7 @@ def render_national(nm: dict[str, tuple[str, str, str]], vi: dict[str, str]) -> 
     w("# ngay-le-viet-nam.toml) cộng Nhà nước Pa-le-xtin và Tòa Thánh Va-ti-can. Không có Đài Loan.")
     w("# Mỗi nước chỉ sinh việc nếu mã nước có trong một tier của [partners] trong cấu hình tỉnh.")
     w("#")
-    w("# Hai việc cho mỗi nước (seed 001 §II.1):")
+    w("# Hai việc cho mỗi nước (KH thăm, chúc mừng Bắc Giang 2024 §II.1):")
     w('#   tier "regular"           → thư của Chủ tịch UBND tỉnh gửi Đại sứ quán, 05–07 ngày làm việc trước (§II.1.1)')
     w('#   tier "local_cooperation" → thư gửi Đại sứ quán và lãnh đạo địa phương đối tác, 10–15 ngày làm việc trước (§II.1.2)')
     w("#")
@@ -942,7 +942,7 @@ def render_national(nm: dict[str, tuple[str, str, str]], vi: dict[str, str]) -> 
     w("# KHÔNG tra được trực tiếp danh sách của Cục Lễ tân Nhà nước (Bộ Ngoại giao Việt Nam): trước khi dùng")
     w("# chính thức, Sở Ngoại vụ nên đối chiếu bảng này với danh sách Quốc khánh do Cục Lễ tân Nhà nước gửi hằng năm.")
     w("#")
-    w("# Khác với seed 001 Phụ lục 01 (giải thích ở từng mục): Hà Lan (seed 30/4 → Ngày Nhà vua 27/4/26/4),")
+    w("# Khác với KH thăm, chúc mừng Bắc Giang 2024 Phụ lục 01 (giải thích ở từng mục): Hà Lan (seed 30/4 → Ngày Nhà vua 27/4/26/4),")
     w("# Hàn Quốc (seed 15/8 → 3/10), Ấn Độ (seed 15/8 → 26/1).")
     w("#")
     w("# Ngày CHƯA kiểm chứng được đầy đủ (cần đối chiếu trước khi gửi thư):")
@@ -966,7 +966,7 @@ def render_national(nm: dict[str, tuple[str, str, str]], vi: dict[str, str]) -> 
             period = " (ngày thay thế, chỉ dùng khi cấu hình chọn trong [national_days])"
         elif not r.main:
             period = f" (quy tắc tách riêng, {span(r)})"
-        w(f"# {cc} — {r.kind}{period}; thư theo seed 001 §II.1.1–1.2")
+        w(f"# {cc} — {r.kind}{period}; thư theo KH thăm, chúc mừng Bắc Giang 2024 §II.1.1–1.2")
         if r.note:
             text = r.note[1:].strip() if r.note.startswith("!") else r.note
             prefix = "CHƯA KIỂM CHỨNG: " if r.note.startswith("!") else ""
@@ -1053,9 +1053,9 @@ def render_relations(nm: dict[str, tuple[str, str, str]], vi: dict[str, str]) ->
     w("# Đức: 23/9/1975 với Cộng hòa Liên bang Đức; các nước độc lập sau 1991/1993: ngày của chính nước đó).")
     w("#")
     w("# Việc (chỉ vào năm tròn — when = \"milestone\": số năm chia hết cho 5; năm khác vẫn có sự kiện trên lịch):")
-    w('#   tier "regular"           → thư chúc mừng của Chủ tịch UBND tỉnh gửi Đại sứ quán, 05–07 ngày làm việc trước (seed 001 §II.1.1)')
+    w('#   tier "regular"           → thư chúc mừng của Chủ tịch UBND tỉnh gửi Đại sứ quán, 05–07 ngày làm việc trước (KH thăm, chúc mừng Bắc Giang 2024 §II.1.1)')
     w('#   tier "local_cooperation" → thư gửi Đại sứ quán và lãnh đạo địa phương đối tác, 10–15 ngày làm việc trước (§II.1.2),')
-    w("#                              và kế hoạch hoạt động của tỉnh 40–60 ngày làm việc trước (seed 002 Phụ lục mục IV.2)")
+    w("#                              và kế hoạch hoạt động của tỉnh 40–60 ngày làm việc trước (KH công tác đối ngoại Bình Định 2022–2023 Phụ lục mục IV.2)")
     w("#")
     w("# Ngày CHƯA đối chiếu được với danh sách của Bộ Ngoại giao (cần kiểm tra trước khi dùng):")
     for cc, name, date, note in doubtful:
