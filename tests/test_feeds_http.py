@@ -168,9 +168,12 @@ def test_new_user_token_create_fetch_304(cfg_path: Path, capsys: pytest.CaptureF
     assert main(["--config", str(cfg_path), "token", "create", "--feed", "department/so-ngoai-vu",
                  "--label", "Chị Lan, phòng Lễ tân"]) == 0
     out = capsys.readouterr().out
-    https = next(w for w in out.split() if w.startswith("https://lich.example.gov.vn/feeds/"))
+    https = next(w for w in out.split() if w.startswith("https://lich.example.gov.vn/feeds/") and w.endswith(".ics"))
     webcal = next(w for w in out.split() if w.startswith("webcal://"))
+    folder = next(w for w in out.split() if w.startswith("https://") and w.endswith("/"))
     assert webcal == "webcal://" + https.removeprefix("https://")
+    assert https.endswith("/department/so-ngoai-vu/S%E1%BB%9F%20Ngo%E1%BA%A1i%20v%E1%BB%A5.ics")  # "Sở Ngoại vụ"
+    assert https.startswith(folder) and "Thunderbird" in out
     path = https.removeprefix("https://lich.example.gov.vn")
 
     ctx = make_ctx(cfg_path)  # the daemon, on the same database
@@ -183,8 +186,8 @@ def test_new_user_token_create_fetch_304(cfg_path: Path, capsys: pytest.CaptureF
         by_uid = {e.uid: e for e in cal.events}
         feed = FeedName("department", "so-ngoai-vu")
         for task in mine:
-            ev = by_uid[task_uid(task, feed)]
-            assert (ev.dtstart, ev.dtend) == (task.window_start, task.due + dt.timedelta(days=1))
+            ev = by_uid[task_uid(task, feed, "lich.example.gov.vn")]
+            assert (ev.dtstart, ev.dtend) == (task.due, task.due + dt.timedelta(days=1))
         assert c.get(path, headers={"If-None-Match": r.headers["etag"]}).status_code == 304
 
     assert main(["--config", str(cfg_path), "token", "list"]) == 0
