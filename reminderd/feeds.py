@@ -703,7 +703,8 @@ def _vevent(s: Stamped, dtstamp: dt.datetime) -> icalendar.Event:
     ev.add("dtstart", it.start)
     ev.add("dtend", it.end)
     ev.add("summary", _Text(it.summary))
-    ev.add("description", _Text(it.description))
+    if it.description:  # an empty DESCRIPTION is an error to libical
+        ev.add("description", _Text(it.description))
     if it.categories:
         ev.add("categories", [_Text(c) for c in it.categories])
     ev.add("status", it.status)
@@ -807,8 +808,9 @@ def _vevent_ical(s: Stamped, dtstamp: dt.datetime) -> bytes:
              b"SEQUENCE:%d" % s.sequence]
     if it.categories:
         lines.append(_fold("CATEGORIES:" + ",".join(_esc(c) for c in it.categories)))
-    lines += [_fold("DESCRIPTION:" + _esc(it.description)),
-              b"LAST-MODIFIED:" + _utc(s.last_modified),
+    if it.description:
+        lines.append(_fold("DESCRIPTION:" + _esc(it.description)))
+    lines += [b"LAST-MODIFIED:" + _utc(s.last_modified),
               _fold("STATUS:" + _esc(it.status)),
               b"TRANSP:TRANSPARENT",
               b"X-MICROSOFT-CDO-BUSYSTATUS:FREE"]
