@@ -272,8 +272,9 @@ def task_uid(task: PlannedTask, feed: FeedName, domain: str, entry: Entry = "due
     return f"{base}.{feed.scope}@{domain}" if feed.layout == "bars" else f"{base}.{entry}.{feed.scope}@{domain}"
 
 
-def _day_uid(day: dt.date, kind: str, support: bool, feed: FeedName, domain: str) -> str:
-    return f"_day.{day:%Y%m%d}.{kind}{'.support' if support else ''}.{feed.scope}@{domain}"
+def _day_uid(day: dt.date, what: str, feed: FeedName, domain: str) -> str:
+    """A folded entry's UID: ``what`` is due, open or event (a busy day), or due.<event id>."""
+    return f"_day.{day:%Y%m%d}.{what}.{feed.scope}@{domain}"
 
 
 def _date(lang: str, d: dt.date) -> str:
@@ -304,6 +305,22 @@ def lead_words(lang: str, lead: Lead, event_date: dt.date) -> str:
     return t(lang, f"lead.{lead.unit}", n=n, date=date)
 
 
+SUMMARY_WORDS = 64  # characters of an action or event title in a SUMMARY; the DESCRIPTION has it all
+
+
+def short(text: str, limit: int = SUMMARY_WORDS) -> str:
+    """``text`` in at most ``limit`` characters, cut at a word and marked "…": a calendar
+    shows a title in a box (a week view wraps it line after line); the description has it all."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    head, sep, _ = cut.rpartition(" ")
+    if sep and len(head) >= limit // 2:
+        cut = head
+    return cut.rstrip(" ,;:.-–—(") + "…"
+
+
 def _categories(runtime: Runtime, tags: Iterable[str], country: str | None) -> tuple[str, ...]:
     lang = runtime.config.language
     cats = [tag_title(tag, lang) for tag in tags]
@@ -314,7 +331,8 @@ def _categories(runtime: Runtime, tags: Iterable[str], country: str | None) -> t
 
 def occurrence_item(occ: Occurrence, runtime: Runtime, feed: FeedName, domain: str | None = None) -> FeedItem:
     lang = runtime.config.language
-    lines = []
+    summary = short(occ.title)
+    lines = [occ.title] if summary != " ".join(occ.title.split()) else []
     if occ.event.description:
         lines.append(occ.event.description)
     if occ.event.country:
@@ -323,7 +341,7 @@ def occurrence_item(occ: Occurrence, runtime: Runtime, feed: FeedName, domain: s
         lines.append(t(lang, "event.ordinal", ordinal=occ.ordinal,
                        milestone=t(lang, "event.milestone") if occ.milestone else ""))
     return FeedItem(uid=occurrence_uid(occ, feed, domain or uid_domain(runtime)), feed=str(feed), key=occ.key,
-                    start=occ.date, end=occ.date + dt.timedelta(days=1), summary=clean_text(occ.title),
+                    start=occ.date, end=occ.date + dt.timedelta(days=1), summary=clean_text(summary),
                     description=clean_text("\n".join(lines)),
                     categories=_categories(runtime, occ.event.tags, occ.event.country))
 
@@ -356,14 +374,15 @@ def task_item(task: PlannedTask, runtime: Runtime, feed: FeedName, role: Role | 
               entry: Entry = "due", domain: str | None = None) -> FeedItem:
     """One entry of a task, before the per-feed passes (owner names, busy days, done, alarms)."""
     lang = runtime.config.language
+    action = short(task.action)
     if feed.layout == "bars":
-        summary = t(lang, "task.summary", action=task.action, due=_date(lang, task.due))
+        summary = t(lang, "task.summary", action=action, due=_date(lang, task.due))
         start, end = task.window_start, task.due + dt.timedelta(days=1)
     elif entry == "open":
-        summary = t(lang, "entry.open", action=task.action, due=_short_date(lang, task.due))
+        summary = t(lang, "entry.open", action=action, due=_short_date(lang, task.due))
         start, end = task.window_start, task.window_start + dt.timedelta(days=1)
     else:
-        summary = t(lang, "entry.due", action=task.action)
+        summary = t(lang, "entry.due", action=action)
         start, end = task.due, task.due + dt.timedelta(days=1)
     if role == "support":
         summary = t(lang, "role.prefix.support") + summary
@@ -506,7 +525,7 @@ def feed_items(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap | 
         if len(owners[e.task.action]) > 1 and e.role != "owner":
             e.item = replace(e.item, summary=f"{e.item.summary} — {cfg.department_name(e.task.owner)}")
 
-    public = feed.kind == "department" and str(feed.base) not in set(cfg.get("feeds", "public"))
+    show_who = feed.kind == "department" and str(feed.base) not in set(cfg.get("feeds", "public"))
     support_alarms = bool(cfg.get("feeds", "support_alarms"))
 
     def alarmed(role: Role | None) -> bool:
@@ -517,86 +536,100 @@ def feed_items(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap | 
         it = e.item
         d = done.get(e.task.ack_key)
         if d is not None:
-            it = replace(it, summary=t(lang, "done.prefix") + it.summary,
-                         description=clean_text("\n".join([*_done_lines(lang, d, public, cfg.tz), it.description])))
+            lines = [*_done_lines(lang, d, show_who, cfg.tz), it.description]
+            it = replace(it, summary=t(lang, "done.prefix") + it.summary, description=clean_text("\n".join(lines)))
         elif alarmed(e.role) and (today is None or it.start >= today):
             it = replace(it, alarm=it.summary, alarm_at=alarm_time(runtime, it.start))
-        return it
+        return replace(it, hidden=True) if e.hidden else it
 
     items: list[FeedItem] = [occ_item(o) for o in occs]
     if feed.layout == "bars":
         items.extend(finish(e) for e in entries)
     else:
-        _mark_busy(entries)
-        _event_titles(entries, items)
-        items.extend(finish(e) if not e.hidden else replace(finish(e), hidden=True) for e in entries)
-        items.extend(_folded_days(entries, runtime, feed, domain, done, today, alarmed))
+        folds = _folds(entries)
+        items.extend(finish(e) for e in entries)
+        items.extend(_fold_item(f, runtime, feed, domain, done, today, alarmed) for f in folds)
         items.extend(_folded_events(items, runtime, feed, domain))
         _unique_titles(items)
     items.sort(key=lambda i: (i.start, i.uid))
     return items
 
 
-def _classes(entries: list[_Entry]) -> dict[tuple[dt.date, str, bool], list[_Entry]]:
-    classes: dict[tuple[dt.date, str, bool], list[_Entry]] = defaultdict(list)
+@dataclass
+class _Fold:
+    """Entries shown as one: one event's tasks on one day (``event``), or a busy day's (None)."""
+
+    day: dt.date
+    kind: Entry
+    event: Occurrence | None
+    members: list[_Entry]
+
+
+def _folds(entries: list[_Entry]) -> list[_Fold]:
+    """Which entries are shown folded (they are marked hidden, in place).
+
+    First, two or more entries of one event on one day and of one kind become one entry named
+    after the event ("Hạn: Chúc mừng năm mới 2027 … — 3 việc": the departments' parts of one
+    thing). Then a day with still more than BUSY_DAY entries of a kind shows one entry listing
+    them all. A month view's cell then holds what is due or opens that day.
+    """
+    by_event: dict[tuple[dt.date, str, str], list[_Entry]] = defaultdict(list)
     for e in entries:
-        classes[(e.item.start, e.entry, e.role == "support")].append(e)
-    return classes
+        by_event[(e.item.start, e.entry, e.task.occurrence.key)].append(e)
+    units: dict[tuple[dt.date, str], list[list[_Entry]]] = defaultdict(list)
+    for (day, kind, _), group in by_event.items():
+        units[(day, kind)].append(group)
+    folds: list[_Fold] = []
+    for (day, kind), groups in units.items():
+        entry_kind: Entry = "open" if kind == "open" else "due"
+        if len(groups) > BUSY_DAY:
+            folds.append(_Fold(day, entry_kind, None, [e for g in groups for e in g]))
+        else:
+            folds.extend(_Fold(day, entry_kind, g[0].task.occurrence, g) for g in groups if len(g) > 1)
+    for f in folds:
+        f.members.sort(key=lambda e: (e.role == "support", e.task.action, e.task.owner, e.task.key))
+        for e in f.members:
+            e.hidden = True
+    return folds
 
 
-def _mark_busy(entries: list[_Entry]) -> None:
-    """A day with more than BUSY_DAY entries of one kind (and role) folds them: mark them hidden."""
-    for group in _classes(entries).values():
-        if len(group) > BUSY_DAY:
-            for e in group:
-                e.hidden = True
-
-
-def _event_titles(entries: list[_Entry], occ_items: list[FeedItem]) -> None:
-    """Two published entries of one day with the same title: each gets its event's title."""
-    by_title: dict[tuple[dt.date, str], list[_Entry]] = defaultdict(list)
-    for e in entries:
-        if not e.hidden:
-            by_title[(e.item.start, e.item.summary)].append(e)
-    taken = {(it.start, it.summary) for it in occ_items}
-    for (day, title), same in by_title.items():
-        if len(same) > 1 or (day, title) in taken:
-            for e in same:
-                e.item = replace(e.item, summary=f"{e.item.summary} — {e.task.occurrence.title}")
-
-
-def _folded_days(entries: list[_Entry], runtime: Runtime, feed: FeedName, domain: str, done: DoneMap,
-                 today: dt.date | None, alarmed: Callable[[Role | None], bool]) -> list[FeedItem]:
-    """One entry per busy day, kind and role, listing the entries it folds."""
+def _fold_item(fold: _Fold, runtime: Runtime, feed: FeedName, domain: str, done: DoneMap,
+               today: dt.date | None, alarmed: Callable[[Role | None], bool]) -> FeedItem:
+    """The entry that stands for a fold: a title that sums it up, its tasks listed one a line
+    (✓ for the done ones), an alarm if the department leads one that is not done."""
     cfg = runtime.config
     lang = cfg.language
-    out: list[FeedItem] = []
-    for (day, kind, support), group in _classes(entries).items():
-        if not group[0].hidden:
-            continue
-        group.sort(key=lambda e: (e.task.action, e.task.owner, e.task.key))
-        actions = [e.task.action for e in group]
-        what = _what(actions)
-        summary = t(lang, f"group.{kind}", n=len(group), what=what)
-        if support:
-            summary = t(lang, "role.prefix.support") + summary
-        lines = [t(lang, f"group.head.{kind}", n=len(group), date=i18n.fmt_date(lang, day))]
-        all_done = True
-        for e in group:
-            is_done = e.task.ack_key in done
-            all_done = all_done and is_done
-            lines.append(t(lang, "group.task", mark="✓" if is_done else "•", action=e.task.action,
-                           owner=cfg.department_name(e.task.owner), due=_short_date(lang, e.task.due)))
-        if all_done:
-            summary = t(lang, "done.prefix") + summary
-        cats = tuple(dict.fromkeys(c for e in group for c in e.item.categories))
-        item = FeedItem(uid=_day_uid(day, kind, support, feed, domain), feed=str(feed),
-                        key=f"_day@{day.isoformat()}/{kind}", start=day, end=day + dt.timedelta(days=1),
-                        summary=clean_text(summary), description=clean_text("\n".join(lines)), categories=cats)
-        if not all_done and alarmed(group[0].role) and (today is None or day >= today):
-            item = replace(item, alarm=item.summary, alarm_at=alarm_time(runtime, day))
-        out.append(item)
-    return out
+    members, day, n = fold.members, fold.day, len(fold.members)
+    if fold.event is not None:
+        summary = t(lang, f"event.{fold.kind}", title=short(fold.event.title), n=n)
+        head = t(lang, "group.head.event", n=n, title=fold.event.title,
+                 date=i18n.fmt_date(lang, fold.event.date))
+    else:
+        summary = t(lang, f"group.{fold.kind}", n=n, what=_what([e.task.action for e in members]))
+        head = t(lang, f"group.head.{fold.kind}", n=n, date=i18n.fmt_date(lang, day))
+    if all(e.role == "support" for e in members):
+        summary = t(lang, "role.prefix.support") + summary
+    lines = [head]
+    for e in members:
+        mark = "✓" if e.task.ack_key in done else "•"
+        role = t(lang, "role.prefix.support") if e.role == "support" else ""
+        lines.append(t(lang, "group.task", mark=mark, role=role, action=e.task.action,
+                       owner=cfg.department_name(e.task.owner), due=_short_date(lang, e.task.due)))
+    open_ones = [e for e in members if e.task.ack_key not in done]
+    if not open_ones:
+        summary = t(lang, "done.prefix") + summary
+    cats = tuple(dict.fromkeys(c for e in members for c in e.item.categories))
+    if fold.event is None:
+        uid = _day_uid(day, fold.kind, feed, domain)
+        key = f"_day@{day.isoformat()}/{fold.kind}"
+    else:
+        uid = _day_uid(day, f"{fold.kind}.{fold.event.event.id}", feed, domain)
+        key = f"_day@{day.isoformat()}/{fold.kind}/{fold.event.key}"
+    item = FeedItem(uid=uid, feed=str(feed), key=key, start=day, end=day + dt.timedelta(days=1),
+                    summary=clean_text(summary), description=clean_text("\n".join(lines)), categories=cats)
+    if any(alarmed(e.role) for e in open_ones) and (today is None or day >= today):
+        item = replace(item, alarm=item.summary, alarm_at=alarm_time(runtime, day))
+    return item
 
 
 def _folded_events(items: list[FeedItem], runtime: Runtime, feed: FeedName, domain: str) -> list[FeedItem]:
@@ -614,12 +647,12 @@ def _folded_events(items: list[FeedItem], runtime: Runtime, feed: FeedName, doma
         for i in idx:
             items[i] = replace(items[i], hidden=True)
         what = _what(titles)
-        lines = [t(lang, "group.head.event", n=len(idx), date=i18n.fmt_date(lang, day))]
+        lines = [t(lang, "group.head.events", n=len(idx), date=i18n.fmt_date(lang, day))]
         lines += [t(lang, "group.event.line", title=x) for x in titles]
         cats = tuple(dict.fromkeys(c for i in idx for c in items[i].categories))
-        out.append(FeedItem(uid=_day_uid(day, "event", False, feed, domain), feed=str(feed),
+        out.append(FeedItem(uid=_day_uid(day, "event", feed, domain), feed=str(feed),
                             key=f"_day@{day.isoformat()}/event", start=day, end=day + dt.timedelta(days=1),
-                            summary=clean_text(t(lang, "group.event", n=len(idx), what=what)),
+                            summary=clean_text(t(lang, "group.events", n=len(idx), what=what)),
                             description=clean_text("\n".join(lines)), categories=cats))
     return out
 

@@ -29,6 +29,7 @@ from reminderd.feeds import (
     feed_meta,
     parse_feed_name,
     render,
+    short,
     task_ics,
     task_uid,
     with_layout,
@@ -106,18 +107,19 @@ def test_all_day_dates_are_the_plan_dates(cfg_path: Path) -> None:
     for task in plan.tasks:
         ev = by_uid[task_uid(task, feed, DOMAIN)]
         assert (ev.dtstart, ev.dtend) == (task.due, task.due + dt.timedelta(days=1))
-        assert ev.summary == f"Hạn: {task.action}"
+        assert ev.summary == f"Hạn: {short(task.action)}"
         assert "Chủ trì: Sở Ngoại vụ" in (ev.description or "") and not ev.alarm  # no alarms in `all`
         if task.window_start < task.due:
             op = by_uid[task_uid(task, feed, DOMAIN, "open")]
             assert (op.dtstart, op.dtend) == (task.window_start, task.window_start + dt.timedelta(days=1))
-            assert op.summary == f"Bắt đầu: {task.action} (hạn {task.due:%d/%m})"
+            assert op.summary == f"Bắt đầu: {short(task.action)} (hạn {task.due:%d/%m})"
         else:
             assert task_uid(task, feed, DOMAIN, "open") not in by_uid
     for occ in plan.occurrences:
         ev = by_uid[f"{occ.event.id}.{occ.date:%Y%m%d}.all@{DOMAIN}"]
         assert (ev.dtstart, ev.dtend) == (occ.date, occ.date + dt.timedelta(days=1))
-        assert ev.summary == occ.title and not ev.alarm
+        assert ev.summary == short(occ.title) and not ev.alarm
+        assert len(ev.summary) <= 64 and (ev.summary == occ.title or (ev.description or "").startswith(occ.title))
     lao = [e for e in cal.events if e.uid.startswith("dang-nd-cm-lao.20240322")]
     assert lao[0].summary.startswith("Kỷ niệm 69 năm Ngày thành lập Đảng Nhân dân Cách mạng Lào")
 
