@@ -346,6 +346,11 @@ def test_feeds_md_thunderbird_step_needs_no_credentials() -> None:
     text = " ".join(step[1].split())
     assert "*On the Network*" in text and "*Location*" in text and "*Find Calendars*" in text
     assert "tick *This location doesn't require credentials*" in text and "untick" not in text
+    # Read-only, per app: Thunderbird's folder link (or its Read-only box), the others by nature.
+    assert "**Thunderbird link** (the one ending in `/`)" in text and "tick *Read-only*" in text
+    for app in ("Apple Calendar (macOS)", "Outlook desktop (Windows)", "Outlook on the web", "Google Calendar (web)"):
+        para = doc.split(f"**{app}", 1)[1].split("\n\n", 1)[0]
+        assert "read-only" in para.lower(), app
 
 
 # The fast VEVENT writer against icalendar's own serialiser, which stays the reference.
