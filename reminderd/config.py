@@ -128,6 +128,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "horizon_past_years": Key("int", 1, "Số năm quá khứ trong lịch."),
         "horizon_future_years": Key("int", 2, "Số năm tương lai trong lịch."),
         "refresh_hours": Key("int", 6, "Gợi ý chu kỳ làm mới cho ứng dụng lịch (giờ)."),
+        "support_alarms": Key("bool", False,
+                              "Lịch của đơn vị có cả lời nhắc (VALARM) cho các việc đơn vị phối hợp, "
+                              "không chỉ các việc đơn vị chủ trì."),
     },
     "daemon": {
         "plan_at": Key("time", "07:30", "Giờ chạy lượt lập kế hoạch hằng ngày (trước giờ gửi send_at)."),

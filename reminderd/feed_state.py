@@ -29,6 +29,11 @@ from .feeds import FeedItem, Stamped
 from .store import Store, insert_ignore, insert_ignore_many, schema
 
 CANCELLED_DAYS = 30
+# An item replaced by another shape of the same thing (a new UID scheme, a task now shown as
+# one-day entries, a busy day no longer folded) is published cancelled only long enough for
+# every refreshing client to see it once: its successor is already in the feed, and a month of
+# struck-through copies would clutter the calendar. The copy is one day long (its last day).
+REPLACED_DAYS = 2
 REMOVED = "removed"  # the content_hash of a removed item
 CANCEL_PREFIX = {"vi": "[Đã hủy] ", "en": "[Cancelled] "}
 
@@ -49,19 +54,28 @@ class Write:
     old: ItemState | None  # None: insert; else compare-and-set on the old sequence
 
 
-def load(store: Store) -> dict[str, ItemState]:
+def load(store: Store, uids: Iterable[str] | None = None) -> dict[str, ItemState]:
+    """Every row (or only those of ``uids``)."""
     t = schema.feed_items
     out: dict[str, ItemState] = {}
+    wanted = None if uids is None else sorted(set(uids))
     with store.engine.connect() as conn:
-        for r in conn.execute(select(t)):
-            snap: FeedItem | None = None
-            if r.snapshot:
-                try:
-                    snap = FeedItem.from_json(json.loads(r.snapshot))
-                except (ValueError, KeyError, TypeError):
-                    snap = None  # written by an incompatible version; treated as unknown content
-            out[r.uid] = ItemState(r.uid, r.content_hash, r.sequence, r.last_modified, r.removed_at, snap)
+        queries = ([select(t)] if wanted is None else
+                   [select(t).where(t.c.uid.in_(wanted[i:i + 500])) for i in range(0, len(wanted), 500)])
+        for q in queries:
+            for r in conn.execute(q):
+                out[r.uid] = _state(r)
     return out
+
+
+def _state(r: Any) -> ItemState:
+    snap: FeedItem | None = None
+    if r.snapshot:
+        try:
+            snap = FeedItem.from_json(json.loads(r.snapshot))
+        except (ValueError, KeyError, TypeError):
+            snap = None  # written by an incompatible version; treated as unknown content
+    return ItemState(r.uid, r.content_hash, r.sequence, r.last_modified, r.removed_at, snap)
 
 
 def diff(current: Mapping[str, list[FeedItem]], states: Mapping[str, ItemState],
@@ -133,13 +147,20 @@ def stamp(current: Mapping[str, list[FeedItem]], states: Mapping[str, ItemState]
             stamped.append(Stamped(it, st.sequence, st.last_modified) if st else Stamped(it, 0, now))
         out[feed] = stamped
     cutoff = now - dt.timedelta(days=CANCELLED_DAYS)
+    replaced_cutoff = now - dt.timedelta(days=REPLACED_DAYS)
+    keys = {feed: {it.key for it in items} for feed, items in current.items()}
     prefix = CANCEL_PREFIX.get(language, CANCEL_PREFIX["vi"])
     for st in states.values():
         snap = st.snapshot
-        if (snap is None or st.removed_at is None or snap.feed not in out
+        if (snap is None or st.removed_at is None or snap.feed not in out or snap.hidden
                 or st.removed_at < cutoff or snap.end <= today):
+            continue  # hidden: folded into a busy day's entry, never published, nothing to cancel
+        replaced = snap.key in keys[snap.feed] or snap.key.startswith("_day@")
+        if replaced and st.removed_at < replaced_cutoff:
             continue
-        gone = replace(snap, status="CANCELLED", summary=prefix + snap.summary.removeprefix(prefix), alarm=None)
+        start = max(snap.start, snap.end - dt.timedelta(days=1)) if replaced else snap.start
+        gone = replace(snap, status="CANCELLED", summary=prefix + snap.summary.removeprefix(prefix), alarm=None,
+                       alarm_at=None, start=start)
         out[snap.feed].append(Stamped(gone, st.sequence, st.last_modified))
     for lst in out.values():
         lst.sort(key=lambda s: (s.item.start, s.item.uid))

@@ -1,22 +1,48 @@
 """Plan → iCalendar feeds. Pure: data in, bytes out; no clock, no database.
 
-A feed is named ``all``, ``department/<id>``, ``country/<CC>`` or ``tag/<tag>``.
-``feed_items(plan, runtime, feed)`` selects and words its items; ``render`` turns
-items stamped with SEQUENCE/LAST-MODIFIED (see ``feed_state``) into a VCALENDAR.
+A feed is named ``all``, ``department/<id>``, ``country/<CC>`` or ``tag/<tag>``, in one of two
+layouts. ``feed_items(plan, runtime, feed, done=…, today=…)`` selects and words its items;
+``render`` turns items stamped with SEQUENCE/LAST-MODIFIED (see ``feed_state``) into a VCALENDAR.
+
+**Layouts** (docs/FEEDS.md). ``days`` (the default): a task is a one-day entry on its due day
+("Hạn: …") and, when its window is longer than a day, a one-day entry on the day it opens
+("Bắt đầu: …"); a month view then shows what is due on each day instead of a wall of bars.
+On a busy day (more than ``BUSY_DAY`` entries of one kind in one feed) those entries are
+folded into one that lists them; the folded ones stay tracked (``hidden``) so that the mail
+attachment of such a task still has a SEQUENCE, but are not published. ``bars`` (asked for
+with ``?layout=bars``): one entry per task spanning its window, as before.
 
 Every item is all-day (``DTSTART;VALUE=DATE`` with an exclusive ``DTEND``), so no
 VTIMEZONE is needed; ``X-WR-TIMEZONE`` still tells clients the organisation's zone.
 
-UIDs (docs/FEEDS.md): ``<event>.<YYYYMMDD>.<scope>@reminderd`` for an occurrence and
-``<event>.<task>.<YYYYMMDD>.<scope>@reminderd`` for a task, from ids and the occurrence
-date only — never titles. ``<scope>`` is the feed (``all``, ``department-so-ngoai-vu``,
-``country-jp``, ``tag-quoc-khanh``): the same task is worded differently per feed
-(lead/support marks), and clients such as Google Calendar misbehave when two
-subscribed calendars share a UID.
+**UIDs** come from ids and the occurrence date only — never titles — and end in the
+installation's domain (``uid_domain``: the host of ``[http] base_url``, or one made from the
+organisation's name when that host is an address), so two provinces publishing the same
+catalog never share a UID::
+
+    <event>.<YYYYMMDD>.<scope>@<domain>                    an event
+    <event>.<task>.<YYYYMMDD>.due.<scope>@<domain>         a task's due day
+    <event>.<task>.<YYYYMMDD>.open.<scope>@<domain>        the day its window opens
+    <event>.<task>.<YYYYMMDD>.<scope>.bars@<domain>        a task in the bars layout
+    _day.<YYYYMMDD>.<due|open|event>[.support].<scope>@<domain>   a busy day's folded entry
+
+``<scope>`` is the feed (``all``, ``department-so-ngoai-vu``, ``country-jp``,
+``tag-quoc-khanh``; ``….bars`` in the bars layout): the same task is worded differently per
+feed, and clients such as Google Calendar misbehave when two subscribed calendars share a UID.
+
+**Alarms** only where they belong to the reader: in a department's feed, on the entries it
+leads (``[feeds] support_alarms`` adds the ones it supports), at ``[reminders] send_at`` on the
+entry's day as a DATE-TIME trigger (apps show the date and time, not "8 hours after the
+start"), never on a done task, and never for a day already past (``today``), so that a new
+subscriber gets no burst of old reminders.
+
+**Done** (``done``: the acknowledgements) marks a task's entries "✓" with when, and who only in a
+department's own feed (people's names are personal data; ``all``, country, tag and public feeds
+say what and when).
 
 ``task_ics(task, runtime, now=…, feed=…)`` is the public entry point for the ``.ics``
-attachment of a reminder e-mail: one VEVENT with the UID of the recipient department's
-feed (``all`` by default), METHOD:PUBLISH.
+attachment of a reminder e-mail: the task's due-day VEVENT as the recipient department's feed
+publishes it (same UID, content and SEQUENCE), METHOD:PUBLISH with an ORGANIZER.
 """
 
 from __future__ import annotations
@@ -24,28 +50,37 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import ipaddress
 import json
 import re
-from collections.abc import Iterable, Sequence
+import unicodedata
+import weakref
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from email.utils import parseaddr
 from typing import Literal
+from urllib.parse import urlsplit
 
 import icalendar
 
 from . import i18n
+from .config import Config
 from .countries import country_name
 from .feed_text import clean_text, t, tag_title
-from .model import Occurrence, PlannedTask
+from .model import Lead, Occurrence, PlannedTask
 from .plan import Plan, event_active
 from .runtime import Runtime
 
 PRODID = "-//reminderd//reminderd feeds 1.0//VI"
-UID_DOMAIN = "reminderd"
 FEED_KINDS = ("all", "department", "country", "tag")
+LAYOUTS = ("days", "bars")
+BUSY_DAY = 3  # more entries than this of one kind on one day in one feed are folded into one
 _VALUE_RE = {"department": re.compile(r"^[a-z0-9][a-z0-9-]*$"),
              "tag": re.compile(r"^[a-z0-9][a-z0-9-]*$"),
              "country": re.compile(r"^[A-Z]{2}$")}
 Role = Literal["owner", "support"]
+Entry = Literal["due", "open"]
 
 
 class FeedNameError(ValueError):
@@ -56,19 +91,27 @@ class FeedNameError(ValueError):
 class FeedName:
     kind: str
     value: str = ""
+    layout: str = "days"  # "bars": one entry per task over its whole window (``?layout=bars``)
 
     def __str__(self) -> str:
-        return self.kind if self.kind == "all" else f"{self.kind}/{self.value}"
+        base = self.kind if self.kind == "all" else f"{self.kind}/{self.value}"
+        return base if self.layout == "days" else f"{base}?layout={self.layout}"
+
+    @property
+    def base(self) -> FeedName:
+        """The feed in the default layout: what a token's scope names."""
+        return self if self.layout == "days" else FeedName(self.kind, self.value)
 
     @property
     def scope(self) -> str:
-        """The UID suffix: ``all``, ``department-so-ngoai-vu``, ``country-jp``."""
-        return "all" if self.kind == "all" else f"{self.kind}-{self.value.lower()}"
+        """The UID suffix: ``all``, ``department-so-ngoai-vu``, ``country-jp``, ``all.bars``."""
+        base = "all" if self.kind == "all" else f"{self.kind}-{self.value.lower()}"
+        return base if self.layout == "days" else f"{base}.{self.layout}"
 
     @property
     def path(self) -> str:
-        """The URL path below the token: ``all.ics``, ``department/so-ngoai-vu.ics``."""
-        return f"{self}.ics"
+        """The short URL path below the token: ``all.ics``, ``department/so-ngoai-vu.ics``."""
+        return f"{self.base}.ics"
 
 
 def parse_feed_name(text: str) -> FeedName:
@@ -86,6 +129,12 @@ def parse_feed_name(text: str) -> FeedName:
         want = "mã ISO 3166-1 hai chữ cái, ví dụ JP" if kind == "country" else "dạng [a-z0-9][a-z0-9-]*"
         raise FeedNameError(f"{text!r}: {kind} cần {want}")
     return FeedName(kind, value)
+
+
+def with_layout(name: FeedName, layout: str) -> FeedName:
+    if layout not in LAYOUTS:
+        raise FeedNameError(f"layout={layout!r}: cần một trong {', '.join(LAYOUTS)}")
+    return FeedName(name.kind, name.value, layout)
 
 
 def available_feeds(runtime: Runtime) -> list[FeedName]:
@@ -116,21 +165,54 @@ def public_feeds(runtime: Runtime, names: Sequence[FeedName] | None = None
     return public, errors, unmatched
 
 
+# ---- the installation's UID domain ---------------------------------------------------------
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    ascii_text = ascii_text.encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60] or "reminderd"
+
+
+@functools.lru_cache(maxsize=64)
+def _uid_domain(base_url: str, org: str) -> str:
+    host = (urlsplit(base_url).hostname or "").lower().rstrip(".")
+    try:
+        ipaddress.ip_address(host)
+        is_address = True
+    except ValueError:
+        is_address = False
+    if host and "." in host and not is_address and not host.endswith((".localhost", ".local")):
+        return host
+    # An address or localhost is no name for the installation: two provinces can both run on
+    # 10.0.0.5. The organisation's name is theirs alone.
+    return f"{_slug(org)}.reminderd"
+
+
+def uid_domain(runtime: Runtime | Config) -> str:
+    """What every UID of this installation ends in (after ``@``): the host of ``[http]
+    base_url`` when it is a DNS name, else ``<organisation-name-slug>.reminderd``."""
+    cfg = runtime if isinstance(runtime, Config) else runtime.config
+    return _uid_domain(str(cfg.get("http", "base_url")), cfg.org_name)
+
+
+# ---- items -----------------------------------------------------------------------------------
+
 @dataclass(frozen=True)
 class FeedItem:
     """One VEVENT, before SEQUENCE/LAST-MODIFIED are assigned. Pure content."""
 
     uid: str
     feed: str
-    key: str  # the plan key: "event@date" or "event/task@date"
+    key: str  # the plan key ("event@date" or "event/task@date"); a folded day's "_day@date/kind"
     start: dt.date
     end: dt.date  # exclusive
     summary: str
     description: str
     categories: tuple[str, ...] = ()
-    alarm: str | None = None  # DISPLAY alarm text (tasks only)
-    alarm_offset_minutes: int = 0  # after the start of the window start day
+    alarm: str | None = None  # DISPLAY alarm text
+    alarm_at: dt.datetime | None = None  # aware UTC: when the alarm rings (with ``alarm``)
     status: str = "CONFIRMED"
+    hidden: bool = False  # folded into a busy day's entry: tracked, not published
 
     def content_hash(self) -> str:
         data = json.dumps(self.to_json(), ensure_ascii=False, sort_keys=True)
@@ -141,17 +223,21 @@ class FeedItem:
         return {"uid": self.uid, "feed": self.feed, "key": self.key, "start": self.start.isoformat(),
                 "end": self.end.isoformat(), "summary": self.summary, "description": self.description,
                 "categories": list(self.categories), "alarm": self.alarm,
-                "alarm_offset_minutes": self.alarm_offset_minutes, "status": self.status}
+                "alarm_at": self.alarm_at.isoformat() if self.alarm_at else None, "status": self.status,
+                "hidden": self.hidden}
 
     @classmethod
     def from_json(cls, d: dict[str, object]) -> FeedItem:
+        # Rows written before alarms were DATE-TIMEs carry "alarm_offset_minutes": such a row is
+        # only ever read back to publish its cancellation, which has no alarm.
+        at = d.get("alarm_at")
         return cls(uid=str(d["uid"]), feed=str(d["feed"]), key=str(d["key"]),
                    start=dt.date.fromisoformat(str(d["start"])), end=dt.date.fromisoformat(str(d["end"])),
                    summary=str(d["summary"]), description=str(d["description"]),
                    categories=tuple(str(c) for c in d.get("categories") or ()),  # type: ignore[attr-defined]
-                   alarm=None if d.get("alarm") is None else str(d["alarm"]),
-                   alarm_offset_minutes=int(str(d.get("alarm_offset_minutes", 0))),
-                   status=str(d.get("status", "CONFIRMED")))
+                   alarm=None if d.get("alarm") is None or not at else str(d["alarm"]),
+                   alarm_at=dt.datetime.fromisoformat(str(at)) if at else None,
+                   status=str(d.get("status", "CONFIRMED")), hidden=bool(d.get("hidden", False)))
 
 
 @dataclass(frozen=True)
@@ -163,120 +249,435 @@ class Stamped:
     last_modified: dt.datetime  # aware UTC
 
 
-def occurrence_uid(occ: Occurrence, feed: FeedName) -> str:
-    return f"{occ.event.id}.{occ.date:%Y%m%d}.{feed.scope}@{UID_DOMAIN}"
+@dataclass(frozen=True)
+class Done:
+    """An acknowledgement as the feeds show it (``acks.Ack`` without the link's nonce)."""
+
+    at: dt.datetime  # aware
+    by: str
+    via: str
+    note: str = ""
 
 
-def task_uid(task: PlannedTask, feed: FeedName) -> str:
-    return f"{task.event.id}.{task.rule.id}.{task.occurrence.date:%Y%m%d}.{feed.scope}@{UID_DOMAIN}"
+DoneMap = Mapping[tuple[str, str, int], Done]  # PlannedTask.ack_key → Done
+
+
+def occurrence_uid(occ: Occurrence, feed: FeedName, domain: str) -> str:
+    return f"{occ.event.id}.{occ.date:%Y%m%d}.{feed.scope}@{domain}"
+
+
+def task_uid(task: PlannedTask, feed: FeedName, domain: str, entry: Entry = "due") -> str:
+    """The UID of a task's entry: its due day or the day it opens (``bars``: the one bar)."""
+    base = f"{task.event.id}.{task.rule.id}.{task.occurrence.date:%Y%m%d}"
+    return f"{base}.{feed.scope}@{domain}" if feed.layout == "bars" else f"{base}.{entry}.{feed.scope}@{domain}"
+
+
+def _day_uid(day: dt.date, what: str, feed: FeedName, domain: str) -> str:
+    """A folded entry's UID: ``what`` is due, open or event (a busy day), or due.<event id>."""
+    return f"_day.{day:%Y%m%d}.{what}.{feed.scope}@{domain}"
 
 
 def _date(lang: str, d: dt.date) -> str:
     return d.isoformat() if lang == "en" else f"{d.day:02d}/{d.month:02d}/{d.year}"
 
 
-def _alarm_minutes(runtime: Runtime) -> int:
-    """Alarms ring at the configured send time on the day the window opens."""
+def _short_date(lang: str, d: dt.date) -> str:
+    return f"{d:%m-%d}" if lang == "en" else f"{d.day:02d}/{d.month:02d}"
+
+
+def _send_at(runtime: Runtime) -> dt.time:
     send_at = runtime.config.sections.get("reminders", {}).get("send_at")
-    return send_at.hour * 60 + send_at.minute if isinstance(send_at, dt.time) else 8 * 60
+    return send_at if isinstance(send_at, dt.time) else dt.time(8, 0)
 
 
-def occurrence_item(occ: Occurrence, runtime: Runtime, feed: FeedName) -> FeedItem:
+def alarm_time(runtime: Runtime, day: dt.date) -> dt.datetime:
+    """When an entry on ``day`` rings: ``[reminders] send_at`` that day (as the e-mail), in UTC."""
+    local = dt.datetime.combine(day, _send_at(runtime), tzinfo=runtime.config.tz)
+    return local.astimezone(dt.UTC)
+
+
+def lead_words(lang: str, lead: Lead, event_date: dt.date) -> str:
+    """"5–7 ngày làm việc trước ngày sự kiện (Thứ Năm 24/12/2026)" — the lead in words."""
+    n = str(lead.near) if lead.near == lead.far else f"{lead.near}–{lead.far}"
+    date = i18n.fmt_date(lang, event_date)
+    if lead.unit == "wd" and lead.far == 0:
+        return t(lang, "lead.wd0", date=date)
+    return t(lang, f"lead.{lead.unit}", n=n, date=date)
+
+
+SUMMARY_WORDS = 64  # characters of an action or event title in a SUMMARY; the DESCRIPTION has it all
+
+
+def short(text: str, limit: int = SUMMARY_WORDS) -> str:
+    """``text`` in at most ``limit`` characters, cut at a word and marked "…": a calendar
+    shows a title in a box (a week view wraps it line after line); the description has it all."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    head, sep, _ = cut.rpartition(" ")
+    if sep and len(head) >= limit // 2:
+        cut = head
+    return cut.rstrip(" ,;:.-–—(") + "…"
+
+
+def _categories(runtime: Runtime, tags: Iterable[str], country: str | None) -> tuple[str, ...]:
     lang = runtime.config.language
-    lines = []
+    cats = [tag_title(tag, lang) for tag in tags]
+    if country:
+        cats.append(country_name(country, lang))
+    return tuple(clean_text(c) for c in cats)
+
+
+def occurrence_item(occ: Occurrence, runtime: Runtime, feed: FeedName, domain: str | None = None) -> FeedItem:
+    lang = runtime.config.language
+    summary = short(occ.title)
+    lines = [occ.title] if summary != " ".join(occ.title.split()) else []
     if occ.event.description:
         lines.append(occ.event.description)
     if occ.event.country:
-        lines.append(t(lang, "event.country", country=occ.event.country))
+        lines.append(t(lang, "event.country", country=country_name(occ.event.country, lang)))
     if occ.ordinal is not None:
         lines.append(t(lang, "event.ordinal", ordinal=occ.ordinal,
                        milestone=t(lang, "event.milestone") if occ.milestone else ""))
     if occ.provisional:  # a day not yet announced: the line says so and how it was estimated
         lines.append(occ.explain(lang))
-    lines.append(t(lang, "ref", ref=occ.key))
-    cats = (*occ.event.tags, *((occ.event.country,) if occ.event.country else ()))
-    return FeedItem(uid=occurrence_uid(occ, feed), feed=str(feed), key=occ.key, start=occ.date,
-                    end=occ.date + dt.timedelta(days=1), summary=clean_text(occ.title),
-                    description=clean_text("\n".join(lines)), categories=tuple(clean_text(c) for c in cats))
+    return FeedItem(uid=occurrence_uid(occ, feed, domain or uid_domain(runtime)), feed=str(feed), key=occ.key,
+                    start=occ.date, end=occ.date + dt.timedelta(days=1), summary=clean_text(summary),
+                    description=clean_text("\n".join(lines)),
+                    categories=_categories(runtime, occ.event.tags, occ.event.country))
 
 
-def task_item(task: PlannedTask, runtime: Runtime, feed: FeedName, role: Role | None = None) -> FeedItem:
+def _task_lines(task: PlannedTask, runtime: Runtime, role: Role | None) -> list[str]:
+    """The description of a task's entries, in words: no ids, no lead syntax, no config keys."""
     cfg = runtime.config
     lang = cfg.language
-    summary = t(lang, "task.summary", action=task.action, due=_date(lang, task.due))
-    if role:
-        summary = t(lang, f"role.prefix.{role}") + summary
-    lead = task.rule.lead
-    rule = i18n.t(lang, f"rule.{lead.unit}", far=lead.far, near=lead.near)
     lines = [task.action,
              t(lang, "task.event", title=task.occurrence.title, date=i18n.fmt_date(lang, task.occurrence.date)),
-             t(lang, "task.owner", name=runtime.config.department_name(task.owner))]
+             t(lang, "task.owner", name=cfg.department_name(task.owner))]
     if task.support:
-        lines.append(t(lang, "task.support", names=", ".join(runtime.config.department_name(s) for s in task.support)))
-    lines.append(t(lang, "task.lead", lead=lead.text, rule=rule))
-    lines.append(t(lang, "task.window", start=i18n.fmt_date(lang, task.window_start),
-                   due=i18n.fmt_date(lang, task.due)))
+        lines.append(t(lang, "task.support", names=", ".join(cfg.department_name(s) for s in task.support)))
+    lines.append(t(lang, "task.lead", words=lead_words(lang, task.rule.lead, task.occurrence.date)))
+    if task.window_start < task.due:
+        lines.append(t(lang, "task.window", start=i18n.fmt_date(lang, task.window_start),
+                       due=i18n.fmt_date(lang, task.due)))
+    else:
+        lines.append(t(lang, "task.window.one", due=i18n.fmt_date(lang, task.due)))
     if role:
         lines.append(t(lang, f"task.role.{role}"))
     if task.provisional:
-        lines.append(i18n.t(lang, "provisional.note", year=task.occurrence.date.year,
-                            through=cfg.get("workdays", "confirmed_through")))
+        lines.append(t(lang, "task.provisional", year=task.occurrence.date.year))
     if task.occurrence.provisional:
         lines.append(task.occurrence.explain(lang))
     if task.rule.note:
         lines.append(t(lang, "task.note", note=task.rule.note))
-    lines.append(t(lang, "ref", ref=task.key))
-    cats = (*task.event.tags, *((task.event.country,) if task.event.country else ()))
-    summary = clean_text(summary)
-    return FeedItem(uid=task_uid(task, feed), feed=str(feed), key=task.key, start=task.window_start,
-                    end=task.due + dt.timedelta(days=1), summary=summary,
-                    description=clean_text("\n".join(lines)), categories=tuple(clean_text(c) for c in cats),
-                    alarm=t(lang, "task.alarm", summary=summary), alarm_offset_minutes=_alarm_minutes(runtime))
+    return lines
 
 
-def feed_items(plan: Plan, runtime: Runtime, feed: FeedName,
-               _shared: dict[tuple[str, str], FeedItem] | None = None) -> list[FeedItem]:
-    """The items of one feed, sorted by start date and UID.
+def task_item(task: PlannedTask, runtime: Runtime, feed: FeedName, role: Role | None = None,
+              entry: Entry = "due", domain: str | None = None) -> FeedItem:
+    """One entry of a task, before the per-feed passes (owner names, busy days, done, alarms)."""
+    lang = runtime.config.language
+    action = short(task.action)
+    if feed.layout == "bars":
+        summary = t(lang, "task.summary", action=action, due=_date(lang, task.due))
+        start, end = task.window_start, task.due + dt.timedelta(days=1)
+    elif entry == "open":
+        summary = t(lang, "entry.open", action=action, due=_short_date(lang, task.due))
+        start, end = task.window_start, task.window_start + dt.timedelta(days=1)
+    else:
+        summary = t(lang, "entry.due", action=action)
+        start, end = task.due, task.due + dt.timedelta(days=1)
+    if role == "support":
+        summary = t(lang, "role.prefix.support") + summary
+    return FeedItem(uid=task_uid(task, feed, domain or uid_domain(runtime), entry), feed=str(feed), key=task.key,
+                    start=start, end=end, summary=clean_text(summary),
+                    description=clean_text("\n".join(_task_lines(task, runtime, role))),
+                    categories=_categories(runtime, task.event.tags, task.event.country))
 
-    ``_shared`` (from ``items_for_feeds``) lets feeds reuse an item worded once: the same task
-    reads the same in ``all``, ``country/…`` and ``tag/…``, and only its UID differs.
+
+@dataclass
+class _Entry:
+    """A task entry on its way through the per-feed passes."""
+
+    item: FeedItem
+    task: PlannedTask
+    role: Role | None
+    entry: Entry
+    hidden: bool = False
+
+
+def _done_lines(lang: str, done: Done, who: bool, tz: dt.tzinfo) -> list[str]:
+    when = done.at.astimezone(tz)
+    when_text = f"{_date(lang, when.date())} {when:%H:%M}"
+    if not who:
+        return [t(lang, "done.when", when=when_text)]
+    via = t(lang, f"via.{done.via}") if f"via.{done.via}" in _VIAS else done.via
+    lines = [t(lang, "done.who", when=when_text, who=done.by, via=via)]
+    if done.note:
+        lines.append(t(lang, "done.note", note=done.note))
+    return lines
+
+
+_VIAS = {"via.cli", "via.web", "via.email", "via.api"}
+
+
+def _common_prefix(texts: Sequence[str]) -> str:
+    """The words every text starts with (at least a few), without trailing punctuation."""
+    if not texts:
+        return ""
+    first = texts[0]
+    n = len(first)
+    for s in texts[1:]:
+        n = min(n, len(s))
+        for i in range(n):
+            if s[i] != first[i]:
+                n = i
+                break
+    prefix = first[:n]
+    if n < len(first) and not first[n].isspace() and not prefix.endswith((" ", ":", ",", ";")):
+        prefix = prefix.rsplit(" ", 1)[0] if " " in prefix else ""
+    prefix = prefix.rstrip(" :,;-–—")
+    return prefix if len(prefix) >= 12 else ""
+
+
+def _listing(texts: Sequence[str], limit: int = 90) -> str:
+    """A few of ``texts``, each cut short, within ``limit`` characters."""
+    out = ""
+    for text in texts:
+        text = text if len(text) <= 40 else text[:39].rsplit(" ", 1)[0] + "…"
+        nxt = f"{out}; {text}" if out else text
+        if len(nxt) > limit and out:
+            return out + "; …"
+        out = nxt
+    return out
+
+
+def _what(texts: Sequence[str]) -> str:
+    """How a folded entry's title sums up its entries: the words they all (or most) start with,
+    else a few of them."""
+    common = _common_prefix(texts)
+    if common:
+        return common
+    heads: dict[str, list[str]] = defaultdict(list)
+    for text in texts:
+        heads[text[:16]].append(text)
+    most = max(heads.values(), key=len)
+    common = _common_prefix(most) if len(most) > 1 else ""
+    return f"{common}, …" if common else _listing(texts)
+
+
+def feed_items(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap | None = None,
+               today: dt.date | None = None, domain: str | None = None,
+               _shared: dict[tuple[str, ...], FeedItem] | None = None) -> list[FeedItem]:
+    """The items of one feed (folded ones included, ``hidden``), sorted by start date and UID.
+
+    ``done``: acknowledged tasks; ``today``: alarms for earlier days are left out (None: keep
+    all). ``_shared`` (from ``items_for_feeds``) lets feeds reuse an entry worded once: the same
+    task reads the same in ``all``, ``country/…`` and ``tag/…``, and only its UID differs.
     """
+    cfg = runtime.config
+    lang = cfg.language
+    domain = domain or uid_domain(runtime)
+    done = done or {}
     shared = {} if _shared is None else _shared
+    fs = str(feed)
 
     def occ_item(o: Occurrence) -> FeedItem:
-        base = shared.get((o.key, ""))
+        base = shared.get((o.key,))
         if base is None:
-            base = shared[(o.key, "")] = occurrence_item(o, runtime, feed)
-        return replace(base, uid=occurrence_uid(o, feed), feed=str(feed))
+            base = shared[(o.key,)] = occurrence_item(o, runtime, feed, domain)
+        return replace(base, uid=occurrence_uid(o, feed, domain), feed=fs)
 
-    def tk_item(task: PlannedTask, role: Role | None) -> FeedItem:
-        base = shared.get((task.key, role or ""))
-        if base is None:
-            base = shared[(task.key, role or "")] = task_item(task, runtime, feed, role)
-        return replace(base, uid=task_uid(task, feed), feed=str(feed))
+    def tk_entries(task: PlannedTask, role: Role | None) -> list[_Entry]:
+        kinds: list[Entry] = ["due"] if feed.layout == "bars" or task.window_start == task.due else ["open", "due"]
+        out = []
+        for kind in kinds:
+            k = (task.key, role or "", kind, feed.layout)
+            base = shared.get(k)
+            if base is None:
+                base = shared[k] = task_item(task, runtime, feed, role, kind, domain)
+            out.append(_Entry(replace(base, uid=task_uid(task, feed, domain, kind), feed=fs), task, role, kind))
+        return out
 
-    items: list[FeedItem] = []
+    occs: list[Occurrence] = []
+    entries: list[_Entry] = []
     if feed.kind == "department":
         # A department replaced by another (config `replaced_by`): its old link shows the work
         # of the department that does it now.
         dep = runtime.config.current_department(feed.value)
-        occs: dict[str, Occurrence] = {}
+        seen: dict[str, Occurrence] = {}
         for task in plan.tasks:
             role: Role | None = ("owner" if task.owner == dep
                                  else "support" if dep in task.support else None)
             if role:
-                items.append(tk_item(task, role))
-                occs[task.occurrence.key] = task.occurrence
-        items.extend(occ_item(o) for o in occs.values())
+                entries.extend(tk_entries(task, role))
+                seen[task.occurrence.key] = task.occurrence
+        occs = list(seen.values())
     else:
         def wanted(o: Occurrence) -> bool:
             if feed.kind == "country":
                 return o.event.country == feed.value
             return feed.kind == "all" or feed.value in o.event.tags
-        items.extend(occ_item(o) for o in plan.occurrences if wanted(o))
-        items.extend(tk_item(task, None) for task in plan.tasks if wanted(task.occurrence))
+        occs = [o for o in plan.occurrences if wanted(o)]
+        for task in plan.tasks:
+            if wanted(task.occurrence):
+                entries.extend(tk_entries(task, None))
+    # Where several departments share a task's wording, the title names the lead department
+    # (in a department's own feed, only on the tasks it supports: the ones it leads are its own).
+    owners: dict[str, set[str]] = defaultdict(set)
+    for e in entries:
+        owners[e.task.action].add(e.task.owner)
+    for e in entries:
+        if len(owners[e.task.action]) > 1 and e.role != "owner":
+            e.item = replace(e.item, summary=f"{e.item.summary} — {cfg.department_name(e.task.owner)}")
+
+    show_who = feed.kind == "department" and str(feed.base) not in set(cfg.get("feeds", "public"))
+    support_alarms = bool(cfg.get("feeds", "support_alarms"))
+
+    def alarmed(role: Role | None) -> bool:
+        return feed.kind == "department" and (role == "owner" or (role == "support" and support_alarms))
+
+    def finish(e: _Entry) -> FeedItem:
+        """Done marks and the alarm: the last, per-item step (an acknowledgement changes only this)."""
+        it = e.item
+        d = done.get(e.task.ack_key)
+        if d is not None:
+            lines = [*_done_lines(lang, d, show_who, cfg.tz), it.description]
+            it = replace(it, summary=t(lang, "done.prefix") + it.summary, description=clean_text("\n".join(lines)))
+        elif alarmed(e.role) and (today is None or it.start >= today):
+            it = replace(it, alarm=it.summary, alarm_at=alarm_time(runtime, it.start))
+        return replace(it, hidden=True) if e.hidden else it
+
+    items: list[FeedItem] = [occ_item(o) for o in occs]
+    if feed.layout == "bars":
+        items.extend(finish(e) for e in entries)
+    else:
+        folds = _folds(entries)
+        items.extend(finish(e) for e in entries)
+        items.extend(_fold_item(f, runtime, feed, domain, done, today, alarmed) for f in folds)
+        items.extend(_folded_events(items, runtime, feed, domain))
+        _unique_titles(items)
     items.sort(key=lambda i: (i.start, i.uid))
     return items
+
+
+@dataclass
+class _Fold:
+    """Entries shown as one: one event's tasks on one day (``event``), or a busy day's (None)."""
+
+    day: dt.date
+    kind: Entry
+    event: Occurrence | None
+    members: list[_Entry]
+
+
+def _folds(entries: list[_Entry]) -> list[_Fold]:
+    """Which entries are shown folded (they are marked hidden, in place).
+
+    First, two or more entries of one event on one day and of one kind become one entry named
+    after the event ("Hạn: Chúc mừng năm mới 2027 … — 3 việc": the departments' parts of one
+    thing). Then a day with still more than BUSY_DAY entries of a kind shows one entry listing
+    them all. A month view's cell then holds what is due or opens that day.
+    """
+    by_event: dict[tuple[dt.date, str, str], list[_Entry]] = defaultdict(list)
+    for e in entries:
+        by_event[(e.item.start, e.entry, e.task.occurrence.key)].append(e)
+    units: dict[tuple[dt.date, str], list[list[_Entry]]] = defaultdict(list)
+    for (day, kind, _), group in by_event.items():
+        units[(day, kind)].append(group)
+    folds: list[_Fold] = []
+    for (day, kind), groups in units.items():
+        entry_kind: Entry = "open" if kind == "open" else "due"
+        if len(groups) > BUSY_DAY:
+            folds.append(_Fold(day, entry_kind, None, [e for g in groups for e in g]))
+        else:
+            folds.extend(_Fold(day, entry_kind, g[0].task.occurrence, g) for g in groups if len(g) > 1)
+    for f in folds:
+        f.members.sort(key=lambda e: (e.role == "support", e.task.action, e.task.owner, e.task.key))
+        for e in f.members:
+            e.hidden = True
+    return folds
+
+
+def _fold_item(fold: _Fold, runtime: Runtime, feed: FeedName, domain: str, done: DoneMap,
+               today: dt.date | None, alarmed: Callable[[Role | None], bool]) -> FeedItem:
+    """The entry that stands for a fold: a title that sums it up, its tasks listed one a line
+    (✓ for the done ones), an alarm if the department leads one that is not done."""
+    cfg = runtime.config
+    lang = cfg.language
+    members, day, n = fold.members, fold.day, len(fold.members)
+    if fold.event is not None:
+        summary = t(lang, f"event.{fold.kind}", title=short(fold.event.title), n=n)
+        head = t(lang, "group.head.event", n=n, title=fold.event.title,
+                 date=i18n.fmt_date(lang, fold.event.date))
+    else:
+        summary = t(lang, f"group.{fold.kind}", n=n, what=_what([e.task.action for e in members]))
+        head = t(lang, f"group.head.{fold.kind}", n=n, date=i18n.fmt_date(lang, day))
+    if all(e.role == "support" for e in members):
+        summary = t(lang, "role.prefix.support") + summary
+    lines = [head]
+    for e in members:
+        mark = "✓" if e.task.ack_key in done else "•"
+        role = t(lang, "role.prefix.support") if e.role == "support" else ""
+        lines.append(t(lang, "group.task", mark=mark, role=role, action=e.task.action,
+                       owner=cfg.department_name(e.task.owner), due=_short_date(lang, e.task.due)))
+    open_ones = [e for e in members if e.task.ack_key not in done]
+    if not open_ones:
+        summary = t(lang, "done.prefix") + summary
+    cats = tuple(dict.fromkeys(c for e in members for c in e.item.categories))
+    if fold.event is None:
+        uid = _day_uid(day, fold.kind, feed, domain)
+        key = f"_day@{day.isoformat()}/{fold.kind}"
+    else:
+        uid = _day_uid(day, f"{fold.kind}.{fold.event.event.id}", feed, domain)
+        key = f"_day@{day.isoformat()}/{fold.kind}/{fold.event.key}"
+    item = FeedItem(uid=uid, feed=str(feed), key=key, start=day, end=day + dt.timedelta(days=1),
+                    summary=clean_text(summary), description=clean_text("\n".join(lines)), categories=cats)
+    if any(alarmed(e.role) for e in open_ones) and (today is None or day >= today):
+        item = replace(item, alarm=item.summary, alarm_at=alarm_time(runtime, day))
+    return item
+
+
+def _folded_events(items: list[FeedItem], runtime: Runtime, feed: FeedName, domain: str) -> list[FeedItem]:
+    """A busy day's events are one entry too; the events it folds are marked hidden (in place)."""
+    lang = runtime.config.language
+    by_day: dict[dt.date, list[int]] = defaultdict(list)
+    for i, it in enumerate(items):
+        if "/" not in it.key and not it.key.startswith("_day@"):  # an event ("event@date")
+            by_day[it.start].append(i)
+    out = []
+    for day, idx in by_day.items():
+        if len(idx) <= BUSY_DAY:
+            continue
+        titles = sorted(items[i].summary for i in idx)
+        for i in idx:
+            items[i] = replace(items[i], hidden=True)
+        what = _what(titles)
+        lines = [t(lang, "group.head.events", n=len(idx), date=i18n.fmt_date(lang, day))]
+        lines += [t(lang, "group.event.line", title=x) for x in titles]
+        cats = tuple(dict.fromkeys(c for i in idx for c in items[i].categories))
+        out.append(FeedItem(uid=_day_uid(day, "event", feed, domain), feed=str(feed),
+                            key=f"_day@{day.isoformat()}/event", start=day, end=day + dt.timedelta(days=1),
+                            summary=clean_text(t(lang, "group.events", n=len(idx), what=what)),
+                            description=clean_text("\n".join(lines)), categories=cats))
+    return out
+
+
+def _unique_titles(items: list[FeedItem]) -> None:
+    """The last guarantee that no two published entries of one day share a title: a number."""
+    seen: set[tuple[dt.date, str]] = set()
+    for j in sorted(range(len(items)), key=lambda j: items[j].uid):
+        cur = items[j]
+        if cur.hidden:
+            continue
+        title, n = cur.summary, 1
+        while (cur.start, title) in seen:
+            n += 1
+            title = f"{cur.summary} ({n})"
+        seen.add((cur.start, title))
+        if n > 1:
+            items[j] = replace(cur, summary=title, alarm=title if cur.alarm is not None else None)
 
 
 @dataclass(frozen=True)
@@ -288,26 +689,34 @@ class FeedMeta:
     timezone: str
     refresh_hours: int
     language: str = "vi"
+    short_name: str = ""  # the URL's last segment and the WebDAV display name
     extra: dict[str, str] = field(default_factory=dict)
+
+
+def feed_title(runtime: Runtime, feed: FeedName) -> str:
+    """What people call the feed: the department's, the country's or the tag's own name."""
+    cfg = runtime.config
+    lang = cfg.language
+    if feed.kind == "department":  # a replaced department's link: the one that does the work now
+        return cfg.department_name(cfg.current_department(feed.value))
+    if feed.kind == "country":
+        return country_name(feed.value, lang)
+    if feed.kind == "tag":
+        return tag_title(feed.value, lang)
+    return t(lang, "short.all")
 
 
 def feed_meta(runtime: Runtime, feed: FeedName) -> FeedMeta:
     cfg = runtime.config
     lang = cfg.language
-    if feed.kind == "department":
-        name = runtime.config.department_name(runtime.config.current_department(feed.value))
-    elif feed.kind == "country":
-        name = country_name(feed.value, lang)
-    elif feed.kind == "tag":
-        name = tag_title(feed.value, lang)
-    else:
-        name = feed.value
+    name = feed_title(runtime, feed)
     values = {"org": cfg.org_name, "name": name, "value": feed.value}
     # Config names (organisation, department) are text like any other: control characters out.
     return FeedMeta(name=clean_text(t(lang, f"cal.{feed.kind}", **values)),
                     description=clean_text(t(lang, f"desc.{feed.kind}", **values)),
                     timezone=str(cfg.get("organization", "timezone")),
-                    refresh_hours=max(1, int(cfg.get("feeds", "refresh_hours"))), language=lang)
+                    refresh_hours=max(1, int(cfg.get("feeds", "refresh_hours"))), language=lang,
+                    short_name=clean_text(name))
 
 
 class _Text(icalendar.vText):
@@ -321,6 +730,9 @@ class _Text(icalendar.vText):
         return _esc(str(self)).encode("utf-8")
 
 
+_TEXT = {"VALUE": "TEXT"}
+
+
 def _vevent(s: Stamped, dtstamp: dt.datetime) -> icalendar.Event:
     it = s.item
     ev = icalendar.Event()
@@ -331,37 +743,44 @@ def _vevent(s: Stamped, dtstamp: dt.datetime) -> icalendar.Event:
     ev.add("dtstart", it.start)
     ev.add("dtend", it.end)
     ev.add("summary", _Text(it.summary))
-    ev.add("description", _Text(it.description))
+    if it.description:  # an empty DESCRIPTION is an error to libical
+        ev.add("description", _Text(it.description))
     if it.categories:
         ev.add("categories", [_Text(c) for c in it.categories])
     ev.add("status", it.status)
     # All-day reminders must not block anyone's free/busy time.
     ev.add("transp", "TRANSPARENT")
     ev.add("x-microsoft-cdo-busystatus", icalendar.vText("FREE"))
-    if it.alarm is not None and it.status != "CANCELLED":
+    if it.alarm is not None and it.alarm_at is not None and it.status != "CANCELLED":
         alarm = icalendar.Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", _Text(it.alarm))
-        alarm.add("trigger", dt.timedelta(minutes=it.alarm_offset_minutes))
+        alarm.add("trigger", it.alarm_at.astimezone(dt.UTC), parameters={"VALUE": "DATE-TIME"})
         ev.add_component(alarm)
     return ev
 
 
-def render(meta: FeedMeta, items: Iterable[Stamped], *, method: str | None = None,
-           dtstamp: dt.datetime | None = None) -> bytes:
-    """A VCALENDAR. Without ``dtstamp``, each item's DTSTAMP is its LAST-MODIFIED (RFC 5545
-    §3.8.7.2 for objects without METHOD), so the bytes — and the ETag — only change when
-    the content does."""
+def _calendar(method: str | None = None) -> icalendar.Calendar:
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     if method:
         cal.add("method", method)
-    cal.add("name", _Text(meta.name))
-    cal.add("x-wr-calname", _Text(meta.name))
-    cal.add("description", _Text(meta.description))
-    cal.add("x-wr-caldesc", _Text(meta.description))
+    return cal
+
+
+def render(meta: FeedMeta, items: Iterable[Stamped], *, dtstamp: dt.datetime | None = None) -> bytes:
+    """A VCALENDAR of the published items (``hidden`` ones left out). Without ``dtstamp``, each
+    item's DTSTAMP is its LAST-MODIFIED (RFC 5545 §3.8.7.2 for objects without METHOD), so the
+    bytes — and the ETag — only change when the content does."""
+    cal = _calendar()
+    # VALUE=TEXT on the calendar's names: without it Mozilla's ical.js (Thunderbird's parser)
+    # treats NAME and the X- properties as unknown and shows "Sở Văn hóa\, Thể thao" as escaped.
+    cal.add("name", _Text(meta.name), parameters=_TEXT)
+    cal.add("x-wr-calname", _Text(meta.name), parameters=_TEXT)
+    cal.add("description", _Text(meta.description), parameters=_TEXT)
+    cal.add("x-wr-caldesc", _Text(meta.description), parameters=_TEXT)
     cal.add("x-wr-timezone", meta.timezone)
     refresh = dt.timedelta(hours=meta.refresh_hours)
     cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
@@ -371,7 +790,7 @@ def render(meta: FeedMeta, items: Iterable[Stamped], *, method: str | None = Non
     # The result is byte-identical to cal.to_ical() with the events added (golden tests).
     envelope = bytes(cal.to_ical())
     assert envelope.endswith(_END_VCALENDAR)
-    events = b"".join(_vevent_bytes(s, dtstamp or s.last_modified) for s in items)
+    events = b"".join(_vevent_bytes(s, dtstamp or s.last_modified) for s in items if not s.item.hidden)
     return envelope[: -len(_END_VCALENDAR)] + events + _END_VCALENDAR
 
 
@@ -418,11 +837,6 @@ def _utc(d: dt.datetime) -> bytes:
     return d.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ").encode()
 
 
-@functools.lru_cache(maxsize=64)
-def _duration(minutes: int) -> bytes:
-    return bytes(icalendar.vDuration(dt.timedelta(minutes=minutes)).to_ical())  # type: ignore[no-untyped-call]
-
-
 def _vevent_ical(s: Stamped, dtstamp: dt.datetime) -> bytes:
     it = s.item
     lines = [b"BEGIN:VEVENT",
@@ -434,35 +848,80 @@ def _vevent_ical(s: Stamped, dtstamp: dt.datetime) -> bytes:
              b"SEQUENCE:%d" % s.sequence]
     if it.categories:
         lines.append(_fold("CATEGORIES:" + ",".join(_esc(c) for c in it.categories)))
-    lines += [_fold("DESCRIPTION:" + _esc(it.description)),
-              b"LAST-MODIFIED:" + _utc(s.last_modified),
+    if it.description:
+        lines.append(_fold("DESCRIPTION:" + _esc(it.description)))
+    lines += [b"LAST-MODIFIED:" + _utc(s.last_modified),
               _fold("STATUS:" + _esc(it.status)),
               b"TRANSP:TRANSPARENT",
               b"X-MICROSOFT-CDO-BUSYSTATUS:FREE"]
-    if it.alarm is not None and it.status != "CANCELLED":
+    if it.alarm is not None and it.alarm_at is not None and it.status != "CANCELLED":
         lines += [b"BEGIN:VALARM", b"ACTION:DISPLAY", _fold("DESCRIPTION:" + _esc(it.alarm)),
-                  b"TRIGGER:" + _duration(it.alarm_offset_minutes), b"END:VALARM"]
+                  b"TRIGGER;VALUE=DATE-TIME:" + _utc(it.alarm_at), b"END:VALARM"]
     lines.append(b"END:VEVENT\r\n")
     return b"\r\n".join(lines)
 
 
+# ---- the mail attachment ----------------------------------------------------------------------
+
+# Where task_ics finds what the feeds publish: each running FeedCache registers its lookup
+# (uid → Stamped), so an attachment carries the subscribed feed's content and SEQUENCE for the
+# same UID. Without one (export, tests) the entry is built afresh with the given sequence.
+_published: list[weakref.WeakMethod[Callable[[str], Stamped | None]]] = []
+
+
+def register_published(lookup: Callable[[str], Stamped | None]) -> None:
+    """Register a bound method (held weakly: a cache that is gone is forgotten)."""
+    _published[:] = [w for w in _published if w() is not None]
+    _published.append(weakref.WeakMethod(lookup))  # type: ignore[arg-type]
+
+
+def published(uid: str) -> Stamped | None:
+    for ref in reversed(_published):
+        lookup = ref()
+        found = lookup(uid) if lookup is not None else None
+        if found is not None:
+            return found
+    return None
+
+
+def organizer(runtime: Runtime) -> tuple[str, str] | None:
+    """(display name, address) of ``[smtp] sender``: the ORGANIZER of a PUBLISH attachment."""
+    name, addr = parseaddr(str(runtime.config.get("smtp", "sender") or ""))
+    return (name, addr) if "@" in addr else None
+
+
 def task_ics(task: PlannedTask, runtime: Runtime, *, now: dt.datetime, sequence: int = 0,
-             role: Role | None = None, feed: FeedName | None = None) -> bytes:
+             role: Role | None = None, feed: FeedName | None = None, entry: Entry = "due") -> bytes:
     """The ``.ics`` attachment for one task (stable API for the mailer).
 
-    ``now`` (aware) is the DTSTAMP and LAST-MODIFIED; the UID is the task's UID in ``feed``
-    (default ``all``) — for a mail to a department, that department's feed, the one its
-    staff subscribe to, so importing the attachment updates the subscribed event instead
-    of duplicating it. ``role`` words it for a department ("[Chủ trì]"/"[Phối hợp]");
-    ``sequence`` lets a correction mail supersede an earlier attachment.
+    One VEVENT: the task's due-day entry (``entry="open"``: the day its window opens) with the
+    UID it has in ``feed`` (default ``all``) — for a mail to a department, that department's
+    feed, the one its staff subscribe to. When a running feed cache publishes that UID, its
+    content and SEQUENCE are used as they are (the feed and the attachment never disagree);
+    otherwise the entry is worded afresh and ``sequence`` is its SEQUENCE. ``role`` words it for
+    a department ("[Phối hợp]"). RFC 5546 PUBLISH: METHOD, and an ORGANIZER (``[smtp] sender``);
+    no calendar-level name or refresh interval, which do not belong in a one-event file.
     """
-    feed = feed or FeedName("all")
-    item = task_item(task, runtime, feed, role)
-    meta = feed_meta(runtime, feed)
-    return render(meta, [Stamped(item, sequence, now.astimezone(dt.UTC))], method="PUBLISH",
-                  dtstamp=now.astimezone(dt.UTC))
+    feed = (feed or FeedName("all")).base
+    if entry == "open" and task.window_start == task.due:
+        entry = "due"
+    stamped = published(task_uid(task, feed, uid_domain(runtime), entry))
+    if stamped is None:
+        item = task_item(task, runtime, feed, role, entry)
+        stamped = Stamped(item, sequence, now.astimezone(dt.UTC))
+    cal = _calendar("PUBLISH")
+    ev = _vevent(replace(stamped, item=replace(stamped.item, hidden=False)), now.astimezone(dt.UTC))
+    org = organizer(runtime)
+    if org is not None:
+        params = {"CN": org[0]} if org[0] else {}
+        ev.add("organizer", f"mailto:{org[1]}", parameters=params)
+    cal.add_component(ev)
+    return bytes(cal.to_ical())
 
 
-def items_for_feeds(plan: Plan, runtime: Runtime, feeds: Sequence[FeedName]) -> dict[str, list[FeedItem]]:
-    shared: dict[tuple[str, str], FeedItem] = {}
-    return {str(f): feed_items(plan, runtime, f, shared) for f in feeds}
+def items_for_feeds(plan: Plan, runtime: Runtime, feeds: Sequence[FeedName], *, done: DoneMap | None = None,
+                    today: dt.date | None = None) -> dict[str, list[FeedItem]]:
+    shared: dict[tuple[str, ...], FeedItem] = {}
+    domain = uid_domain(runtime)
+    return {str(f): feed_items(plan, runtime, f, done=done, today=today, domain=domain, _shared=shared)
+            for f in feeds}

@@ -198,23 +198,32 @@ def _context(mail: Mail, cfg: Config, signer: Signer | None, now: dt.datetime) -
     return ctx
 
 
-def task_ics(p: dict[str, Any], uid_host: str, now: dt.datetime) -> bytes:
-    """Fallback attachment when the task is no longer in the runtime: all-day from window
-    start through the due date, with the UID of the recipient department's feed (or of the
-    ``all`` feed, docs/FEEDS.md) so that it merges with the subscribed event."""
+def task_ics(p: dict[str, Any], cfg: Config, now: dt.datetime) -> bytes:
+    """Fallback attachment when the task is no longer in the runtime: its due day, with the UID
+    of that entry in the recipient department's feed (or the ``all`` feed, docs/FEEDS.md), as
+    an RFC 5546 PUBLISH (with an ORGANIZER) of that one event."""
+    from .feeds import PRODID, uid_domain
+
     cal = icalendar.Calendar()
-    cal.add("prodid", "-//reminderd//nhac-viec-doi-ngoai//VI")
+    cal.add("prodid", PRODID)
     cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     ev = icalendar.Event()
     scope = f"department-{p['department'].lower()}" if p.get("department") else "all"
-    ev.add("uid", f"{p['event_id']}.{p['task_id']}.{p['event_date'].replace('-', '')}.{scope}@reminderd")
+    date = p["event_date"].replace("-", "")
+    ev.add("uid", f"{p['event_id']}.{p['task_id']}.{date}.due.{scope}@{uid_domain(cfg)}")
     ev.add("dtstamp", now.astimezone(dt.UTC))
+    ev.add("sequence", 0)
     ev.add("summary", one_line(p["action"]))
     ev.add("description", f"{one_line(p['title'])} — {p['event_date']}")
-    ev.add("dtstart", dt.date.fromisoformat(p["window_start"]))
-    ev.add("dtend", dt.date.fromisoformat(p["due"]) + dt.timedelta(days=1))
+    due = dt.date.fromisoformat(p["due"])
+    ev.add("dtstart", due)
+    ev.add("dtend", due + dt.timedelta(days=1))
     ev.add("transp", "TRANSPARENT")
+    name, addr = parseaddr(str(cfg.get("smtp", "sender") or ""))
+    if "@" in addr:
+        ev.add("organizer", f"mailto:{addr}", parameters={"CN": name} if name else {})
     cal.add_component(ev)
     return bytes(cal.to_ical())
 
@@ -257,7 +266,7 @@ def compose(mail: Mail, cfg: Config, signer: Signer | None, now: dt.datetime, *,
     msg.add_alternative(html, subtype="html", charset="utf-8")
     if kind in TASK_KINDS:
         p = mail.payload
-        msg.add_attachment(ics or task_ics(p, sender_domain(sender), now), maintype="text",
+        msg.add_attachment(ics or task_ics(p, cfg, now), maintype="text",
                            subtype="calendar", filename=f"{p['event_id']}-{p['task_id']}-{p['year']}.ics",
                            params={"method": "PUBLISH", "charset": "utf-8"})
     return msg

@@ -13,6 +13,9 @@ digest     weekly, ``digest_day`` at ``send_at``             the planning pass a
                                                             digest rows on that day (idempotent)
 adhoc      every ``dispatch_interval`` seconds               merge ad-hoc items that another daemon
                                                             (or the CLI) changed in the database
+acks       every ``dispatch_interval`` seconds               acknowledgements another daemon (or
+                                                            ``reminderd ack``) added or undid: the
+                                                            ``on_acks_change`` listeners (feeds) follow
 feeds      daily just after midnight (reloads rebuild        ``ctx.feeds.rebuild(ctx)``
            through feed_cache's own change listener)
 ========== ================================================ =====================================
@@ -114,6 +117,8 @@ class Jobs:
             id="dispatch", replace_existing=True, **JOB_DEFAULTS)
         add(self._wrap("adhoc", self.sync_adhoc), IntervalTrigger(seconds=interval, timezone=tz),
             id="adhoc", replace_existing=True, **JOB_DEFAULTS)
+        add(self._wrap("acks", self.sync_acks), IntervalTrigger(seconds=interval, timezone=tz),
+            id="acks", replace_existing=True, **JOB_DEFAULTS)
         add(self._wrap("feeds", self.rebuild_feeds), CronTrigger(hour=0, minute=1, timezone=tz),
             id="feeds", replace_existing=True, **JOB_DEFAULTS)
         day = str(cfg.get("reminders", "digest_day"))[:3]
@@ -234,6 +239,16 @@ class Jobs:
             stored = self.ctx.health.get("stored_changes", {})
             event(log, "adhoc.synced", items=self.ctx.health.get("adhoc_items"), problems=len(problems),
                   partners=stored.get("partners"), overrides=stored.get("overrides"))
+
+    async def sync_acks(self) -> None:
+        """Pick up acknowledgements added or undone by the other daemon of a pair or the CLI."""
+        from .feed_cache import acks_changed_elsewhere
+
+        if "acks_fingerprint" not in self.ctx.health:
+            return  # the feeds are not built yet: they will read the acknowledgements when they are
+        if await asyncio.to_thread(acks_changed_elsewhere, self.ctx):
+            await asyncio.to_thread(self.ctx.acks_changed)
+            event(log, "acks.synced")
 
     async def rebuild_feeds(self) -> None:
         rebuild = getattr(self.ctx.feeds, "rebuild", None)

@@ -1,8 +1,8 @@
 """axe-core (npm ``axe-core``) in a Playwright page: accessibility checks for the browser tests.
 
-CI installs it (``.ci/run``: ``npm install --no-save axe-core`` in ``tests/js``); locally::
+CI installs it (``.ci/run``: ``npm ci --prefix tests/js``); locally::
 
-    (cd tests/js && npm install --no-save axe-core)
+    (npm ci --prefix tests/js)
 
 ``AXE_CORE_JS`` may point at another ``axe.min.js``. Without it, ``axe_source()`` skips the
 calling test, saying how to install it. Use::
@@ -37,7 +37,7 @@ def axe_source() -> str:
     src = _source(path)
     if src is None:
         pytest.skip(f"axe-core is not installed ({path} is missing): "
-                    "(cd tests/js && npm install --no-save axe-core); .ci/run does it")
+                    "(npm ci --prefix tests/js); .ci/run does it")
     return src
 
 

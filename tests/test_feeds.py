@@ -11,6 +11,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -28,15 +29,18 @@ from reminderd.feeds import (
     feed_meta,
     parse_feed_name,
     render,
+    short,
     task_ics,
     task_uid,
+    with_layout,
 )
 from reminderd.runtime import load_runtime
 from tests.conftest import SMALL_CATALOG
 from tests.feeds_support import FEEDS_CONFIG, Clock, cache, check_bytes, make_ctx, strict
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "feeds"
-GOLDEN_FEEDS = ["all", "department/vp-ubnd", "country/LA", "tag/ngay-le-viet-nam"]
+GOLDEN_FEEDS = ["all", "department/vp-ubnd", "department/so-ngoai-vu", "country/LA", "tag/ngay-le-viet-nam"]
+DOMAIN = "lich.example.gov.vn"  # the host of FEEDS_CONFIG's base_url
 
 
 @pytest.fixture
@@ -58,6 +62,11 @@ def test_feed_names() -> None:
         with pytest.raises(FeedNameError) as e:
             parse_feed_name(bad)
         assert repr(bad) in str(e.value)
+    bars = with_layout(parse_feed_name("country/JP"), "bars")
+    assert str(bars) == "country/JP?layout=bars" and bars.scope == "country-jp.bars"
+    assert bars.base == FeedName("country", "JP") and bars.path == "country/JP.ics"
+    with pytest.raises(FeedNameError):
+        with_layout(bars, "wide")
 
 
 def test_every_feed_is_strict_valid_and_round_trips(cfg_path: Path) -> None:
@@ -83,6 +92,8 @@ def test_every_feed_is_strict_valid_and_round_trips(cfg_path: Path) -> None:
 
 
 def test_all_day_dates_are_the_plan_dates(cfg_path: Path) -> None:
+    """Every task is a one-day entry on its due day, and one on the day its window opens when
+    that is another day; every event is a one-day entry on its date."""
     ctx = make_ctx(cfg_path)
     cache(ctx).rebuild(ctx)
     rt = ctx.runtime
@@ -90,34 +101,51 @@ def test_all_day_dates_are_the_plan_dates(cfg_path: Path) -> None:
     assert plan.tasks and plan.occurrences
     cal = strict(cache(ctx).get("all").body)  # type: ignore[union-attr]
     by_uid = {e.uid: e for e in cal.events}
-    assert len(by_uid) == len(plan.tasks) + len(plan.occurrences)
+    feed = FeedName("all")
+    windows = sum(1 for t in plan.tasks if t.window_start < t.due)
+    assert windows and len(by_uid) == 2 * len(plan.tasks) - (len(plan.tasks) - windows) + len(plan.occurrences)
     for task in plan.tasks:
-        ev = by_uid[task_uid(task, FeedName("all"))]
-        assert ev.dtstart == task.window_start
-        assert ev.dtend == task.due + dt.timedelta(days=1)  # exclusive end
-        assert task.action in ev.summary and f"{task.due:%d/%m/%Y}" in ev.summary
-        assert len(ev.alarm) == 1 and ev.alarm[0].trigger == dt.timedelta(hours=8)
-        assert "Chủ trì: Sở Ngoại vụ" in (ev.description or "")
+        ev = by_uid[task_uid(task, feed, DOMAIN)]
+        assert (ev.dtstart, ev.dtend) == (task.due, task.due + dt.timedelta(days=1))
+        assert ev.summary == f"Hạn: {short(task.action)}"
+        assert "Chủ trì: Sở Ngoại vụ" in (ev.description or "") and not ev.alarm  # no alarms in `all`
+        if task.window_start < task.due:
+            op = by_uid[task_uid(task, feed, DOMAIN, "open")]
+            assert (op.dtstart, op.dtend) == (task.window_start, task.window_start + dt.timedelta(days=1))
+            assert op.summary == f"Bắt đầu: {short(task.action)} (hạn {task.due:%d/%m})"
+        else:
+            assert task_uid(task, feed, DOMAIN, "open") not in by_uid
     for occ in plan.occurrences:
-        ev = by_uid[f"{occ.event.id}.{occ.date:%Y%m%d}.all@reminderd"]
+        ev = by_uid[f"{occ.event.id}.{occ.date:%Y%m%d}.all@{DOMAIN}"]
         assert (ev.dtstart, ev.dtend) == (occ.date, occ.date + dt.timedelta(days=1))
-        assert ev.summary == occ.title and not ev.alarm
+        assert ev.summary == short(occ.title) and not ev.alarm
+        assert len(ev.summary) <= 64 and (ev.summary == occ.title or (ev.description or "").startswith(occ.title))
     lao = [e for e in cal.events if e.uid.startswith("dang-nd-cm-lao.20240322")]
     assert lao[0].summary.startswith("Kỷ niệm 69 năm Ngày thành lập Đảng Nhân dân Cách mạng Lào")
 
 
-def test_department_feed_marks_lead_and_support(cfg_path: Path) -> None:
+def test_department_feed_marks_support_and_alarms_only_what_it_leads(cfg_path: Path) -> None:
     ctx = make_ctx(cfg_path)
     cache(ctx).rebuild(ctx)
     cal = strict(cache(ctx).get("department/vp-ubnd").body)  # type: ignore[union-attr]
-    tasks = [e for e in cal.events if e.alarm]
+    tasks = [e for e in cal.events if ".due." in e.uid or ".open." in e.uid]
     assert tasks and all(e.summary.startswith("[Phối hợp] ") for e in tasks)
     assert all("Vai trò của đơn vị: phối hợp" in (e.description or "") for e in tasks)
-    assert all(e.uid.endswith(".department-vp-ubnd@reminderd") for e in cal.events)
+    assert not [e for e in cal.events if e.alarm]  # vp-ubnd leads nothing here
+    assert all(e.uid.endswith(f".department-vp-ubnd@{DOMAIN}") for e in cal.events)
     # The Japanese national day has no vp-ubnd task, so it is not in vp-ubnd's feed.
     assert not [e for e in cal.events if e.uid.startswith("quoc-khanh-jp")]
     lead = strict(cache(ctx).get("department/so-ngoai-vu").body)  # type: ignore[union-attr]
-    assert {e.summary.split("]")[0] + "]" for e in lead.events if e.alarm} == {"[Chủ trì]"}
+    led = [e for e in lead.events if ".due." in e.uid or ".open." in e.uid]
+    assert led and not [e for e in led if e.summary.startswith("[")]  # its own tasks carry no mark
+    today = ctx.today()
+    for e in led:
+        if e.dtstart >= today:
+            (alarm,) = e.alarm
+            want = dt.datetime.combine(e.dtstart, dt.time(8, 0), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+            assert alarm.trigger == want and alarm.action == "DISPLAY"
+        else:
+            assert not e.alarm  # a day already past: no burst of old reminders for a new subscriber
 
 
 def test_country_and_tag_feeds_select_their_events(cfg_path: Path) -> None:
@@ -211,6 +239,8 @@ def test_two_daemons_on_one_database_agree(cfg_path: Path, db_url: str) -> None:
 
 
 def test_task_ics_for_mail(cfg_path: Path) -> None:
+    """One VEVENT (the task's due day), an RFC 5546 PUBLISH with an ORGANIZER, and no
+    calendar-level name or refresh interval (a one-event file is no subscription)."""
     rt = load_runtime(cfg_path)
     task = rt.plan(dt.date(2024, 1, 1), dt.date(2024, 12, 31)).tasks[0]
     now = dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
@@ -219,9 +249,12 @@ def test_task_ics_for_mail(cfg_path: Path) -> None:
     cal = strict(body)
     (ev,) = cal.events
     assert b"METHOD:PUBLISH\r\n" in body
-    assert ev.uid == task_uid(task, FeedName("all")) and ev.sequence == 2
-    assert ev.dtstart == task.window_start and ev.dtend == task.due + dt.timedelta(days=1)
-    assert ev.summary.startswith("[Phối hợp] ") and ev.dtstamp == now
+    for prop in (b"X-WR-CALNAME", b"\r\nNAME", b"REFRESH-INTERVAL", b"X-PUBLISHED-TTL", b"X-WR-CALDESC"):
+        assert prop not in body, prop
+    assert ev.uid == task_uid(task, FeedName("all"), DOMAIN) and ev.sequence == 2
+    assert ev.organizer is not None and ev.organizer.uri == "mailto:reminderd@example.gov.vn"
+    assert ev.dtstart == task.due and ev.dtend == task.due + dt.timedelta(days=1)
+    assert ev.summary.startswith("[Phối hợp] Hạn: ") and ev.dtstamp == now
 
 
 def test_english_wording(cfg_path: Path, make_env: Callable[..., Path]) -> None:
@@ -229,9 +262,11 @@ def test_english_wording(cfg_path: Path, make_env: Callable[..., Path]) -> None:
     rt = load_runtime(cfg_path)
     plan = rt.plan(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     items = feed_items(plan, rt, FeedName("department", "vp-ubnd"))
-    task = next(i for i in items if i.alarm)
-    assert task.summary.startswith("[Support] ") and "(due 2024-" in task.summary
-    assert "Lead: Sở Ngoại vụ" in task.description
+    task = next(i for i in items if ".due." in i.uid)
+    assert task.summary.startswith("[Support] Due: ")
+    assert "Lead: Sở Ngoại vụ" in task.description and "working days before the event" in task.description
+    opening = next(i for i in items if ".open." in i.uid)
+    assert opening.summary.startswith("[Support] Starts: ") and "(due 02-" in opening.summary
     assert feed_meta(rt, FeedName("all")).name == "UBND tỉnh Thử — Foreign-affairs calendar"
 
 
@@ -258,8 +293,9 @@ def test_every_shipped_tag_has_a_title() -> None:
 def test_provisional_note(cfg_path: Path) -> None:
     rt = load_runtime(cfg_path)
     plan = rt.plan(dt.date(2026, 1, 1), dt.date(2026, 12, 31))  # confirmed_through = 2025
-    items = [i for i in feed_items(plan, rt, FeedName("all")) if i.alarm]
-    assert items and all("Ngày tạm tính: lịch nghỉ năm 2026" in i.description for i in items)
+    items = [i for i in feed_items(plan, rt, FeedName("all")) if ".due." in i.uid]
+    assert items and all("Ngày tạm tính: lịch nghỉ năm 2026 chưa được công bố" in i.description for i in items)
+    assert not [i for i in items if "confirmed_through" in i.description]
 
 
 def test_public_feed_problems_are_reported(cfg_path: Path, make_env: Callable[..., Path]) -> None:
@@ -274,6 +310,7 @@ def test_public_feed_problems_are_reported(cfg_path: Path, make_env: Callable[..
 def test_install_is_idempotent(cfg_path: Path) -> None:
     ctx = make_ctx(cfg_path)
     assert install(ctx) is ctx.feeds and ctx.on_change.count(ctx.feeds.rebuild) == 1
+    assert ctx.on_acks_change.count(ctx.feeds.acks_changed) == 1
     assert isinstance(ctx.feeds, FeedCache) and not ctx.feeds.built
 
 
@@ -289,7 +326,8 @@ def test_golden(cfg_path: Path, feed: str) -> None:
     rt = load_runtime(cfg_path)
     name = parse_feed_name(feed)
     plan = rt.plan(dt.date(2024, 1, 1), dt.date(2025, 12, 31))
-    items = [Stamped(i, 0, dt.datetime(2024, 3, 1, 2, 0, tzinfo=dt.UTC)) for i in feed_items(plan, rt, name)]
+    items = [Stamped(i, 0, dt.datetime(2024, 3, 1, 2, 0, tzinfo=dt.UTC))
+             for i in feed_items(plan, rt, name, today=dt.date(2024, 3, 1))]
     body = render(feed_meta(rt, name), items)
     check_bytes(body)
     path = GOLDEN / f"{str(name).replace('/', '-')}.ics"
@@ -308,6 +346,11 @@ def test_feeds_md_thunderbird_step_needs_no_credentials() -> None:
     text = " ".join(step[1].split())
     assert "*On the Network*" in text and "*Location*" in text and "*Find Calendars*" in text
     assert "tick *This location doesn't require credentials*" in text and "untick" not in text
+    # Read-only, per app: Thunderbird's folder link (or its Read-only box), the others by nature.
+    assert "**Thunderbird link** (the one ending in `/`)" in text and "tick *Read-only*" in text
+    for app in ("Apple Calendar (macOS)", "Outlook desktop (Windows)", "Outlook on the web", "Google Calendar (web)"):
+        para = doc.split(f"**{app}", 1)[1].split("\n\n", 1)[0]
+        assert "read-only" in para.lower(), app
 
 
 # The fast VEVENT writer against icalendar's own serialiser, which stays the reference.
@@ -321,16 +364,17 @@ _texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=200)
        start=st.dates(dt.date(1950, 1, 1), dt.date(2100, 12, 30)), days=st.integers(1, 40),
        sequence=st.integers(0, 10_000), minutes=st.integers(-10_000, 10_000),
        status=st.sampled_from(["CONFIRMED", "CANCELLED", "TENTATIVE"]),
-       uid=st.from_regex(r"[a-z0-9][a-z0-9-]{0,80}\.[0-9]{8}\.[a-z0-9-]{1,40}@reminderd", fullmatch=True),
+       uid=st.from_regex(r"[a-z0-9_][a-z0-9-]{0,80}\.[0-9]{8}\.[a-z0-9.-]{1,40}@[a-z0-9.-]{1,30}", fullmatch=True),
        stamp=st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2090, 1, 1)))  # noqa: DTZ001 (naive bounds: hypothesis)
 def test_fast_vevent_writer_is_byte_identical_to_icalendar(summary: str, description: str, alarm: str | None,
                                                            categories: list[str], start: dt.date, days: int,
                                                            sequence: int, minutes: int, status: str, uid: str,
                                                            stamp: dt.datetime) -> None:
     from reminderd.feeds import FeedItem, Stamped, _vevent, _vevent_ical
+    alarm_at = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC) + dt.timedelta(minutes=minutes)
     item = FeedItem(uid=uid, feed="all", key="k", start=start, end=start + dt.timedelta(days=days),
                     summary=summary, description=description, categories=tuple(categories), alarm=alarm,
-                    alarm_offset_minutes=minutes, status=status)
+                    alarm_at=alarm_at if alarm is not None else None, status=status)
     s = Stamped(item, sequence, stamp.replace(tzinfo=dt.UTC))
     now = (stamp + dt.timedelta(seconds=7)).replace(tzinfo=dt.UTC)
     assert _vevent_ical(s, now) == bytes(_vevent(s, now).to_ical())

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 from collections.abc import Callable, Iterator
+from email.utils import format_datetime
 from pathlib import Path
+from xml.etree import ElementTree
 
 import httpx
 import pytest
@@ -15,6 +17,7 @@ from reminderd.cli import main
 from reminderd.context import Context
 from reminderd.feeds import FeedName, task_uid
 from reminderd.runtime import load_runtime
+from reminderd.web.feeds import feed_links
 from tests.conftest import SMALL_CATALOG
 from tests.feeds_support import FEEDS_CONFIG, Clock, cache, check_bytes, make_ctx, serve, strict
 
@@ -168,9 +171,12 @@ def test_new_user_token_create_fetch_304(cfg_path: Path, capsys: pytest.CaptureF
     assert main(["--config", str(cfg_path), "token", "create", "--feed", "department/so-ngoai-vu",
                  "--label", "Chị Lan, phòng Lễ tân"]) == 0
     out = capsys.readouterr().out
-    https = next(w for w in out.split() if w.startswith("https://lich.example.gov.vn/feeds/"))
+    https = next(w for w in out.split() if w.startswith("https://lich.example.gov.vn/feeds/") and w.endswith(".ics"))
     webcal = next(w for w in out.split() if w.startswith("webcal://"))
+    folder = next(w for w in out.split() if w.startswith("https://") and w.endswith("/"))
     assert webcal == "webcal://" + https.removeprefix("https://")
+    assert https.endswith("/department/so-ngoai-vu/S%E1%BB%9F%20Ngo%E1%BA%A1i%20v%E1%BB%A5.ics")  # "Sở Ngoại vụ"
+    assert https.startswith(folder) and "Thunderbird" in out
     path = https.removeprefix("https://lich.example.gov.vn")
 
     ctx = make_ctx(cfg_path)  # the daemon, on the same database
@@ -183,8 +189,8 @@ def test_new_user_token_create_fetch_304(cfg_path: Path, capsys: pytest.CaptureF
         by_uid = {e.uid: e for e in cal.events}
         feed = FeedName("department", "so-ngoai-vu")
         for task in mine:
-            ev = by_uid[task_uid(task, feed)]
-            assert (ev.dtstart, ev.dtend) == (task.window_start, task.due + dt.timedelta(days=1))
+            ev = by_uid[task_uid(task, feed, "lich.example.gov.vn")]
+            assert (ev.dtstart, ev.dtend) == (task.due, task.due + dt.timedelta(days=1))
         assert c.get(path, headers={"If-None-Match": r.headers["etag"]}).status_code == 304
 
     assert main(["--config", str(cfg_path), "token", "list"]) == 0
@@ -217,3 +223,95 @@ def test_export_writes_the_same_feed(cfg_path: Path, tmp_path: Path, capsys: pyt
                               for e in cal.events)
     assert main(["--config", str(cfg_path), "export", "--department", "khong-co"]) == 1
     assert main(["--config", str(cfg_path), "export", "--from", "2024-03-01", "--to", "2024-02-01"]) == 1
+
+
+def test_if_modified_since_in_the_future_is_ignored(ctx: Context, base: str) -> None:
+    """RFC 9110 §13.1.3: a date later than the server's clock is invalid, so the full feed
+    comes (a client with a wrong clock must not be told nothing changed)."""
+    secret = feed_token(ctx, "country/LA")
+    path = f"/feeds/{secret}/country/LA.ics"
+    future = format_datetime(ctx.now() + dt.timedelta(days=30), usegmt=True)
+    with client(base) as c:
+        lm = c.get(path).headers["last-modified"]
+        assert c.get(path, headers={"If-Modified-Since": lm}).status_code == 304
+        r = c.get(path, headers={"If-Modified-Since": future})
+        assert r.status_code == 200 and r.content.startswith(b"BEGIN:VCALENDAR")
+
+
+def test_named_urls_and_the_short_form_serve_the_same_feed(ctx: Context, base: str) -> None:
+    secret = feed_token(ctx, "department/vp-ubnd")
+    links = feed_links("https://lich.example.gov.vn", secret, FeedName("department", "vp-ubnd"),
+                       "Văn phòng UBND tỉnh")
+    assert links.https.endswith("/department/vp-ubnd/V%C4%83n%20ph%C3%B2ng%20UBND%20t%E1%BB%89nh.ics")
+    named = links.https.removeprefix("https://lich.example.gov.vn")
+    everything = feed_token(ctx, "all")
+    with client(base) as c:
+        body = c.get(f"/feeds/{secret}/department/vp-ubnd.ics").content
+        assert c.get(named).content == body
+        assert c.get(f"/feeds/{secret}/department/vp-ubnd/tên cũ.ics").content == body  # the name is not checked
+        r = c.get(f"/feeds/{everything}/all/Lịch đối ngoại - tất cả.ics")
+        assert r.status_code == 200 and r.content == c.get(f"/feeds/{everything}/all.ics").content
+        for path in (f"/feeds/{secret}/all/x.ics", f"/feeds/{secret}/department/so-ngoai-vu/x.ics",
+                     f"/feeds/{secret}/department/vp-ubnd/x", f"/feeds/{secret}/department/vp-ubnd/x/y/",
+                     f"/feeds/{secret}/department/vp-ubnd.ics?layout=wide"):
+            assert c.get(path).status_code == 404, path
+        assert c.put(named, content=b"BEGIN:VCALENDAR").status_code == 405  # nothing writes a feed
+
+
+DAV = "{DAV:}"
+
+
+def propfind(c: httpx.Client, path: str, depth: str) -> ElementTree.Element:
+    body = ('<?xml version="1.0" encoding="UTF-8"?><D:propfind xmlns:D="DAV:"><D:prop><D:getcontenttype/>'
+            "<D:resourcetype/><D:displayname/><D:current-user-privilege-set/></D:prop></D:propfind>")
+    r = c.request("PROPFIND", path, content=body, headers={"Depth": depth, "Content-Type": "text/xml"})
+    assert r.status_code == 207 and r.headers["content-type"].startswith("application/xml"), r.text
+    return ElementTree.fromstring(r.content)
+
+
+def test_thunderbird_folder_names_the_calendar_and_makes_it_read_only(ctx: Context, base: str) -> None:
+    """What Thunderbird's "On the Network" detection reads (CalICSProvider: HEAD, GET, then
+    PROPFIND Depth 0 and, for a collection, Depth 1): one text/calendar file, its display name,
+    and only the read privilege."""
+    secret = feed_token(ctx, "department/so-ngoai-vu")
+    folder = f"/feeds/{secret}/department/so-ngoai-vu/"
+    with client(base) as c:
+        for method in ("HEAD", "GET"):  # not a calendar itself: detection goes on to PROPFIND
+            r = c.request(method, folder)
+            assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
+            assert b"BEGIN:VCALENDAR" not in r.content and ".ics" not in r.headers.get("content-disposition", "")
+        top = propfind(c, folder, "0").findall(f"{DAV}response")
+        assert len(top) == 1 and top[0].find(f".//{DAV}resourcetype/{DAV}collection") is not None
+        responses = propfind(c, folder, "1").findall(f"{DAV}response")
+        assert len(responses) == 2
+        child = responses[1]
+        href = child.findtext(f"{DAV}href")
+        assert href is not None and href.startswith(folder) and href.endswith(".ics")
+        props = child.find(f"{DAV}propstat/{DAV}prop")
+        assert props is not None
+        assert props.findtext(f"{DAV}getcontenttype") == "text/calendar"  # exactly: Thunderbird compares
+        assert props.findtext(f"{DAV}displayname") == "Sở Ngoại vụ"
+        privileges = [p.tag for p in props.findall(f"{DAV}current-user-privilege-set/{DAV}privilege/*")]
+        assert privileges == [f"{DAV}read"]
+        r = c.get(href)
+        assert r.status_code == 200 and r.content == c.get(f"/feeds/{secret}/department/so-ngoai-vu.ics").content
+        # The file answers PROPFIND the same way; a wrong token gets the plain 404.
+        (only,) = propfind(c, href, "0").findall(f"{DAV}response")
+        assert only.findtext(f".//{DAV}displayname") == "Sở Ngoại vụ"
+        assert c.request("PROPFIND", f"/feeds/{'A' * 27}/department/so-ngoai-vu/").status_code == 404
+
+
+def test_long_bars_on_request(ctx: Context, base: str) -> None:
+    secret = feed_token(ctx, "department/so-ngoai-vu")
+    with client(base) as c:
+        days = c.get(f"/feeds/{secret}/department/so-ngoai-vu.ics")
+        bars = c.get(f"/feeds/{secret}/department/so-ngoai-vu/Sở Ngoại vụ.ics?layout=bars")
+        assert bars.status_code == 200 and bars.headers["etag"] != days.headers["etag"]
+        assert c.get(f"/feeds/{secret}/department/so-ngoai-vu.ics?layout=bars",
+                     headers={"If-None-Match": bars.headers["etag"]}).status_code == 304
+    plan = ctx.runtime.plan(*ctx.runtime.horizon(ctx.today()))
+    by_uid = {e.uid: e for e in strict(bars.content).events}
+    feed = FeedName("department", "so-ngoai-vu", "bars")
+    for task in plan.tasks_for("so-ngoai-vu"):
+        ev = by_uid[task_uid(task, feed, "lich.example.gov.vn")]
+        assert (ev.dtstart, ev.dtend) == (task.window_start, task.due + dt.timedelta(days=1))

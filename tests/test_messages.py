@@ -154,5 +154,7 @@ def test_fallback_attachment_has_the_department_feed_uid(cfg):
     raw = compose(Mail("vpubnd@example.gov.vn", "<a@b.vn>", CASES["due_support"]), cfg(), SIGNER, NOW).as_bytes()
     m = email.message_from_bytes(raw, policy=email.policy.default)
     ics = next(p for p in m.walk() if p.get_content_type() == "text/calendar").get_content()
-    text = ics if isinstance(ics, str) else ics.decode()
-    assert "UID:quoc-khanh-jp.thu-chuc-mung.20250223.department-vp-ubnd@reminderd" in text
+    text = (ics if isinstance(ics, str) else ics.decode()).replace("\r\n ", "")  # unfolded
+    # The due-day entry's UID; base_url is 127.0.0.1, so the domain comes from the organisation.
+    assert "UID:quoc-khanh-jp.thu-chuc-mung.20250223.due.department-vp-ubnd@ubnd-tinh-thu.reminderd" in text
+    assert "METHOD:PUBLISH" in text and "mailto:reminderd@example.gov.vn" in text  # an ORGANIZER (RFC 5546)

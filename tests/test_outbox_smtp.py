@@ -183,7 +183,7 @@ def _ics_uid(m) -> str:
 def test_attachment_has_the_uid_of_the_recipient_department_feed(make_env, sink):
     """Staff subscribe to their department's feed: importing the attachment must update that
     event, not add a second one (the ``all`` feed's UID would)."""
-    from reminderd.feeds import FeedName, feed_items
+    from reminderd.feeds import FeedName, feed_items, uid_domain
     ctx, clock = make_ctx(make_env, sink, at(2025, 2, 17))
     cycle(ctx)  # due: owner and support
     clock.t = at(2025, 2, 18)
@@ -200,7 +200,9 @@ def test_attachment_has_the_uid_of_the_recipient_department_feed(make_env, sink)
             continue
         feed = FeedName("department", r["department"])
         uid = _ics_uid(m)
-        assert uid == f"{r['event_id']}.{r['task_id']}.{r['occurrence_date']:%Y%m%d}.{feed.scope}@reminderd"
+        # The task's due-day entry in that feed (docs/FEEDS.md).
+        domain = uid_domain(ctx.runtime)
+        assert uid == f"{r['event_id']}.{r['task_id']}.{r['occurrence_date']:%Y%m%d}.due.{feed.scope}@{domain}"
         if r["role"] != "escalation":  # the task is in the feed the department subscribes to
             assert uid in {i.uid for i in feed_items(plan, ctx.runtime, feed)}
         seen.add((r["kind"], r["role"]))

@@ -12,11 +12,23 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import feed_state, tokens
 from ..errors import ReminderdError
-from ..feeds import FeedName, FeedNameError, available_feeds, feed_items, feed_meta, parse_feed_name, render
+from ..feed_cache import load_done
+from ..feeds import (
+    LAYOUTS,
+    FeedName,
+    FeedNameError,
+    available_feeds,
+    feed_items,
+    feed_meta,
+    feed_title,
+    parse_feed_name,
+    render,
+    with_layout,
+)
 from ..i18n import lookup
 from ..runtime import Runtime
 from ..store import Store, open_store
-from ..web.feeds import feed_url
+from ..web.feeds import feed_links
 from .common import check_department, date_arg, runtime, today
 
 TEXT: dict[str, dict[str, Any]] = {
@@ -24,6 +36,12 @@ TEXT: dict[str, dict[str, Any]] = {
                       "Liên kết (giữ bí mật; ai có liên kết đều xem được lịch):",
                 "en": "Created token #{id} for feed {feed} ({label}).\n"
                       "Links (keep them secret; anyone with the link can read the feed):"},
+    "links": {"vi": ("Apple Calendar, Outlook, Google Calendar:",
+                     "webcal (mở hộp thoại đăng ký của Apple, Outlook):",
+                     "Thunderbird (chỉ đọc, đúng tên lịch):"),
+              "en": ("Apple Calendar, Outlook, Google Calendar:",
+                     "webcal (opens the subscribe dialog of Apple, Outlook):",
+                     "Thunderbird (read-only, named):")},
     "once": {"vi": "Mã chỉ hiện một lần; mất thì thu hồi và tạo mã mới.",
              "en": "The token is shown only once; if lost, revoke it and create a new one."},
     "head": {"vi": ("#", "trạng thái", "lịch", "tạo lúc", "dùng gần nhất", "nhãn"),
@@ -66,6 +84,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     e.add_argument("--feed", help="hoặc một lịch bất kỳ: all, department/…, country/…, tag/…")
     e.add_argument("--from", dest="start", type=date_arg, help="từ ngày (mặc định: đầu năm ngoái)")
     e.add_argument("--to", dest="end", type=date_arg, help="đến ngày (mặc định: hết 2 năm tới)")
+    e.add_argument("--layout", choices=LAYOUTS, default="days",
+                   help="days (mặc định: mỗi việc là mục một ngày vào ngày hạn và ngày bắt đầu) "
+                        "hoặc bars (mỗi việc là một thanh dài suốt thời gian thực hiện)")
     e.add_argument("-o", "--output", help="tệp .ics (mặc định: in ra màn hình)")
     e.set_defaults(func=cmd_export)
 
@@ -98,10 +119,11 @@ def cmd_create(args: argparse.Namespace) -> int:
     store = _store(rt)
     token_id, secret = tokens.create(store, "feed", str(name), args.label, _now())
     lang = rt.config.language
-    http, webcal = feed_url(str(rt.config.get("http", "base_url")), secret, str(name))
+    links = feed_links(str(rt.config.get("http", "base_url")), secret, name, feed_title(rt, name))
     print(_t(lang, "created", id=token_id, feed=name, label=args.label or "—"))
-    print(f"  {http}")
-    print(f"  {webcal}")
+    heads = TEXT["links"].get(lang, TEXT["links"]["vi"])
+    for head, link in zip(heads, (links.https, links.webcal, links.folder), strict=True):
+        print(f"  {head}\n    {link}")
     print(_t(lang, "once"))
     return 0
 
@@ -151,19 +173,29 @@ def cmd_export(args: argparse.Namespace) -> int:
     start, end = args.start or h_start, args.end or h_end
     if start > end:
         raise ReminderdError(f"--from {start} sau --to {end}")
+    name = with_layout(name, args.layout)
     plan = rt.plan(start, end)
-    current = {str(name): feed_items(plan, rt, name)}
-    # The same SEQUENCE/LAST-MODIFIED as the daemon's feeds, read-only: export never writes.
+    # The same content (done marks included) and SEQUENCE/LAST-MODIFIED as the daemon's feeds,
+    # read-only: export never writes.
     try:
-        stamped = feed_state.reconcile(_store(rt), current, day, _now(), cfg.language, write=False)[str(name)]
+        store = _store(rt)
+        done = load_done(store, {t.occurrence.year for t in plan.tasks})
+        current = {str(name): feed_items(plan, rt, name, done=done, today=day)}
+        stamped = feed_state.reconcile(store, current, day, _now(), cfg.language, write=False)[str(name)]
     except (SQLAlchemyError, OSError) as e:  # the file is still useful without the database
-        print(f"reminderd: cảnh báo: không đọc được CSDL ({e}); SEQUENCE = 0", file=sys.stderr)
+        print(f"reminderd: cảnh báo: không đọc được CSDL ({e}); SEQUENCE = 0, không đánh dấu việc đã xong",
+              file=sys.stderr)
+        current = {str(name): feed_items(plan, rt, name, today=day)}
         stamped = feed_state.stamp(current, {}, day, _now(), cfg.language)[str(name)]
-    stamped = [s for s in stamped if s.item.status != "CANCELLED" or (s.item.start <= end and s.item.end > start)]
+    if args.start or args.end:  # what falls in the range asked for (without one: the served feed)
+        stamped = [s for s in stamped if s.item.start <= end and s.item.end > start]
+    else:
+        stamped = [s for s in stamped if s.item.status != "CANCELLED" or (s.item.start <= end and s.item.end > start)]
     body = render(feed_meta(rt, name), stamped)
     if args.output and args.output != "-":
         Path(args.output).write_bytes(body)
-        print(_t(cfg.language, "wrote", n=len(stamped), feed=name, start=start, end=end, path=args.output))
+        n = sum(1 for x in stamped if not x.item.hidden)
+        print(_t(cfg.language, "wrote", n=n, feed=name, start=start, end=end, path=args.output))
     else:
         sys.stdout.buffer.write(body)
         sys.stdout.flush()
