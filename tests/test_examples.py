@@ -1,5 +1,6 @@
 """The example configs: one per province whose plan the catalog carries, each loading the shared
-world data and its own plan only, with its own departments, runnable unchanged (`check`, `upcoming`) — and Bắc Giang's the default."""
+world data and its own plan only, with its own departments, runnable unchanged (`check`,
+`upcoming`) — and Bắc Giang's the default."""
 
 from __future__ import annotations
 
