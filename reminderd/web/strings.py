@@ -132,10 +132,21 @@ PAGE: dict[str, tuple[str, str]] = {
                      "lần, vì tệp nhập không cập nhật.",
                      "Subscribed this way the calendar is read-only and updates itself; do not import the "
                      "file once, an imported file does not update."),
-    "sub.thunderbird": ("Lịch → Lịch mới (New Calendar) → Trên mạng (On the Network) → dán liên kết {scheme} "
-                        "→ đánh dấu “Chỉ đọc” (Read-only) → Tìm lịch → Đăng ký.",
-                        "Calendar → New Calendar → On the Network → paste the {scheme} link → tick "
-                        "“Read-only” → Find Calendars → Subscribe."),
+    "sub.thunderbird": ("Mở “Liên kết cho Thunderbird” dưới lịch cần đăng ký và sao chép. Trong Thunderbird: "
+                        "Lịch → Lịch mới (New Calendar) → Trên mạng (On the Network) → dán vào ô Địa chỉ "
+                        "(Location), đánh dấu “Địa chỉ này không cần đăng nhập” (This location doesn't require "
+                        "credentials) → Tìm lịch (Find Calendars) → Đăng ký (Subscribe). Lịch hiện đúng tên, có "
+                        "dấu khóa: chỉ đọc. Nếu đã dán liên kết {scheme} (kết thúc bằng .ics): bấm chuột phải "
+                        "vào lịch → Thuộc tính (Properties) → đánh dấu “Chỉ đọc” (Read-only), nếu không "
+                        "Thunderbird sẽ báo lỗi khi bấm “Bỏ qua tất cả” (Dismiss All) nhắc việc.",
+                        "Open “Link for Thunderbird” under the calendar and copy it. In Thunderbird: Calendar → "
+                        "New Calendar → On the Network → paste it into Location, tick “This location doesn't "
+                        "require credentials” → Find Calendars → Subscribe. The calendar shows its name and a "
+                        "padlock: read-only. If you paste the {scheme} link (ending in .ics) instead: right-click "
+                        "the calendar → Properties → tick “Read-only”, or Thunderbird reports an error when you "
+                        "Dismiss All reminders."),
+    "sub.tb_link": ("Liên kết cho Thunderbird", "Link for Thunderbird"),
+    "sub.tb_link_of": ("Liên kết cho Thunderbird của lịch {name}", "Thunderbird link of the calendar {name}"),
     "sub.outlook": ("Thêm lịch (Add calendar) → Đăng ký từ web (Subscribe from web) → dán liên kết {scheme}, "
                     "đặt tên → Nhập (Import). Lịch đăng ký trong Outlook luôn chỉ đọc.",
                     "Add calendar → Subscribe from web → paste the {scheme} link, name it → Import. "

@@ -2,7 +2,7 @@
 
 Public feeds (``[feeds] public``) need no token. A department's staff get their
 department's feed; an editor gets every feed. Their private links carry a
-``feed`` token whose secret is derived (HMAC) from the session key, the session's
+``feed`` token whose secret is derived (HMAC) from the key file's key, the session's
 own capability, the feed name and a generation, so the page shows the same link on
 every visit without storing secrets. Revoking one such feed token (a leaked link:
 ``reminderd token revoke ID``) moves that feed to the next generation: the page then
@@ -25,10 +25,10 @@ from sqlalchemy import select
 
 from .. import webauth
 from ..context import Context
-from ..feeds import FeedName, available_feeds, parse_feed_name
+from ..feeds import FeedName, available_feeds, feed_title, parse_feed_name
 from ..store import Store, insert_ignore, schema
 from ..tokens import hash_secret
-from .feeds import feed_url
+from .feeds import feed_links
 
 # A feed whose derived links were revoked this many times in a row is not offered again
 # (a guard against a loop, not a limit anyone meets: each step is one revocation by hand).
@@ -41,16 +41,19 @@ class FeedLink:
     https: str  # the link people paste (http:// when base_url is http)
     webcal: str | None  # None when it would send an https feed over plain http
     public: bool
+    folder: str  # for Thunderbird: a read-only WebDAV folder it subscribes to read-only, by name
 
 
-def feed_link(base: str, feed: FeedName, secret: str | None, public: bool) -> FeedLink:
-    """The one place the page turns a feed into URLs.
+def feed_link(base: str, feed: FeedName, secret: str | None, public: bool, title: str) -> FeedLink:
+    """The one place the page turns a feed into URLs: the file link ends in the feed's name
+    (``title``, what Thunderbird and others name a subscription after), and the folder link
+    is the one Thunderbird subscribes to read-only.
 
     ``webcal://`` means "fetch this over http" to most calendar apps (Google Calendar and
     Outlook do; only some try https first), so for an https base it would send the feed's
     token in clear: the page then offers the https link only."""
-    https, webcal = feed_url(base, secret, str(feed))
-    return FeedLink(feed, https, webcal if scheme_of(base) == "http" else None, public)
+    links = feed_links(base, secret, feed, title)
+    return FeedLink(feed, links.https, links.webcal if scheme_of(base) == "http" else None, public, links.folder)
 
 
 def owner_of(session: webauth.Session) -> str | None:
@@ -147,7 +150,8 @@ def feeds_for(ctx: Context, session: webauth.Session, key: bytes, base_url: str)
             public.append(parse_feed_name(str(name)))
         except ValueError:
             continue  # `reminderd check` reports it; the page just leaves it out
-    out = [feed_link(base, f, None, True) for f in public]
+    rt = ctx.runtime
+    out = [feed_link(base, f, None, True, feed_title(rt, f)) for f in public]
     owner = owner_of(session)
     if owner is None:
         return out
@@ -160,7 +164,7 @@ def feeds_for(ctx: Context, session: webauth.Session, key: bytes, base_url: str)
     for f in private:
         secret = ensure_feed_token(ctx, key, owner, f)
         if secret is not None:
-            out.append(feed_link(base, f, secret, False))
+            out.append(feed_link(base, f, secret, False, feed_title(rt, f)))
     return out
 
 
