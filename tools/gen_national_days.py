@@ -473,8 +473,8 @@ ANNOUNCED: dict[str, dict[int, str]] = {
 # Alternative national days a province may choose in its config's [national_days] (alternative = true):
 #   id | ISO | date | since | kind | note | source
 ALTERNATIVES = r"""
-quoc-khanh-kr-giai-phong|KR|08-15|1945-08-15|Ngày Giải phóng (Gwangbokjeol)|Ngày Giải phóng 15/8/1945, cũng là ngày thành lập Chính phủ Đại Hàn Dân Quốc 15/8/1948. Quốc khánh mặc định trong danh mục là Ngày Lập quốc 3/10 (sự kiện quoc-khanh-kr); Kế hoạch Bắc Giang 2024 Phụ lục 01 dòng 10 chúc mừng Hàn Quốc ngày 15/8 — tỉnh chọn ngày này bằng [national_days] KR = "quoc-khanh-kr-giai-phong".|Luật về các ngày lễ quốc gia của Hàn Quốc (1949): Ngày Giải phóng (Gwangbokjeol) 15/8; Kế hoạch Bắc Giang 2024 Phụ lục 01 dòng 10
-quoc-khanh-in-doc-lap|IN|08-15|1947-08-15|Ngày Độc lập|Ngày Độc lập 15/8/1947. Quốc khánh mặc định trong danh mục là Ngày Cộng hòa 26/1 (sự kiện quoc-khanh-in), ngày Ấn Độ và Bộ Ngoại giao Việt Nam dùng để gửi điện mừng; Kế hoạch Bắc Giang 2024 Phụ lục 01 dòng 9 chúc mừng Ấn Độ ngày 15/8 — tỉnh chọn ngày này bằng [national_days] IN = "quoc-khanh-in-doc-lap".|Ngày Độc lập Ấn Độ 15/8/1947 (Đạo luật Độc lập Ấn Độ 1947); Kế hoạch Bắc Giang 2024 Phụ lục 01 dòng 9
+quoc-khanh-kr-giai-phong|KR|08-15|1945-08-15|Ngày Giải phóng (Gwangbokjeol)|Ngày Giải phóng 15/8/1945, cũng là ngày thành lập Chính phủ Đại Hàn Dân Quốc 15/8/1948. Quốc khánh mặc định là Ngày Lập quốc 3/10; Bắc Giang (Kế hoạch thăm, chúc mừng năm 2024, Phụ lục 01) chúc mừng Hàn Quốc ngày 15/8.|Luật về các ngày lễ quốc gia của Hàn Quốc (1949): Ngày Giải phóng (Gwangbokjeol) 15/8; Kế hoạch Bắc Giang 2024 Phụ lục 01 dòng 10
+quoc-khanh-in-doc-lap|IN|08-15|1947-08-15|Ngày Độc lập|Ngày Độc lập 15/8/1947. Quốc khánh mặc định là Ngày Cộng hòa 26/1, ngày Ấn Độ và Bộ Ngoại giao Việt Nam dùng để gửi điện mừng; Bắc Giang (Kế hoạch thăm, chúc mừng năm 2024, Phụ lục 01) chúc mừng Ấn Độ ngày 15/8.|Ngày Độc lập Ấn Độ 15/8/1947 (Đạo luật Độc lập Ấn Độ 1947); Kế hoạch Bắc Giang 2024 Phụ lục 01 dòng 9
 """
 
 # Vietnam's diplomatic relations: ISO | date relations were established (DRV/SRV) | note.
@@ -993,9 +993,9 @@ def render_national(nm: dict[str, tuple[str, str, str]], vi: dict[str, str]) -> 
         if r.since:
             desc += f" Mốc tính số năm: {vn(r.since)}."
         if r.alternative:
-            desc += f" Ngày thay thế: Quốc khánh mặc định là sự kiện quoc-khanh-{lc}."
+            desc += " Đây là ngày Quốc khánh thay thế: tỉnh chọn gửi thư chúc mừng vào ngày này hay vào ngày mặc định."
         elif not r.main:
-            desc += f" Quy tắc áp dụng {span(r)}; quy tắc hiện hành: sự kiện quoc-khanh-{lc}."
+            desc += f" Quy tắc áp dụng {span(r)}."
         if r.note:  # the other day a country marks, moves, doubts: staff see them in feeds too
             note = r.note[1:].strip() if r.note.startswith("!") else r.note
             desc += (" Cần đối chiếu: " if r.note.startswith("!") else " ") + note
