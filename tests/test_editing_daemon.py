@@ -122,13 +122,14 @@ def feed(client: httpx.Client, path: str) -> str:
 
 
 def uid(event: str, task: str, day: dt.date, scope: str) -> str:
-    return f"UID:{event}.{task}.{day:%Y%m%d}.{scope}@reminderd"
+    """The UID of a task's due-day entry, up to the installation's domain."""
+    return f"UID:{event}.{task}.{day:%Y%m%d}.due.{scope}@"
 
 
 def vevent(ics: str, the_uid: str) -> str:
-    """The VEVENT with this UID ("" if the feed has none)."""
-    for part in ics.split("BEGIN:VEVENT")[1:]:
-        if the_uid + "\r\n" in part:
+    """The VEVENT whose UID starts so, up to its domain ("" if the feed has none)."""
+    for part in ics.replace("\r\n ", "").split("BEGIN:VEVENT")[1:]:
+        if re.search(re.escape(the_uid) + r"[^\r\n@]*\r\n", part):
             return part.split("END:VEVENT")[0]
     return ""
 
