@@ -950,7 +950,7 @@ def render_national(nm: dict[str, tuple[str, str, str]], vi: dict[str, str]) -> 
         w(f"#   {cc} {name} ({eid}): {note}")
     w("")
     for r in rules:
-        cc, lc = r.cc, r.cc.lower()
+        cc = r.cc
         name = vi[cc]
         short_en, _off_vi, _off_en = nm[cc]
         if r.id in SPLIT_TITLES:
