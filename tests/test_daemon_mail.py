@@ -303,7 +303,10 @@ def test_sigterm_during_dispatch_resends_at_most_the_messages_on_the_wire(tmp_pa
         print(f"\nSIGTERM x{stops}: (after the signal, accepted but unrecorded) per stop {per_stop}; "
               f"duplicates {twice} of {len(copies)}")
         for late, unrecorded in per_stop:
-            assert late <= CONCURRENCY and unrecorded <= CONCURRENCY, per_stop
+            # "late" counts from the moment the test sent the signal; the daemon handles it at its
+            # event loop's next turn, so on a loaded machine one message may start in between.
+            # What may arrive twice (accepted, unrecorded) stays within the connections' count.
+            assert late <= CONCURRENCY + 1 and unrecorded <= CONCURRENCY, per_stop
         assert twice <= CONCURRENCY * stops, twice
     finally:
         for d in live:
