@@ -135,7 +135,7 @@ class Api:
         task = await run_in_threadpool(find_task, self.ctx, body["key"])
         if task is None:
             return _error(404, f"no task {body['key']!r} in the plan")
-        if not v.session.may_ack(task.owner, task.support):
+        if not v.session.may_ack(task.owner, task.support, self.ctx.config.current_department):
             return _error(403, "this token may not acknowledge that department's task")
         note = body.get("note", "")
         if not isinstance(note, str):
@@ -156,7 +156,7 @@ class Api:
         task = await run_in_threadpool(find_task, self.ctx, key)
         if task is None:
             return _error(404, f"no task {key!r} in the plan")
-        if not v.session.may_ack(task.owner, task.support):
+        if not v.session.may_ack(task.owner, task.support, self.ctx.config.current_department):
             return _error(403, "this token may not undo that department's task")
         old = await run_in_threadpool(acks.undo, self.ctx.store, task.event.id, task.rule.id,
                                       task.occurrence.year, v.session.who or "api", "api", self.ctx.now())
