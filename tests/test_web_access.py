@@ -220,7 +220,7 @@ def test_every_error_is_a_page(live: Live, monkeypatch: pytest.MonkeyPatch) -> N
             html = r.text
             assert r.headers["content-type"].startswith("text/html")
             assert '<html lang="vi">' in html and f"<title>Lỗi {status} — " in html and f"<h1>Lỗi {status}</h1>" in html
-            assert '<header class="top">' in html and '<a href="/">Về trang chủ</a>' in html
+            assert '<header class="top">' in html and 'href="/">Về trang chủ</a>' in html
             assert r.headers["content-security-policy"].startswith("default-src 'self'")
         r = c.post("/year/2025")
         assert r.status_code == 405 and "<h1>Lỗi 405</h1>" in r.text and "GET" in r.headers["allow"]
