@@ -38,9 +38,10 @@ from ..occurrences import occurrence_in_year
 from ..overlays import edit
 from ..overlays import overrides as ov
 from ..plan import event_active, plan_task, task_applies
-from .editing_text import TEXT, translator
+from .adhoc_form import date_words, lead_words
+from .editing_text import TEXT, tier_name, translator
 from .pages import Pages
-from .views import Visitor
+from .views import Visitor, date_found
 
 SEARCH_LIMIT = 60
 AUDIT_LIMIT = 300
@@ -59,6 +60,8 @@ class Editing:
     def render(self, request: Request, v: Visitor, name: str, status: int = 200, **kw: Any) -> Response:
         merged = edit.current(self.ctx)
         return self.p.render(request, v, name, status, E=translator(v.lang), conflicts=merged.conflicts,
+                             tier_name=lambda t: tier_name(t, v.lang), lead=lambda text: lead_words(text, v.lang),
+                             date_found=date_found, date_words=date_words,
                              when=lambda at: at.astimezone(self.ctx.config.tz).strftime("%H:%M %d/%m/%Y"),
                              day=lambda d: f"{d.day:02d}/{d.month:02d}/{d.year}", **kw)
 
@@ -170,7 +173,7 @@ class Editing:
         return national, relations
 
     def _tier_tasks(self, lang: str) -> dict[str, list[str]]:
-        """What each tier brings, in words: "Quốc khánh — 5-7wd: bắt đầu 7 ngày làm việc trước, …"."""
+        """What each tier brings, in words: "Quốc khánh các nước — bắt đầu 7 ngày làm việc trước, …"."""
         from ..feed_text import tag_title
 
         seen: dict[str, list[str]] = {}
@@ -180,7 +183,7 @@ class Editing:
                     continue
                 kind = ", ".join(tag_title(x, lang) for x in ev.tags) or ev.id
                 rule = t(lang, "rule." + task.lead.unit, near=task.lead.near, far=task.lead.far)
-                line = f"{kind} — {task.lead.text}: {rule}"
+                line = f"{kind} — {rule}"
                 if line not in seen.setdefault(task.tier, []):
                     seen[task.tier].append(line)
         return seen
@@ -202,7 +205,8 @@ class Editing:
             problems = await run_in_threadpool(edit.set_partner, self.ctx, code, tier, self.who(v), "web")
         if problems:
             return await run_in_threadpool(self._partners, request, v, 422, problems=[p.message for p in problems])
-        tier_now = self.ctx.config.tier_of(code) or E("not_partner")
+        tier_now = self.ctx.config.tier_of(code)
+        tier_now = tier_name(tier_now, v.lang) if tier_now else E("not_partner")
         msg = E("partners.saved", name=countries.country_name(code, v.lang), tier=tier_now)
         return self.p.finish(request, v, RedirectResponse(
             f"/catalog/partners?saved={_q(msg)}#c-{code}", 303))
@@ -274,6 +278,8 @@ class Editing:
         if key == "support":
             values = [value] if isinstance(value, str) else list(value or [])
             return ", ".join(cfg.department_name(s, lang) for s in values) or "—"
+        if key == "lead" and value:
+            return lead_words(str(value), lang)
         return str(value) if value not in (None, "") else "—"
 
     async def event_save(self, request: Request) -> Response:
