@@ -113,7 +113,11 @@ def test_event_page_override_with_the_validators_words(live: Live) -> None:
         assert "Lịch sử thay đổi" in page and "Sửa sự kiện so với danh mục" in page
         # The catalog page lists it as changed; the audit page has it, linked to the event.
         assert 'href="/catalog/event/quoc-khanh-jp"' in c.get("/catalog").text
-        assert "quoc-khanh-jp/thu-chuc-mung" in unescape(c.get("/audit?action=override").text)
+        trail = unescape(c.get("/audit?action=override").text)
+        assert "quoc-khanh-jp/thu-chuc-mung" in trail
+        # Before and after in words, not the stored keys and ids.
+        assert "thời hạn: 5-7 ngày làm việc" in trail and "thời hạn: 3-5 ngày làm việc" in trail
+        assert "phối hợp: Văn phòng UBND tỉnh" in trail and "lead:" not in trail and "vp-ubnd" not in trail
         assert c.get("/catalog/event/khong-co").status_code == 404
 
 

@@ -39,9 +39,10 @@ from ..overlays import edit
 from ..overlays import overrides as ov
 from ..plan import event_active, plan_task, task_applies
 from .adhoc_form import date_words, lead_words
+from .audit_words import AuditWords
 from .editing_text import TEXT, tier_name, translator
 from .pages import Pages
-from .views import Visitor, date_found
+from .views import Visitor, date_found, person
 
 SEARCH_LIMIT = 60
 AUDIT_LIMIT = 300
@@ -80,6 +81,9 @@ class Editing:
 
     def who(self, v: Visitor) -> str:
         return v.session.who or "web"
+
+    def audit_words(self, v: Visitor) -> AuditWords:
+        return AuditWords(self.ctx.config, v.lang, lambda who, via: person(self.ctx, who, via, v.lang))
 
     # ---- /catalog -------------------------------------------------------------------------------
 
@@ -259,7 +263,7 @@ class Editing:
                            where=where,
                            item=item, occ=occ, tasks=tasks, orphans=orphans, history=history,
                            active=event_active(ev, ctx.config), label=audit.action_label,
-                           show=_show_value, **kw)
+                           show=self.audit_words(v).show, **kw)
 
     def _changed_words(self, view: ov.OverrideView, lang: str) -> str:
         names = {"lead": "thời hạn" if lang != "en" else "lead", "owner": "chủ trì" if lang != "en" else "lead dept.",
@@ -409,7 +413,7 @@ class Editing:
         entries = audit.entries(self.ctx.store, action_prefix=kind + "." if kind else None, limit=AUDIT_LIMIT)
         E = translator(v.lang)
         return self.render(request, v, "page_audit.html", entries=entries, kind=kind, kinds=kinds,
-                           limit=AUDIT_LIMIT, label=audit.action_label, show=_show_value,
+                           limit=AUDIT_LIMIT, label=audit.action_label, show=self.audit_words(v).show,
                            kind_label=lambda k: E(f"kind.{k}") if f"kind.{k}" in TEXT else k)
 
 
@@ -417,32 +421,6 @@ def _q(text: str) -> str:
     from urllib.parse import quote
 
     return quote(text, safe="")
-
-
-def _show_value(before: Any, after: Any) -> tuple[str, str]:
-    """An audit entry's before and after, compactly ("lead: 5-7wd; owner: so-ngoai-vu"); of two
-    tables, only the keys that differ (a task's long action text is left out when unchanged)."""
-    if isinstance(before, dict) and isinstance(after, dict):
-        keys = [k for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
-        return _compact({k: before.get(k) for k in keys}), _compact({k: after.get(k) for k in keys})
-    return _compact(before), _compact(after)
-
-
-def _compact(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        parts = []
-        for k, x in value.items():
-            if k == "task" and isinstance(x, list):
-                x = f"{len(x)} việc"
-            elif isinstance(x, list):
-                x = ", ".join(str(i) for i in x) or "—"
-            elif isinstance(x, dict):
-                x = json.dumps(x, ensure_ascii=False)
-            parts.append(f"{k}: {'—' if x is None else x}")
-        return "; ".join(parts)
-    return json.dumps(value, ensure_ascii=False)
 
 
 def routes(ctx: Context) -> list[BaseRoute]:
