@@ -69,7 +69,7 @@ class Editing:
     def refuse(self, request: Request, v: Visitor) -> Response | None:
         if v.session.admin:
             return None
-        return self.p.error(request, v, 401 if v.session.anonymous else 403, "err.forbidden")
+        return self.p.denied(request, v)
 
     async def form(self, request: Request, **limits: Any) -> tuple[Visitor, Any, Response | None]:
         form = await request.form(**limits)

@@ -168,7 +168,7 @@ class OutboxPage:
         """None for an editor; else the page saying who may see this."""
         if v.session.admin:
             return None
-        return self.pages.error(request, v, 401 if v.session.anonymous else 403, "err.forbidden")
+        return self.pages.denied(request, v)
 
     def _render(self, request: Request, v: Visitor, name: str, status: int = 200, **kw: Any) -> Response:
         tz = self.ctx.config.tz

@@ -157,8 +157,11 @@ class Pages:
         return self.render(request, v, "page_error.html", status, message=translator(v.lang)(key),
                            code=status)
 
-    def denied(self, request: Request, v: Visitor, key: str = "err.forbidden") -> Response:
-        """401 for a visitor who has not shown who they are, 403 for one who may not."""
+    def denied(self, request: Request, v: Visitor, key: str | None = None) -> Response:
+        """401 for a visitor who has not shown who they are, 403 for one who may not. A page
+        refused (GET) is an editors' page; a change refused, one this visitor may not make."""
+        if key is None:
+            key = "err.editors" if request.method in ("GET", "HEAD") else "err.forbidden"
         return self.error(request, v, 401 if v.session.anonymous else 403, key)
 
     def visitor(self, request: Request) -> Visitor:

@@ -259,6 +259,8 @@ PAGE: dict[str, tuple[str, str]] = {
     "err.title": ("Lỗi {status}", "Error {status}"),
     "err.home": ("Về trang chủ", "Go to the home page"),
     "err.forbidden": ("Bạn không có quyền làm việc này.", "You may not do this."),
+    "err.editors": ("Trang này dành cho biên tập viên: hãy đăng nhập bằng tài khoản biên tập.",
+                    "This page is for editors: log in with an editor's account."),
     "err.notfound": ("Không tìm thấy trang này.", "This page does not exist."),
     "err.method": ("Trang này không nhận yêu cầu kiểu đó.", "This page does not accept that kind of request."),
     "err.bad": ("Yêu cầu không hợp lệ.", "The request is not valid."),
