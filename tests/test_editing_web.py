@@ -120,6 +120,13 @@ def test_event_page_override_with_the_validators_words(live: Live) -> None:
         assert "thời hạn: 5-7 ngày làm việc" in trail and "thời hạn: 3-5 ngày làm việc" in trail
         assert "phối hợp: Văn phòng UBND tỉnh" in trail and "lead:" not in trail and "vp-ubnd" not in trail
         assert c.get("/catalog/event/khong-co").status_code == 404
+        # The English page shows "3-5 working days" in the field; saved as it stands, it is the same lead.
+        en = unescape(c.get("/catalog/event/quoc-khanh-jp?lang=en").text)
+        assert 'value="3-5 working days"' in en
+        r = c.post("/catalog/event/quoc-khanh-jp", data={**data, "lead": "3-5 working days", "support": ["vp-ubnd"]})
+        assert r.status_code == 303
+        task = next(t for t in live.ctx.runtime.catalog.event("quoc-khanh-jp").tasks if t.id == "thu-chuc-mung")
+        assert task.lead.text == "3-5wd"
 
 
 def test_import_preview_then_confirm_and_tampering(live: Live, tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ from ..occurrences import occurrence_in_year
 from ..overlays import edit
 from ..overlays import overrides as ov
 from ..plan import event_active, plan_task, task_applies
-from .adhoc_form import date_words, lead_words
+from .adhoc_form import FormError, date_words, lead_words, parse_lead
 from .audit_words import AuditWords
 from .editing_text import TEXT, tier_name, translator
 from .pages import Pages
@@ -301,12 +301,12 @@ class Editing:
             problems = await run_in_threadpool(edit.revert, self.ctx, event_id, task_id if action == "revert" else "",
                                                by, "web")
         elif action == "change":
-            wanted = {"lead": str(form.get("lead", "")).strip(), "owner": str(form.get("owner", "")).strip(),
+            wanted = {"lead": _lead(str(form.get("lead", ""))), "owner": str(form.get("owner", "")).strip(),
                       "support": [str(s) for s in form.getlist("support") if s]}
             values = {"task": task_id, **wanted}
             problems = await run_in_threadpool(edit.change_task, self.ctx, event_id, task_id, wanted, by, "web")
         elif action == "add":
-            task = {"action": str(form.get("action_text", "")).strip(), "lead": str(form.get("lead", "")).strip(),
+            task = {"action": str(form.get("action_text", "")).strip(), "lead": _lead(str(form.get("lead", ""))),
                     "owner": str(form.get("owner", "")).strip(),
                     "support": [str(s) for s in form.getlist("support") if s]}
             values = {"task": "", **task}
@@ -415,6 +415,15 @@ class Editing:
         return self.render(request, v, "page_audit.html", entries=entries, kind=kind, kinds=kinds,
                            limit=AUDIT_LIMIT, label=audit.action_label, show=self.audit_words(v).show,
                            kind_label=lambda k: E(f"kind.{k}") if f"kind.{k}" in TEXT else k)
+
+
+def _lead(text: str) -> str:
+    """A lead time typed as the ad-hoc form takes it (both languages, with or without diacritics:
+    "7-10 working days", "2 tuần") → the catalog's form; else as typed, for the validator to explain."""
+    try:
+        return parse_lead(text)
+    except FormError:
+        return text.strip()
 
 
 def _q(text: str) -> str:
