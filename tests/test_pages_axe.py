@@ -3,6 +3,8 @@ open it, in real Chromium: the editors' catalog pages (catalog, partners, an eve
 preview), the audit trail, the outbox and one message, the documents page, and the e-mail "done"
 link's page. Each has no axe violation (every rule axe runs by default) and, on a phone, nothing
 wider than the screen. Lean on purpose: one browser, one server, one load per page.
+
+UPDATE_GOLDEN=1 also writes docs/screenshot-documents.png and docs/screenshot-ack.png.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from reminderd.signing import signer_for
 
 from . import appendix
 from .axe import assert_no_violations, axe_source
-from .test_browser import ARGS, CHROMIUM, DESKTOP, PHONE, fits
+from .test_browser import ARGS, CHROMIUM, DESKTOP, PHONE, fits, shot
 from .webutil import NOW, Live, make_context, serve
 
 pytestmark = [
@@ -80,6 +82,8 @@ def test_editors_pages(browser: Any, live: Live, tmp_path: Path, size: dict[str,
     row = outbox.list_rows(live.ctx.store)[0]
     check(page, f"{u}/outbox/{row['id']}", "one outbox message")
     check(page, f"{u}/documents", "the documents page")
+    if size is DESKTOP:
+        shot(page, tmp_path, "screenshot-documents.png")
     if size is DESKTOP:  # the import's preview: one upload is enough
         src = tmp_path / "phu-luc.xlsx"
         src.write_bytes(appendix.xlsx(appendix.BINH_DINH, title="PHỤ LỤC CÁC NHIỆM VỤ CỤ THỂ"))
@@ -92,7 +96,7 @@ def test_editors_pages(browser: Any, live: Live, tmp_path: Path, size: dict[str,
 
 
 @pytest.mark.parametrize("size", [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")])
-def test_the_email_done_link_page(browser: Any, live: Live, size: dict[str, int]) -> None:
+def test_the_email_done_link_page(browser: Any, live: Live, tmp_path: Path, size: dict[str, int]) -> None:
     """A recipient opens the link from a reminder: no session, the same look and landmarks as
     the other pages; confirms; the page says so."""
     link = signer_for(live.ctx.config, live.ctx.store, NOW).sign(
@@ -102,6 +106,8 @@ def test_the_email_done_link_page(browser: Any, live: Live, size: dict[str, int]
     check(page, f"{live.url}/ack/{link}", "the e-mail link's page")
     assert page.locator("link[href='/static/page.css']").count() == 1
     assert page.locator("header.top .brand").inner_text().startswith("Lịch đối ngoại")
+    if size is DESKTOP:
+        shot(page, tmp_path, "screenshot-ack.png")
     page.click("main form button[type=submit]")
     page.locator("#result[data-state=done]").wait_for()
     assert_no_violations(page, "the e-mail link's page, confirmed")
