@@ -33,7 +33,7 @@ ACTIONS = {
     "adhoc.add": ("Thêm mục bổ sung", "Added an ad-hoc item"),
     "adhoc.update": ("Sửa mục bổ sung", "Edited an ad-hoc item"),
     "adhoc.delete": ("Xóa mục bổ sung", "Deleted an ad-hoc item"),
-    "partner.set": ("Đổi nhóm đối tác", "Changed a partner's tier"),
+    "partner.set": ("Đổi hạng đối tác", "Changed a partner's tier"),
     "partner.remove": ("Bỏ khỏi danh sách đối tác", "Removed a partner"),
     "override.set": ("Sửa sự kiện so với danh mục", "Changed an event from the catalog"),
     "override.remove": ("Bỏ thay đổi, trở lại danh mục", "Reverted an event to the catalog"),

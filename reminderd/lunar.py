@@ -445,7 +445,7 @@ def leap_month(year: int, calendar: Calendar = "vi") -> int | None:
 
 
 def new_year(year: int, calendar: Calendar = "vi") -> datetime.date:
-    """The Gregorian date of 01-01 of the lunar year (Tết Nguyên Đán / Chūnjié / Seollal)."""
+    """The Gregorian date of 01-01 of the lunar year (Tết Nguyên đán / Chūnjié / Seollal)."""
     return datetime.date.fromordinal(_table(year, calendar)[0].start)
 
 

@@ -126,7 +126,7 @@ class Occurrence:
 @dataclass(frozen=True)
 class SkippedDay:
     date: dt.date
-    reason: str  # "Thứ Bảy", "Tết Nguyên Đán", "extra day off (config)" …
+    reason: str  # "Thứ Bảy", "Tết Nguyên đán", "extra day off (config)" …
 
 
 @dataclass(frozen=True)

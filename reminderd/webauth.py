@@ -34,6 +34,7 @@ import logging
 import re
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -263,9 +264,16 @@ class Session:
     def may_see(self, department: str | None) -> bool:
         return self.admin or department is None or department == self.department
 
-    def may_ack(self, owner: str, support: tuple[str, ...]) -> bool:
-        return self.admin or (self.department is not None
-                              and (self.department == owner or self.department in support))
+    def may_ack(self, owner: str, support: tuple[str, ...], current: Callable[[str], str]) -> bool:
+        """Editors, and the task's own departments (lead or coordinating). ``current`` is
+        ``Config.current_department``: a link of a department since replaced (``replaced_by``)
+        acts for its successor, whose tasks it already sees."""
+        if self.admin:
+            return True
+        if self.department is None:
+            return False
+        mine = current(self.department)
+        return mine == owner or mine in support
 
 
 ANONYMOUS = Session()

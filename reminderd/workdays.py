@@ -249,12 +249,13 @@ class WorkdayCalendar:
 
         Days of the Vietnamese Tết break are named by their lunar date instead: the package
         calls the day before the eve "29 Tết" even in years whose 12th month has 29 days
-        (27/1/2025 was 28 tháng Chạp; the eve itself was the 29th).
+        (27/1/2025 was 28 tháng Chạp; the eve itself was the 29th). Vietnamese names are
+        written as the government writes them ("Tết Nguyên đán", not the package's "Nguyên Đán").
         """
         self._ensure(d.year, d.year)
         name: str | None = self._hol.get(d)
         if name and self.country == "VN":
-            return _tet_name(d, self.language) or name
+            return _tet_name(d, self.language) or name.replace("Nguyên Đán", "Nguyên đán")
         return name
 
 
@@ -275,6 +276,6 @@ def _tet_name(d: dt.date, language: str) -> str | None:
         return "Lunar New Year" if ld.day == 1 else f"Tết holiday (day {ld.day} of the 1st lunar month)"
     if ld.month == 12:
         if ld.day == lunar.month_length(ld.year, 12, False, "vi"):
-            return f"Giao thừa Tết Nguyên Đán ({ld.day} tháng Chạp)"
-        return f"Nghỉ Tết Nguyên Đán ({ld.day} tháng Chạp)"
-    return "Tết Nguyên Đán (mùng 1 tháng Giêng)" if ld.day == 1 else f"Mùng {ld.day} Tết Nguyên Đán"
+            return f"Giao thừa Tết Nguyên đán ({ld.day} tháng Chạp)"
+        return f"Nghỉ Tết Nguyên đán ({ld.day} tháng Chạp)"
+    return "Tết Nguyên đán (mùng 1 tháng Giêng)" if ld.day == 1 else f"Mùng {ld.day} Tết Nguyên đán"

@@ -69,7 +69,7 @@ def test_get_confirms_without_changing_state_then_post_marks_done(served):
     assert r.headers["referrer-policy"] == "no-referrer"
     # Nothing is confirmed yet: the page says whom the link was sent to, under the site's header.
     assert "Liên kết gửi tới" in r.text and "Người xác nhận" not in r.text and 'id="sent-to"' in r.text
-    assert '<header class="top"><a class="brand" href="/">Lịch đối ngoại' in r.text
+    assert '<a class="brand" href="/">Lịch đối ngoại<small>' in r.text and "<main" in r.text
     assert not acks.is_done(ctx.store, "quoc-khanh-jp", "thu-chuc-mung", 2025)  # GET changed nothing
     r = httpx.post(f"{url}/ack/{tok}", data={"note": "Đã gửi thư ngày 14/02"})
     assert r.status_code == 200 and 'data-state="done"' in r.text

@@ -109,9 +109,12 @@ def test_acknowledge_with_a_department_token(live_db: Live) -> None:
         assert r.json()["changed"] is False
         assert c.post("/api/v1/ack", json={"key": "khong/co@2025-01-01"}, headers=bearer(mine)).status_code == 404
         assert c.post("/api/v1/ack", content=b"{not json", headers=bearer(mine)).status_code == 400
-        rows = c.get("/api/v1/upcoming", params={"from": str(NOW.date()), "to": "2025-04-10"}).json()
+        span = {"from": str(NOW.date()), "to": "2025-04-10"}
+        rows = c.get("/api/v1/upcoming", params=span, headers=bearer(mine)).json()
         row = next(r for r in rows if r.get("key") == task.key)
         assert row["done"] is True and row["done_by"].startswith("token")
+        row = next(r for r in c.get("/api/v1/upcoming", params=span).json() if r.get("key") == task.key)
+        assert row["done"] is True and row["done_by"] is None  # anonymous: what and when, not who
     a = acks.get_ack(live.ctx.store, *task.ack_key)
     assert a is not None and a.via == "api" and a.note == "xong"
 

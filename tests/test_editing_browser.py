@@ -70,7 +70,7 @@ def test_partner_page(browser: object, live: Live, tmp_path: Path) -> None:
     row.locator("button:not([name])").click()
     page.wait_for_url("**/catalog/partners?saved=*")
     row = page.locator("#tier-local_cooperation #c-JP")
-    assert "đã đổi (tệp: regular)" in row.inner_text()
+    assert "đã đổi (tệp: Quan hệ hợp tác thường xuyên)" in row.inner_text()
     # Add a country by typing its name as a clerk would.
     page.fill("#add-partner input[name=country]", "Ô-xtrây-li-a")
     page.select_option("#add-partner select[name=tier]", "regular")
@@ -103,7 +103,8 @@ def test_override_on_the_event_page(browser: object, live: Live, tmp_path: Path)
     task.locator("button[value=change]").click()
     page.wait_for_url("**/catalog/event/quoc-khanh-jp?saved=1*")
     note = page.locator("#t-thu-chuc-mung .changed-note").inner_text()
-    assert "thời hạn 5-7wd → 7-10wd" in note and "chủ trì Sở Ngoại vụ → Văn phòng UBND tỉnh" in note
+    assert "thời hạn 5-7 ngày làm việc → 7-10 ngày làm việc" in note
+    assert "chủ trì Sở Ngoại vụ → Văn phòng UBND tỉnh" in note
     assert "Năm 2025: từ" in page.locator("#t-thu-chuc-mung .window").inner_text()
     assert page.locator("table.history tbody tr").count() == 1
     shot(page, tmp_path, "screenshot-event.png", full=True)

@@ -57,10 +57,11 @@ def test_only_editors(live: Live) -> None:
         _, secret = tokens.create(live.ctx.store, "access", "department/so-ngoai-vu", "Phòng", NOW)
         c.get(f"/a/{secret}")
         for path in PAGES:
-            assert c.get(path).status_code == 403, path
+            r = c.get(path)
+            assert r.status_code == 403 and "Trang này dành cho biên tập viên" in r.text, path
         page = c.get("/d/so-ngoai-vu").text
         r = c.post("/catalog/partners", data={"csrf": csrf(page), "country": "JP", "tier": ""})
-        assert r.status_code == 403
+        assert r.status_code == 403 and "Bạn không có quyền làm việc này" in r.text
         assert 'href="/catalog"' not in page  # no link to what one may not use
     assert live.ctx.overlays is None or live.ctx.overlays.stored.partners == ()
 
@@ -70,6 +71,10 @@ def test_partner_page_flow_and_csrf(live: Live) -> None:
         editor(live, c)
         page = c.get("/catalog/partners").text
         assert 'id="c-JP"' in page and "Quốc khánh" in page
+        # Tiers and lead times in words, as an editor reads them (the config's ids stay the values).
+        assert "<h2>Quan hệ hợp tác thường xuyên" in page and "<h2>Có địa phương hợp tác với tỉnh" in page
+        assert "wd" not in re.sub(r"<[^>]+>", "", page.split("<main", 1)[1])
+        assert '<option value="regular" selected>Quan hệ hợp tác thường xuyên</option>' in page
         assert c.post("/catalog/partners", data={"csrf": "sai", "country": "JP", "tier": ""}).status_code == 403
         r = c.post("/catalog/partners", data={"csrf": csrf(page), "country": "Liên bang Nga", "tier": "vip"})
         assert r.status_code == 422 and "'vip' không phải hạng nào" in unescape(r.text)
@@ -78,7 +83,7 @@ def test_partner_page_flow_and_csrf(live: Live) -> None:
         r = c.post("/catalog/partners", data={"csrf": csrf(page), "country": "Đức", "tier": "local_cooperation"})
         assert r.status_code == 303 and r.headers["location"].endswith("#c-DE")
         page = unescape(c.get(r.headers["location"]).text)
-        assert "Đã lưu: Đức — local_cooperation." in page
+        assert "Đã lưu: Đức — Có địa phương hợp tác với tỉnh." in page
         assert re.search(r'<tr id="c-DE" data-country="DE" class="changed">', page)
         assert live.ctx.config.tier_of("DE") == "local_cooperation"
         r = c.post("/catalog/partners", data={"csrf": csrf(page), "country": "DE", "action": "revert"})
@@ -90,6 +95,10 @@ def test_event_page_override_with_the_validators_words(live: Live) -> None:
     with client(live) as c:
         editor(live, c)
         page = c.get("/catalog/event/quoc-khanh-jp").text
+        # The form asks as the ad-hoc form does, with the lead time in words and ticks for coordination.
+        assert 'value="5-7 ngày làm việc"' in page and "Làm trước bao lâu" in page
+        assert 'type="checkbox" name="support" value="vp-ubnd"' in page and "<select name=\"support\"" not in page
+        assert "hằng năm ngày 23/02" in page and "→ 20" not in page
         data = {"csrf": csrf(page), "action": "change", "task_id": "thu-chuc-mung", "lead": "một tuần",
                 "owner": "so-ngoai-vu"}
         r = c.post("/catalog/event/quoc-khanh-jp", data=data)
@@ -100,12 +109,24 @@ def test_event_page_override_with_the_validators_words(live: Live) -> None:
         r = c.post("/catalog/event/quoc-khanh-jp", data={**data, "lead": "3-5 ngày làm việc", "support": ["vp-ubnd"]})
         assert r.status_code == 303
         page = unescape(c.get("/catalog/event/quoc-khanh-jp").text)
-        assert "Đã sửa so với danh mục: thời hạn 5-7wd → 3-5wd; phối hợp — → Văn phòng UBND tỉnh" in page
+        assert ("Đã sửa so với danh mục: thời hạn 5-7 ngày làm việc → 3-5 ngày làm việc; "
+                "phối hợp — → Văn phòng UBND tỉnh") in page
         assert "Lịch sử thay đổi" in page and "Sửa sự kiện so với danh mục" in page
         # The catalog page lists it as changed; the audit page has it, linked to the event.
         assert 'href="/catalog/event/quoc-khanh-jp"' in c.get("/catalog").text
-        assert "quoc-khanh-jp/thu-chuc-mung" in unescape(c.get("/audit?action=override").text)
+        trail = unescape(c.get("/audit?action=override").text)
+        assert "quoc-khanh-jp/thu-chuc-mung" in trail
+        # Before and after in words, not the stored keys and ids.
+        assert "thời hạn: 5-7 ngày làm việc" in trail and "thời hạn: 3-5 ngày làm việc" in trail
+        assert "phối hợp: Văn phòng UBND tỉnh" in trail and "lead:" not in trail and "vp-ubnd" not in trail
         assert c.get("/catalog/event/khong-co").status_code == 404
+        # The English page shows "3-5 working days" in the field; saved as it stands, it is the same lead.
+        en = unescape(c.get("/catalog/event/quoc-khanh-jp?lang=en").text)
+        assert 'value="3-5 working days"' in en
+        r = c.post("/catalog/event/quoc-khanh-jp", data={**data, "lead": "3-5 working days", "support": ["vp-ubnd"]})
+        assert r.status_code == 303
+        task = next(t for t in live.ctx.runtime.catalog.event("quoc-khanh-jp").tasks if t.id == "thu-chuc-mung")
+        assert task.lead.text == "3-5wd"
 
 
 def test_import_preview_then_confirm_and_tampering(live: Live, tmp_path: Path) -> None:

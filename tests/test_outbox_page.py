@@ -124,6 +124,9 @@ def test_a_message_as_its_recipient_saw_it(live: Live) -> None:
     assert str(msg["Subject"]) in html and row["message_id"] in html
     # Dated when it was sent, as the recipient got it.
     assert email.utils.parsedate_to_datetime(str(msg["Date"])) == row["sent_at"].replace(microsecond=0)
+    # The page writes that date as it writes every time: local, hh:mm dd/mm/yyyy.
+    local = row["sent_at"].astimezone(live.ctx.config.tz).strftime("%H:%M %d/%m/%Y")
+    assert f"<dt>Ngày</dt><dd>{local}</dd>" in html and "+0000" not in html
     assert f'src="/outbox/{row["id"]}/message.html"' in html and "sandbox" in html
     # The HTML part on its own, with no script, no fetch, no form, in a sandbox.
     csp = body.headers["content-security-policy"]

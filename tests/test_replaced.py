@@ -154,3 +154,42 @@ def test_escalation_follows_a_replacement(make_env):
                         'escalate_to = "so-khdt"')
     cfg = load_config(make_env(CATALOG, config=text))
     assert cfg.department("so-ngoai-vu").escalate_to == "so-tai-chinh"
+
+
+def test_a_replaced_departments_link_marks_its_successors_tasks_done(make_env, sqlite_url):
+    """The old department's access link sees the work of the department that does it now, and
+    may mark it done too: on the page (where the row says it leads) and through the API."""
+    import re
+
+    import httpx
+
+    from reminderd import tokens
+
+    from .webutil import Clock, make_context, serve
+
+    rt = load_runtime(make_env(CATALOG, config=AFTER))
+    clock = Clock(at(2025, 6, 11))
+    srv = serve(make_context(sqlite_url, rt, clock))
+    try:
+        tasks = {t.rule.id: t for t in rt.plan(dt.date(2025, 6, 1), dt.date(2025, 6, 30)).tasks}
+        lead, support = tasks["moi-doanh-nghiep"], tasks["thong-tin"]
+        assert lead.owner == "so-tai-chinh" and "so-tai-chinh" in support.support
+        _, secret = tokens.create(srv.ctx.store, "access", "department/so-khdt", "Phòng Kinh tế đối ngoại", clock.now)
+        with httpx.Client(base_url=srv.url, follow_redirects=False, timeout=30) as c:
+            assert c.get(f"/a/{secret}").status_code == 303
+            page = c.get("/d/so-khdt").text
+            row = page[page.index(f'data-key="{lead.key}"'):]
+            row = row[:row.index("</article>")]
+            assert 'action="/done"' in row and "<i>chủ trì</i>" in row
+            token = re.search(r'name="csrf" value="([^"]+)"', page)
+            assert token
+            r = c.post("/done", data={"key": lead.key, "csrf": token[1], "note": "đã mời 12 doanh nghiệp"})
+            assert r.status_code == 303, r.text
+        assert acks.is_done(srv.ctx.store, "hoi-nghi-xuc-tien", "moi-doanh-nghiep", 2025)
+        r = httpx.post(f"{srv.url}/api/v1/ack", json={"key": support.key},
+                       headers={"Authorization": f"Bearer {secret}"}, timeout=30)
+        assert r.status_code == 200 and r.json()["changed"] is True, r.text
+        assert acks.get_ack(srv.ctx.store, "hoi-nghi-xuc-tien", "thong-tin", 2025).done_by.endswith(
+            "Phòng Kinh tế đối ngoại")
+    finally:
+        srv.stop()

@@ -139,7 +139,7 @@ def test_mark_done_needs_a_department_link_and_csrf(live: Live) -> None:
     store = live.ctx.store
     with client(live) as anon:
         html = anon.get("/").text
-        assert "Đánh dấu xong" not in html  # anonymous readers cannot mark anything
+        assert "Đánh dấu đã hoàn thành" not in html  # anonymous readers cannot mark anything
         week = keys_in(html, "now") + keys_in(html, "soon")
         key = week[0]
         r = anon.post("/done", data={"key": key, "csrf": csrf(anon.get("/login").text)})

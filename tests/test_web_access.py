@@ -207,6 +207,18 @@ def test_anonymous_readers_see_what_and_when_not_who(live: Live) -> None:
             assert html.count("Đã hoàn thành lúc") >= 2
             for secret in ("Nguyễn Văn An", "Đã gọi Đại sứ quán", "le.thi.binh", "thư đã ký", "token "):
                 assert secret not in html, (path, secret)
+        # The API too: what and when, not who.
+        span = {"from": NOW.date().isoformat(), "to": (NOW.date() + dt.timedelta(days=30)).isoformat()}
+        rows = {r["key"]: r for r in anon.get("/api/v1/upcoming", params=span).json() if r.get("key")}
+        assert rows[first.key]["done"] and rows[first.key]["done_at"] and rows[second.key]["done"]
+        assert rows[first.key]["done_by"] is None and rows[second.key]["done_by"] is None
+        text = anon.get("/api/v1/upcoming", params=span).text
+        for secret in ("Nguyễn Văn An", "le.thi.binh", "token "):
+            assert secret not in text, secret
+    with client(live) as c:
+        enter(live, c, "access", f"department/{first.owner}", "Trần Văn Bình")
+        rows = {r["key"]: r for r in c.get("/api/v1/upcoming", params=span).json() if r.get("key")}
+        assert "Nguyễn Văn An" in rows[first.key]["done_by"] and rows[second.key]["done_by"].startswith("le.thi")
 
 
 def test_every_error_is_a_page(live: Live, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -220,7 +232,7 @@ def test_every_error_is_a_page(live: Live, monkeypatch: pytest.MonkeyPatch) -> N
             html = r.text
             assert r.headers["content-type"].startswith("text/html")
             assert '<html lang="vi">' in html and f"<title>Lỗi {status} — " in html and f"<h1>Lỗi {status}</h1>" in html
-            assert '<header class="top">' in html and '<a href="/">Về trang chủ</a>' in html
+            assert '<header class="top">' in html and 'href="/">Về trang chủ</a>' in html
             assert r.headers["content-security-policy"].startswith("default-src 'self'")
         r = c.post("/year/2025")
         assert r.status_code == 405 and "<h1>Lỗi 405</h1>" in r.text and "GET" in r.headers["allow"]

@@ -300,18 +300,18 @@ def test_non_working_days_reasons_vi() -> None:
         SkippedDay(D(2025, 1, 26), "Chủ Nhật"),
         # Tết days are named by their lunar date: month 12 of Giáp Thìn had 29 days, so
         # 27/1/2025 was the 28th and the eve the 29th (the package says "29 Tết" for 27/1).
-        SkippedDay(D(2025, 1, 27), "Nghỉ Tết Nguyên Đán (28 tháng Chạp)"),
-        SkippedDay(D(2025, 1, 28), "Giao thừa Tết Nguyên Đán (29 tháng Chạp)"),
-        SkippedDay(D(2025, 1, 29), "Tết Nguyên Đán (mùng 1 tháng Giêng)"),
-        SkippedDay(D(2025, 1, 30), "Mùng 2 Tết Nguyên Đán"),
-        SkippedDay(D(2025, 1, 31), "Mùng 3 Tết Nguyên Đán"),
-        SkippedDay(D(2025, 2, 1), "Mùng 4 Tết Nguyên Đán"),
+        SkippedDay(D(2025, 1, 27), "Nghỉ Tết Nguyên đán (28 tháng Chạp)"),
+        SkippedDay(D(2025, 1, 28), "Giao thừa Tết Nguyên đán (29 tháng Chạp)"),
+        SkippedDay(D(2025, 1, 29), "Tết Nguyên đán (mùng 1 tháng Giêng)"),
+        SkippedDay(D(2025, 1, 30), "Mùng 2 Tết Nguyên đán"),
+        SkippedDay(D(2025, 1, 31), "Mùng 3 Tết Nguyên đán"),
+        SkippedDay(D(2025, 2, 1), "Mùng 4 Tết Nguyên đán"),
         SkippedDay(D(2025, 2, 2), "Chủ Nhật"),
     ]
     assert CAL.reason(D(2024, 4, 29)) == "Ngày nghỉ (thay cho ngày 04/05/2024)"
     assert CAL.reason(D(2024, 9, 2)) == "Quốc khánh"
-    assert CAL.reason(D(2024, 2, 8)) == "Nghỉ Tết Nguyên Đán (29 tháng Chạp)"  # Quý Mão had a 30th
-    assert CAL.reason(D(2024, 2, 9)) == "Giao thừa Tết Nguyên Đán (30 tháng Chạp)"
+    assert CAL.reason(D(2024, 2, 8)) == "Nghỉ Tết Nguyên đán (29 tháng Chạp)"  # Quý Mão had a 30th
+    assert CAL.reason(D(2024, 2, 9)) == "Giao thừa Tết Nguyên đán (30 tháng Chạp)"
     assert CAL.holiday_name(D(2024, 9, 3)) == "Quốc khánh"
     assert CAL.holiday_name(D(2024, 9, 4)) is None
     assert CAL.non_working_days(D(2025, 2, 3), D(2025, 1, 24)) == []
@@ -338,3 +338,10 @@ def test_before_the_package_data_is_just_weekends() -> None:
 def test_unknown_language_is_rejected() -> None:
     with pytest.raises(ValueError, match="language"):
         WorkdayCalendar(language="fr")
+
+
+def test_holiday_names_write_tet_nguyen_dan_as_the_government_does():
+    """"Tết Nguyên đán" (lowercase đán) on every day off of ten years, the package's own names too."""
+    names = {CAL.holiday_name(d) for y in range(2020, 2031) for d in (D(y, 1, 1) + dt.timedelta(n) for n in range(365))}
+    tet = {n for n in names if n and "Nguyên" in n}
+    assert tet and all("Nguyên đán" in n and "Nguyên Đán" not in n for n in tet), tet

@@ -1,7 +1,8 @@
 """The JSON API (``/api/v1``): the page's data and actions for scripts and other systems.
 
 - ``GET /api/v1/upcoming?from=&to=&department=``: the rows of ``reminderd upcoming --json``,
-  plus ``key``, ``done``, ``done_at``, ``done_by`` on task rows;
+  plus ``key``, ``done``, ``done_at``, ``done_by`` on task rows (``done_by`` only for a
+  visitor who has shown who they are: anonymous readers see what was done and when, not who);
 - ``POST /api/v1/ack``: mark a task occurrence done (same effect as the e-mail link);
   ``DELETE /api/v1/ack/{key}``: undo that (editors and the task's own departments);
 - ``/api/v1/adhoc`` and ``/api/v1/adhoc/{event_id}``: ad-hoc items (list, create, read,
@@ -111,12 +112,13 @@ class Api:
         done = {(a.event_id, a.task_id, a.year): a
                 for y in {o.year for o, _ in rows} for a in acks.list_acks(self.ctx.store, y)}
         out = []
+        who = not v.session.anonymous  # anonymous readers get what and when, not who (as on the pages)
         for occ, tk in rows:
             row = row_json(occ, tk)
             if tk is not None:
                 ack = done.get(tk.ack_key)
-                row.update(key=tk.key, done=ack is not None,
-                           done_at=ack.done_at.isoformat() if ack else None, done_by=ack.done_by if ack else None)
+                row.update(key=tk.key, done=ack is not None, done_at=ack.done_at.isoformat() if ack else None,
+                           done_by=ack.done_by if ack and who else None)
             out.append(row)
         return JSONResponse(out)
 
@@ -135,7 +137,7 @@ class Api:
         task = await run_in_threadpool(find_task, self.ctx, body["key"])
         if task is None:
             return _error(404, f"no task {body['key']!r} in the plan")
-        if not v.session.may_ack(task.owner, task.support):
+        if not v.session.may_ack(task.owner, task.support, self.ctx.config.current_department):
             return _error(403, "this token may not acknowledge that department's task")
         note = body.get("note", "")
         if not isinstance(note, str):
@@ -156,7 +158,7 @@ class Api:
         task = await run_in_threadpool(find_task, self.ctx, key)
         if task is None:
             return _error(404, f"no task {key!r} in the plan")
-        if not v.session.may_ack(task.owner, task.support):
+        if not v.session.may_ack(task.owner, task.support, self.ctx.config.current_department):
             return _error(403, "this token may not undo that department's task")
         old = await run_in_threadpool(acks.undo, self.ctx.store, task.event.id, task.rule.id,
                                       task.occurrence.year, v.session.who or "api", "api", self.ctx.now())

@@ -38,9 +38,11 @@ from ..occurrences import occurrence_in_year
 from ..overlays import edit
 from ..overlays import overrides as ov
 from ..plan import event_active, plan_task, task_applies
-from .editing_text import TEXT, translator
+from .adhoc_form import FormError, date_words, lead_words, parse_lead
+from .audit_words import AuditWords
+from .editing_text import TEXT, tier_name, translator
 from .pages import Pages
-from .views import Visitor
+from .views import Visitor, date_found, person
 
 SEARCH_LIMIT = 60
 AUDIT_LIMIT = 300
@@ -59,13 +61,15 @@ class Editing:
     def render(self, request: Request, v: Visitor, name: str, status: int = 200, **kw: Any) -> Response:
         merged = edit.current(self.ctx)
         return self.p.render(request, v, name, status, E=translator(v.lang), conflicts=merged.conflicts,
+                             tier_name=lambda t: tier_name(t, v.lang), lead=lambda text: lead_words(text, v.lang),
+                             date_found=date_found, date_words=date_words,
                              when=lambda at: at.astimezone(self.ctx.config.tz).strftime("%H:%M %d/%m/%Y"),
                              day=lambda d: f"{d.day:02d}/{d.month:02d}/{d.year}", **kw)
 
     def refuse(self, request: Request, v: Visitor) -> Response | None:
         if v.session.admin:
             return None
-        return self.p.error(request, v, 401 if v.session.anonymous else 403, "err.forbidden")
+        return self.p.denied(request, v)
 
     async def form(self, request: Request, **limits: Any) -> tuple[Visitor, Any, Response | None]:
         form = await request.form(**limits)
@@ -77,6 +81,9 @@ class Editing:
 
     def who(self, v: Visitor) -> str:
         return v.session.who or "web"
+
+    def audit_words(self, v: Visitor) -> AuditWords:
+        return AuditWords(self.ctx.config, v.lang, lambda who, via: person(self.ctx, who, via, v.lang))
 
     # ---- /catalog -------------------------------------------------------------------------------
 
@@ -170,7 +177,7 @@ class Editing:
         return national, relations
 
     def _tier_tasks(self, lang: str) -> dict[str, list[str]]:
-        """What each tier brings, in words: "Quốc khánh — 5-7wd: bắt đầu 7 ngày làm việc trước, …"."""
+        """What each tier brings, in words: "Quốc khánh các nước — bắt đầu 7 ngày làm việc trước, …"."""
         from ..feed_text import tag_title
 
         seen: dict[str, list[str]] = {}
@@ -180,7 +187,7 @@ class Editing:
                     continue
                 kind = ", ".join(tag_title(x, lang) for x in ev.tags) or ev.id
                 rule = t(lang, "rule." + task.lead.unit, near=task.lead.near, far=task.lead.far)
-                line = f"{kind} — {task.lead.text}: {rule}"
+                line = f"{kind} — {rule}"
                 if line not in seen.setdefault(task.tier, []):
                     seen[task.tier].append(line)
         return seen
@@ -202,7 +209,8 @@ class Editing:
             problems = await run_in_threadpool(edit.set_partner, self.ctx, code, tier, self.who(v), "web")
         if problems:
             return await run_in_threadpool(self._partners, request, v, 422, problems=[p.message for p in problems])
-        tier_now = self.ctx.config.tier_of(code) or E("not_partner")
+        tier_now = self.ctx.config.tier_of(code)
+        tier_now = tier_name(tier_now, v.lang) if tier_now else E("not_partner")
         msg = E("partners.saved", name=countries.country_name(code, v.lang), tier=tier_now)
         return self.p.finish(request, v, RedirectResponse(
             f"/catalog/partners?saved={_q(msg)}#c-{code}", 303))
@@ -255,7 +263,7 @@ class Editing:
                            where=where,
                            item=item, occ=occ, tasks=tasks, orphans=orphans, history=history,
                            active=event_active(ev, ctx.config), label=audit.action_label,
-                           show=_show_value, **kw)
+                           show=self.audit_words(v).show, **kw)
 
     def _changed_words(self, view: ov.OverrideView, lang: str) -> str:
         names = {"lead": "thời hạn" if lang != "en" else "lead", "owner": "chủ trì" if lang != "en" else "lead dept.",
@@ -274,6 +282,8 @@ class Editing:
         if key == "support":
             values = [value] if isinstance(value, str) else list(value or [])
             return ", ".join(cfg.department_name(s, lang) for s in values) or "—"
+        if key == "lead" and value:
+            return lead_words(str(value), lang)
         return str(value) if value not in (None, "") else "—"
 
     async def event_save(self, request: Request) -> Response:
@@ -291,12 +301,12 @@ class Editing:
             problems = await run_in_threadpool(edit.revert, self.ctx, event_id, task_id if action == "revert" else "",
                                                by, "web")
         elif action == "change":
-            wanted = {"lead": str(form.get("lead", "")).strip(), "owner": str(form.get("owner", "")).strip(),
+            wanted = {"lead": _lead(str(form.get("lead", ""))), "owner": str(form.get("owner", "")).strip(),
                       "support": [str(s) for s in form.getlist("support") if s]}
             values = {"task": task_id, **wanted}
             problems = await run_in_threadpool(edit.change_task, self.ctx, event_id, task_id, wanted, by, "web")
         elif action == "add":
-            task = {"action": str(form.get("action_text", "")).strip(), "lead": str(form.get("lead", "")).strip(),
+            task = {"action": str(form.get("action_text", "")).strip(), "lead": _lead(str(form.get("lead", ""))),
                     "owner": str(form.get("owner", "")).strip(),
                     "support": [str(s) for s in form.getlist("support") if s]}
             values = {"task": "", **task}
@@ -403,40 +413,23 @@ class Editing:
         entries = audit.entries(self.ctx.store, action_prefix=kind + "." if kind else None, limit=AUDIT_LIMIT)
         E = translator(v.lang)
         return self.render(request, v, "page_audit.html", entries=entries, kind=kind, kinds=kinds,
-                           limit=AUDIT_LIMIT, label=audit.action_label, show=_show_value,
+                           limit=AUDIT_LIMIT, label=audit.action_label, show=self.audit_words(v).show,
                            kind_label=lambda k: E(f"kind.{k}") if f"kind.{k}" in TEXT else k)
+
+
+def _lead(text: str) -> str:
+    """A lead time typed as the ad-hoc form takes it (both languages, with or without diacritics:
+    "7-10 working days", "2 tuần") → the catalog's form; else as typed, for the validator to explain."""
+    try:
+        return parse_lead(text)
+    except FormError:
+        return text.strip()
 
 
 def _q(text: str) -> str:
     from urllib.parse import quote
 
     return quote(text, safe="")
-
-
-def _show_value(before: Any, after: Any) -> tuple[str, str]:
-    """An audit entry's before and after, compactly ("lead: 5-7wd; owner: so-ngoai-vu"); of two
-    tables, only the keys that differ (a task's long action text is left out when unchanged)."""
-    if isinstance(before, dict) and isinstance(after, dict):
-        keys = [k for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
-        return _compact({k: before.get(k) for k in keys}), _compact({k: after.get(k) for k in keys})
-    return _compact(before), _compact(after)
-
-
-def _compact(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        parts = []
-        for k, x in value.items():
-            if k == "task" and isinstance(x, list):
-                x = f"{len(x)} việc"
-            elif isinstance(x, list):
-                x = ", ".join(str(i) for i in x) or "—"
-            elif isinstance(x, dict):
-                x = json.dumps(x, ensure_ascii=False)
-            parts.append(f"{k}: {'—' if x is None else x}")
-        return "; ".join(parts)
-    return json.dumps(value, ensure_ascii=False)
 
 
 def routes(ctx: Context) -> list[BaseRoute]:

@@ -82,20 +82,22 @@ TEXT: dict[str, tuple[str, str]] = {
                     "This is an ad-hoc item; edit or delete it on the Ad-hoc items page."),
     "event.imported": ("Nhập từ tệp: {origin}.", "Imported from: {origin}."),
     "tasks": ("Các việc", "Tasks"),
+    "tasks.none": ("Sự kiện này chưa có việc nào; thêm việc ở dưới.", "This event has no task yet; add one below."),
     "task.changed": ("Đã sửa so với danh mục: {what}", "Changed from the catalog: {what}"),
     "task.added": ("Việc thêm trên trang ({by}, {at})", "Task added here ({by}, {at})"),
     "task.revert": ("Trở lại như danh mục", "Back to the catalog"),
     "task.remove": ("Bỏ việc đã thêm", "Remove this added task"),
-    "task.tier": ("chỉ cho nước thuộc hạng {tier}", "only for countries in tier {tier}"),
+    "task.tier": ("chỉ cho nước thuộc hạng «{tier}»", "only for countries in the tier «{tier}»"),
     "task.milestone": ("chỉ vào năm tròn", "milestone years only"),
     "task.window": ("Năm {year}: từ {start} đến hạn {due}", "{year}: from {start}, due {due}"),
     "task.add": ("Thêm việc", "Add a task"),
     "f.action": ("Việc phải làm", "Action"),
-    "f.lead": ("Thời hạn", "Lead time"),
-    "f.lead.hint": ("«3-5 ngày làm việc» (hạn 3, bắt đầu 5 ngày làm việc trước) hoặc «3-5wd»; «10 ngày»: ngày lịch",
-                    "«3-5 ngày làm việc» (due 3, from 5 working days before) or «3-5wd»; «10 ngày»: calendar days"),
-    "f.owner": ("Chủ trì", "Lead department"),
-    "f.support": ("Phối hợp", "Coordinating"),
+    # The same words as the ad-hoc form's (strings.PAGE), which asks for the same things.
+    "f.lead": ("Làm trước bao lâu", "How long before"),
+    "f.lead.hint": ("Ví dụ: 3-5 ngày làm việc (hạn 3, bắt đầu 5 ngày làm việc trước), 10 ngày",
+                    "E.g. 3-5 ngày làm việc (due 3, from 5 working days before), 10 ngày (days)"),
+    "f.owner": ("Đơn vị chủ trì", "Lead department"),
+    "f.support": ("Đơn vị phối hợp", "Coordinating departments"),
     "errors": ("Chưa lưu — hãy sửa:", "Not saved — please fix:"),
     "saved": ("Đã lưu.", "Saved."),
     "history": ("Lịch sử thay đổi", "History"),
@@ -124,8 +126,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "import.apply": ("Lưu {n} mục mới", "Save {n} new items"),
     "import.nothing": ("Không có gì mới để lưu: nhập lại tệp này không thay đổi gì.",
                        "Nothing new to store: importing this file again changes nothing."),
-    "import.done": ("Đã lưu {events} sự kiện và {partners} đối tác từ {file}. Xem trong Nhật ký thay đổi.",
-                    "Stored {events} events and {partners} partners from {file}. See the audit trail."),
+    "import.done": ("Đã lưu {events} sự kiện và {partners} đối tác từ {file}.",
+                    "Stored {events} events and {partners} partners from {file}."),
+    "import.see": ("Xem trong Nhật ký thay đổi", "See them in the audit trail"),
     "import.stale": ("Biểu mẫu xem trước không hợp lệ hoặc đã hết hạn; hãy tải tệp lên lại.",
                      "The preview form is invalid or has expired; upload the file again."),
     "import.nofile": ("Hãy chọn một tệp.", "Choose a file."),
@@ -135,7 +138,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "status.heading": ("Tiêu đề nhóm", "Section headings"),
     "status.skipped": ("Bỏ qua", "Skipped"),
     "row.becomes": ("thành", "becomes"),
-    "row.partner": ("đối tác, hạng {tier}", "partner, tier {tier}"),
+    "row.partner": ("đối tác, hạng «{tier}»", "partner, tier «{tier}»"),
     "row.first": ("năm {year}: từ {start} đến hạn {due}", "{year}: from {start}, due {due}"),
     "ignored": ("Bảng bỏ qua", "Tables skipped"),
     # audit
@@ -154,6 +157,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "via.email": ("liên kết trong thư", "email link"), "via.cli": ("dòng lệnh", "command line"),
     "via.import": ("nhập từ tệp", "import"), "via.system": ("hệ thống", "system"),
 }
+
+
+# The partner tiers the shipped catalog uses, in words (the config's [partners] keys are ids; a
+# province's own tier shows as its id).
+TIERS: dict[str, tuple[str, str]] = {
+    "regular": ("Quan hệ hợp tác thường xuyên", "Regular cooperation"),
+    "local_cooperation": ("Có địa phương hợp tác với tỉnh", "Local cooperation with the province"),
+}
+
+
+def tier_name(tier: str, lang: str) -> str:
+    words = TIERS.get(tier)
+    return tier if words is None else words[1 if lang == "en" else 0]
 
 
 def translator(lang: str) -> Callable[..., str]:

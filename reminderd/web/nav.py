@@ -36,12 +36,13 @@ class NavLink:
 
 
 NAV: list[NavLink] = [
+    # What everyone uses first, then the editors' pages; each label is the page's own heading.
     NavLink("/", ("Tổng quan", "Overview")),
     NavLink("/year", ("Cả năm", "Year"), current="/year"),
     NavLink("/subscribe", ("Đăng ký lịch", "Subscribe")),
-    NavLink("/adhoc", ("Mục bổ sung", "Ad-hoc items"), who="editors", current="/adhoc"),
     NavLink("/documents", ("Văn bản", "Documents"), who="signed_in", current="/documents"),
+    NavLink("/adhoc", ("Mục bổ sung", "Ad-hoc items"), who="editors", current="/adhoc"),
     NavLink("/catalog", ("Danh mục", "Catalog"), who="editors", current="/catalog"),
     NavLink("/outbox", ("Hộp thư đi", "Outbox"), who="editors", current="/outbox"),
-    NavLink("/audit", ("Nhật ký", "Audit trail"), who="editors", current="/audit"),
+    NavLink("/audit", ("Nhật ký thay đổi", "Audit trail"), who="editors", current="/audit"),
 ]

@@ -11,7 +11,8 @@ from typing import Any
 
 _ROW = {
     "type": "object",
-    "description": "One row of `reminderd upcoming --json`; task rows add key and done fields.",
+    "description": "An event in the date range (task fields null) or one of its tasks: what, when, who leads "
+                   "— the rows of `reminderd upcoming --json`. Task rows add key, done, done_at and done_by.",
     "required": ["event_id", "task_id", "title", "action", "event_date", "ordinal", "milestone", "country",
                  "tags", "window_start", "due", "owner", "support", "provisional"],
     "properties": {
@@ -27,7 +28,9 @@ _ROW = {
         "date_rule": {"type": "string"},
         "key": {"type": "string", "description": "event/task@YYYY-MM-DD (task rows)"},
         "done": {"type": "boolean"}, "done_at": {"type": ["string", "null"], "format": "date-time"},
-        "done_by": {"type": ["string", "null"]},
+        "done_by": {"type": ["string", "null"],
+                    "description": "who marked it done (an access link's label, an editor, an e-mail address); "
+                                   "null when not done, and always null for anonymous readers ([web] public_read)"},
     },
 }
 _EVENT = {

@@ -14,6 +14,7 @@ on its own URL with a CSP that allows no script and no fetch, inside a sandboxed
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import json
 from collections.abc import Callable
 from email.message import EmailMessage
@@ -89,7 +90,7 @@ TEXT: dict[str, dict[str, str]] = {
     "h.to": {"vi": "Đến", "en": "To"},
     "h.subject": {"vi": "Tiêu đề", "en": "Subject"},
     "h.date": {"vi": "Ngày", "en": "Date"},
-    "h.message_id": {"vi": "Message-ID", "en": "Message-ID"},
+    "h.message_id": {"vi": "Mã thư (Message-ID)", "en": "Message-ID"},
     "frame": {"vi": "Nội dung thư", "en": "Message body"},
     "text": {"vi": "Bản chữ thuần", "en": "Plain-text version"},
     "attachments": {"vi": "Tệp đính kèm", "en": "Attachments"},
@@ -138,13 +139,18 @@ def sections(store: Any) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def parts(msg: EmailMessage) -> dict[str, Any]:
-    """What the detail page shows of a composed message."""
+def parts(msg: EmailMessage, tz: Any) -> dict[str, Any]:
+    """What the detail page shows of a composed message (its date in local time, as the page
+    writes times; the .eml download keeps the header as sent)."""
     html = msg.get_body(("html",))
     text = msg.get_body(("plain",))
+    try:
+        date = _local(email.utils.parsedate_to_datetime(str(msg["Date"])), tz)
+    except (TypeError, ValueError):
+        date = str(msg["Date"])
     return {
         "headers": [("h.from", str(msg["From"])), ("h.to", str(msg["To"])), ("h.subject", str(msg["Subject"])),
-                    ("h.date", str(msg["Date"])), ("h.message_id", str(msg["Message-ID"]))],
+                    ("h.date", date), ("h.message_id", str(msg["Message-ID"]))],
         "text": text.get_content() if isinstance(text, EmailMessage) else "",
         "has_html": html is not None,
         "attachments": [(a.get_filename() or "", a.get_content_type()) for a in msg.iter_attachments()],
@@ -162,7 +168,7 @@ class OutboxPage:
         """None for an editor; else the page saying who may see this."""
         if v.session.admin:
             return None
-        return self.pages.error(request, v, 401 if v.session.anonymous else 403, "err.forbidden")
+        return self.pages.denied(request, v)
 
     def _render(self, request: Request, v: Visitor, name: str, status: int = 200, **kw: Any) -> Response:
         tz = self.ctx.config.tz
@@ -220,7 +226,7 @@ class OutboxPage:
         shown: dict[str, Any] | None = None
         error = None
         try:
-            shown = parts(outbox.preview(self.ctx.runtime, row, self.ctx.now()))
+            shown = parts(outbox.preview(self.ctx.runtime, row, self.ctx.now()), self.ctx.config.tz)
         except Exception as e:  # a row that cannot be composed says why, like the dispatcher does
             error = f"{type(e).__name__}: {e}"
         history = audit.entries(self.ctx.store, subject=f"outbox/{row['id']}", limit=50)

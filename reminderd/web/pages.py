@@ -137,7 +137,8 @@ class Pages:
             person=lambda who, via="web": person(ctx, who, via, v.lang),
             who_name=lambda who: who_parts(ctx, who)[0] if who else "",
             confined=confined_to(ctx, v), now=ctx.now(), undo_minutes=UNDO_MINUTES,
-            may_undo=lambda tv: self.may_undo(v, tv), **kw)
+            may_undo=lambda tv: self.may_undo(v, tv), current_dep=ctx.config.current_department,
+            may_ack=lambda tk: v.session.may_ack(tk.owner, tk.support, ctx.config.current_department), **kw)
 
     def render(self, request: Request, v: Visitor, name: str, status: int = 200, **kw: Any) -> Response:
         html = self.env.get_template(name).render(self.context(request, v, **kw))
@@ -156,8 +157,11 @@ class Pages:
         return self.render(request, v, "page_error.html", status, message=translator(v.lang)(key),
                            code=status)
 
-    def denied(self, request: Request, v: Visitor, key: str = "err.forbidden") -> Response:
-        """401 for a visitor who has not shown who they are, 403 for one who may not."""
+    def denied(self, request: Request, v: Visitor, key: str | None = None) -> Response:
+        """401 for a visitor who has not shown who they are, 403 for one who may not. A page
+        refused (GET) is an editors' page; a change refused, one this visitor may not make."""
+        if key is None:
+            key = "err.editors" if request.method in ("GET", "HEAD") else "err.forbidden"
         return self.error(request, v, 401 if v.session.anonymous else 403, key)
 
     def visitor(self, request: Request) -> Visitor:
@@ -172,7 +176,7 @@ class Pages:
 
     def may_undo(self, v: Visitor, tv: TaskView) -> bool:
         """The page offers "Hoàn tác" for a while after marking done; editors always."""
-        if tv.ack is None or not v.session.may_ack(tv.task.owner, tv.task.support):
+        if tv.ack is None or not v.session.may_ack(tv.task.owner, tv.task.support, self.ctx.config.current_department):
             return False
         return v.session.admin or self.ctx.now() - tv.ack.done_at <= dt.timedelta(minutes=UNDO_MINUTES)
 
@@ -400,7 +404,7 @@ class Pages:
         task = await run_in_threadpool(find_task, self.ctx, str(form.get("key", "")), True)
         if task is None:
             return self.error(request, v, 404, "err.notfound")
-        if not v.session.may_ack(task.owner, task.support):
+        if not v.session.may_ack(task.owner, task.support, self.ctx.config.current_department):
             return self.denied(request, v)
         who = v.session.who or "web"
         if undo:

@@ -20,7 +20,7 @@ from .. import acks, dateforms, tokens, webauth
 from ..context import Context
 from ..errors import DateFormError
 from ..i18n import WEEKDAYS, t
-from ..model import PlannedTask
+from ..model import Occurrence, PlannedTask
 from ..occurrences import occurrence_in_year
 from ..security import keys
 from .strings import translator
@@ -148,20 +148,27 @@ def dmy(lang: str, d: dt.date) -> str:
     return f"{WEEKDAYS.get(lang, WEEKDAYS['vi'])[d.weekday()]} {d:%d/%m/%Y}"
 
 
-def explain_lines(ctx: Context, task: PlannedTask, lang: str) -> list[str]:
-    """``reminderd explain`` in a few lines, in the page's words: how the event's date was
-    found, the lead in words, the window, the days off skipped."""
+def date_found(occ: Occurrence, lang: str) -> str:
+    """How an occurrence's date was found, in words: "hằng năm ngày 05/12", "một lần", or the
+    calendar's own explanation ("âm lịch Việt Nam ngày 01 tháng 01 năm 2027")."""
     T = translator(lang)
-    occ, rule = task.occurrence, task.rule
-    how = occ.explain(lang).rsplit(" → ", 1)[0]
     try:
         form = dateforms.parse(occ.event.date)
     except DateFormError:  # the catalog validated it; only a description would be lost
         form = None
     if form is not None and form.kind == "annual":
-        how = T("how.annual", dm=f"{form.day:02d}/{form.month:02d}")
-    elif form is not None and form.kind == "once":
-        how = T("how.once")
+        return T("how.annual", dm=f"{form.day:02d}/{form.month:02d}")
+    if form is not None and form.kind == "once":
+        return T("how.once")
+    return occ.explain(lang).rsplit(" → ", 1)[0]
+
+
+def explain_lines(ctx: Context, task: PlannedTask, lang: str) -> list[str]:
+    """``reminderd explain`` in a few lines, in the page's words: how the event's date was
+    found, the lead in words, the window, the days off skipped."""
+    T = translator(lang)
+    occ, rule = task.occurrence, task.rule
+    how = date_found(occ, lang)
     out = [T("how.event", date=dmy(lang, occ.date), how=how),
            T("how.lead", rule=t(lang, "rule." + rule.lead.unit, near=rule.lead.near, far=rule.lead.far)),
            T("how.window", start=dmy(lang, task.window_start), due=dmy(lang, task.due),
