@@ -145,6 +145,54 @@ def agreement(case: Case) -> tuple[int, int, list[Key], list[Key], int]:
     return len(ours), len(theirs), only_ours, only_theirs, explained
 
 
+# Where a cold `reminderd upcoming` spends its time: each step a whole process that stops after
+# it (the command's own code, cut short), so each row is cumulative and includes the interpreter.
+_STEP_SETUP = """
+import sys, datetime as dt
+argv = ["--config", CFG, "upcoming", "--from", FIRST, "--to", LAST]
+from reminderd.cli import build_parser
+args = build_parser(argv).parse_args(argv)
+"""
+STEPS: list[tuple[str, str]] = [
+    ("`python -c pass`", "pass"),
+    ("+ imports and the command line parsed", _STEP_SETUP),
+    ("+ config and catalog loaded (`cli.common.runtime`)",
+     _STEP_SETUP + "from reminderd.cli.common import runtime\nrt = runtime(args)\n"),
+    ("+ planned and the rows selected (`agenda.select_rows`)",
+     _STEP_SETUP + "from reminderd.cli.common import runtime\nrt = runtime(args)\n"
+     "from reminderd.agenda import select_rows\nrows = select_rows(rt, args.start, args.end, None)\n"),
+    ("+ the table written (`reminderd upcoming`, the whole command)",
+     "import sys\nfrom reminderd.cli import main\n"
+     "sys.exit(main(['--config', CFG, 'upcoming', '--from', FIRST, '--to', LAST]))\n"),
+]
+
+
+def steps(case: Case, runs: int) -> list[tuple[str, list[float]]]:
+    """Each of STEPS as a whole process, ``runs`` times (interleaved), output to a file."""
+    out: list[tuple[str, list[float]]] = [(name, []) for name, _ in STEPS]
+    sink = case.dir / "steps.out"
+    for _ in range(runs):
+        for i, (_, code) in enumerate(STEPS):
+            code = (f"CFG, FIRST, LAST = {str(case.cfg)!r}, '{case.first}-01-01', '{case.last}-12-31'\n"
+                    + code)
+            with sink.open("wb") as fh:
+                t0 = time.perf_counter()
+                subprocess.run([PY, "-c", code], stdout=fh, check=True, cwd=case.dir)
+                out[i][1].append(time.perf_counter() - t0)
+    return out
+
+
+def steps_table(case: Case, runs: int) -> list[str]:
+    rows = steps(case, runs)
+    lines = ["| step (each a whole process) | cumulative (s), min / median / max | this step (median) |",
+             "| --- | ---: | ---: |"]
+    prev = 0.0
+    for name, times in rows:
+        lines.append(f"| {name} | {mmm(times)} | {median(times) - prev:+.2f} |")
+        prev = median(times)
+    return lines
+
+
 def calendar_mode(tmp: Path, runs: int) -> tuple[list[float], list[float], int]:
     """Remind's calendar mode (-s12) vs reminderd cold, 100 events over one year."""
     case = Case(tmp, 100, 1)
@@ -249,7 +297,17 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--quick", action="store_true", help="fewer sizes, for a short run")
+    ap.add_argument("--steps", action="store_true",
+                    help="only where a cold `reminderd upcoming` spends its time (1,000 events, 10 years), "
+                         "next to Remind in the same run")
     a = ap.parse_args()
+    if a.steps:
+        with tempfile.TemporaryDirectory(prefix="bench-remind-") as t:
+            case = Case(Path(t), 1000, 10)
+            print("\n".join(steps_table(case, a.runs)))
+            rem = timed(case.remind, a.runs)
+            print(f"\nRemind, `remind -n` once per year (10 processes), same run: {mmm(rem)} s")
+        return
     run(a.runs, a.quick)
 
 

@@ -10,13 +10,15 @@ that nothing is ever due on a Sunday or during Tết.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 
 from .catalog import NATIONAL_DAY_TAG, Catalog
 from .config import Config
-from .model import EventRule, Lead, Occurrence, PlannedTask, SkippedDay, TaskRule
-from .occurrences import fill, occurrence_in_year, rule_years
+from .model import EventRule, Lead, Occurrence, PlannedTask, SkippedDay, TaskRule, made_whole
+from .occurrences import fill, has_placeholders, occurrence_in_year, rule_years
 from .workdays import WorkdayCalendar
 
 # How far before its event a task can start: the longest lead in days, bounded.
@@ -85,69 +87,103 @@ def task_still_made(event: EventRule | None, task_id: str, year: int, cfg: Confi
     return occ is not None and task_applies(rule, occ, cfg)
 
 
-def _back(wd: WorkdayCalendar, d: dt.date, n: int, unit: str) -> dt.date:
-    if unit == "wd":
-        if n == 0:
-            # "due on the day": the day itself, or the working day before it.
-            return d if wd.is_working_day(d) else wd.add(d, -1)
-        return wd.add(d, -n)
-    target = d - dt.timedelta(days=n)
-    return target if wd.is_working_day(target) else wd.add(target, -1)
-
-
 def window(wd: WorkdayCalendar, event_date: dt.date, lead: Lead) -> tuple[dt.date, dt.date]:
-    """(window start, due) for a lead before ``event_date``."""
-    due = _back(wd, event_date, lead.near, lead.unit)
-    start = due if lead.far == lead.near else _back(wd, event_date, lead.far, lead.unit)
+    """(window start, due) for a lead before ``event_date``: working days counted back
+    (``"0wd"``: the day, or the working day before it), or calendar days moved back off a day off."""
+    calendar_days = lead.unit == "d"
+    due = wd.before(event_date, lead.near, calendar_days)
+    start = due if lead.far == lead.near else wd.before(event_date, lead.far, calendar_days)
     return start, due
 
 
 def plan_task(rule: TaskRule, occ: Occurrence, wd: WorkdayCalendar,
               with_skipped: bool = False) -> PlannedTask:
     start, due = window(wd, occ.date, rule.lead)
-    action = fill(rule.action, ordinal=occ.ordinal, year=occ.year, since=occ.event.since,
-                  date=occ.date)
+    action = fill(rule.action, ordinal=occ.ordinal, year=occ.year, since=occ.event.since, date=occ.date)
+    return _task(rule, occ, wd, start, due, action, wd.is_provisional(occ.date), with_skipped)
+
+
+def _task(rule: TaskRule, occ: Occurrence, wd: WorkdayCalendar, start: dt.date, due: dt.date,
+          action: str, provisional: bool, with_skipped: bool) -> PlannedTask:
     skipped: tuple[SkippedDay, ...] = ()
     if with_skipped and start < occ.date:
         skipped = tuple(wd.non_working_days(start, occ.date - dt.timedelta(days=1)))
     # `provisional`: the working days counted are not official yet. A date that is itself not
     # official (not announced for that year) is the occurrence's own `provisional`.
-    return PlannedTask(occurrence=occ, rule=rule, action=action, window_start=start, due=due,
-                       provisional=wd.is_provisional(occ.date), skipped=skipped)
+    return made_whole(PlannedTask, {
+        "occurrence": occ, "rule": rule, "action": action, "window_start": start, "due": due,
+        "provisional": provisional, "skipped": skipped})
 
 
 def build_plan(catalog: Catalog | Iterable[EventRule], cfg: Config, wd: WorkdayCalendar,
                start: dt.date, end: dt.date, *, with_skipped: bool = False) -> Plan:
     """Every occurrence whose date, and every task whose window start or due date,
     falls in [start, end]; sorted by date."""
-    events = catalog.events if isinstance(catalog, Catalog) else tuple(catalog)
-    occs: list[Occurrence] = []
-    tasks: list[PlannedTask] = []
+    # The cyclic garbage collector is paused while the plan is made: it allocates tens of thousands
+    # of objects, none in a cycle, and the collections they triggered walked every object of the
+    # process (the catalog's too) over and over — a third of planning a long range.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_plan(catalog, cfg, wd, start, end, with_skipped)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _build_plan(catalog: Catalog | Iterable[EventRule], cfg: Config, wd: WorkdayCalendar,
+                start: dt.date, end: dt.date, with_skipped: bool) -> Plan:
+    events = [ev for ev in (catalog.events if isinstance(catalog, Catalog) else catalog)
+              if event_active(ev, cfg)]
+    # Sorted by (date, event id) and tasks by (due, window start, event id, task id), each through
+    # one integer made here: the event's and the task's places in id order below the dates'
+    # ordinals (comparing tuples of dates and strings was a sixth of planning a long range).
+    ev_rank = {eid: i for i, eid in enumerate(sorted({ev.id for ev in events}))}
+    most_tasks = max((len(ev.tasks) for ev in events), default=0) + 1
+    rank_bits = (len(ev_rank) * most_tasks).bit_length()
+    occs: list[tuple[int, Occurrence]] = []
+    tasks: list[tuple[int, PlannedTask]] = []
     # Tasks precede their event: look far enough ahead for the longest lead.
     horizon = end + dt.timedelta(days=_MAX_LEAD_DAYS)
+    before, provisional_from = wd.before, wd.confirmed_through
     for ev in events:
-        if not event_active(ev, cfg):
-            continue
         longest = max((_lead_days(t.lead) for t in ev.tasks), default=0)
         look_to = min(horizon, end + dt.timedelta(days=longest))
+        within = (start, look_to)
+        base = ev_rank[ev.id] * most_tasks
+        # Each task's place among the event's by id, and whether its action has placeholders.
+        rules = [(rule, base + 1 + sorted(ev.tasks, key=_rule_id).index(rule), not has_placeholders(rule.action))
+                 for rule in ev.tasks]
         for y in rule_years(ev, start.year - 1, look_to.year + 1):
-            occ = occurrence_in_year(ev, y)
-            if occ is None or occ.date < start or occ.date > look_to:
+            occ = occurrence_in_year(ev, y, within)
+            if occ is None:
                 continue
-            occ_in = occ.date <= end
+            d = occ.date
+            provisional = provisional_from is not None and d.year > provisional_from
             any_task = False
-            for rule in ev.tasks:
+            for rule, rank, plain in rules:
                 if not task_applies(rule, occ, cfg):
                     continue
-                t = plan_task(rule, occ, wd, with_skipped)
-                if start <= t.window_start <= end or start <= t.due <= end:
-                    tasks.append(t)
+                lead = rule.lead
+                calendar_days = lead.unit == "d"
+                due = before(d, lead.near, calendar_days)
+                first = due if lead.far == lead.near else before(d, lead.far, calendar_days)
+                # Only the tasks in range are made (their window opens or falls due in it).
+                if start <= first <= end or start <= due <= end:
+                    action = rule.action if plain else fill(rule.action, ordinal=occ.ordinal, year=y,
+                                                            since=ev.since, date=d)
+                    task = _task(rule, occ, wd, first, due, action, provisional, with_skipped)
+                    tasks.append((((due.toordinal() << 22 | first.toordinal()) << rank_bits) | rank, task))
                     any_task = True
-            if occ_in or any_task:
-                occs.append(occ)
-    occs.sort(key=lambda o: (o.date, o.event.id))
-    tasks.sort(key=lambda t: (t.due, t.window_start, t.event.id, t.rule.id))
-    return Plan(start, end, tuple(occs), tuple(tasks))
+            if any_task or d <= end:
+                occs.append(((d.toordinal() << rank_bits) | base, occ))
+    occs.sort(key=_first)
+    tasks.sort(key=_first)
+    return Plan(start, end, tuple(map(_second, occs)), tuple(map(_second, tasks)))
+
+
+_first, _second = itemgetter(0), itemgetter(1)
+_rule_id = attrgetter("id")
 
 
 def _lead_days(lead: Lead) -> int:

@@ -186,6 +186,38 @@ class WorkdayCalendar:
                     span.first - 1 - (-target) // _MIN_WORKING_DAYS_PER_YEAR, span.last
                 )
 
+    def before(self, d: dt.date, n: int, calendar_days: bool = False) -> dt.date:
+        """The day a lead of ``n`` before ``d`` lands on (the planner's one question, in one
+        ``bisect``): working days — ``add(d, -n)``, or for n = 0 ``d`` itself when it is a working
+        day and the working day before it when not; calendar days — ``n`` days back, moved back
+        to the working day before when that is a day off."""
+        if calendar_days:
+            o, back = d.toordinal() - n, 0
+            first = d.year - 2 - n // 365  # the year before the day n days back
+        else:
+            o, back = d.toordinal(), n
+            # Enough years before d for n working days (a year has at least 200 of them).
+            first = d.year - 1 - n // _MIN_WORKING_DAYS_PER_YEAR
+        span = self._span
+        if span is None or first < span.first or d.year > span.last:
+            span = self._ensure(first, d.year)
+        ords = span.ords
+        i = bisect_left(ords, o)
+        if back == 0 and i < len(ords) and ords[i] == o:
+            return dt.date.fromordinal(o)
+        target = i - max(back, 1)
+        if target < 0:  # fewer working days in those years than assumed: the long way
+            return self._before_slow(d, n, calendar_days)
+        return dt.date.fromordinal(ords[target])
+
+    def _before_slow(self, d: dt.date, n: int, calendar_days: bool) -> dt.date:
+        if calendar_days:
+            target = d - dt.timedelta(days=n)
+            return target if self.is_working_day(target) else self.add(target, -1)
+        if n == 0:
+            return d if self.is_working_day(d) else self.add(d, -1)
+        return self.add(d, -n)
+
     def between(self, d1: dt.date, d2: dt.date) -> int:
         """Signed count of working days from ``d1`` to ``d2``, ``d1`` not counted.
 
