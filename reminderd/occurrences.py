@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from . import dateforms
-from .model import EventRule, Occurrence, made_whole
+from .model import EventRule, Occurrence
 
 _PLACEHOLDER_RE = re.compile(r"\{(ordinal|year|since|date)\}")
 
@@ -113,10 +113,7 @@ def occurrence_in_year(event: EventRule, year: int, within: tuple[dt.date, dt.da
     title = event.title
     if has_placeholders(title):
         title = fill(title, ordinal=ordinal, year=year, since=event.since, date=d)
-    return made_whole(Occurrence, {
-        "event": event, "date": d, "year": year, "ordinal": ordinal,
-        "milestone": ordinal is not None and ordinal % 5 == 0, "title": title,
-        "provisional": provisional})
+    return Occurrence(event, d, year, ordinal, ordinal is not None and ordinal % 5 == 0, title, provisional)
 
 
 def how(event: EventRule, year: int) -> tuple[str, str]:

@@ -9,15 +9,16 @@ that nothing is ever due on a Sunday or during Tết.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 
 from .catalog import NATIONAL_DAY_TAG, Catalog
 from .config import Config
-from .model import EventRule, Lead, Occurrence, PlannedTask, SkippedDay, TaskRule, made_whole
+from .model import EventRule, Lead, Occurrence, PlannedTask, SkippedDay, TaskRule
 from .occurrences import fill, has_placeholders, occurrence_in_year, rule_years
 from .workdays import WorkdayCalendar
 
@@ -110,24 +111,32 @@ def _task(rule: TaskRule, occ: Occurrence, wd: WorkdayCalendar, start: dt.date, 
         skipped = tuple(wd.non_working_days(start, occ.date - dt.timedelta(days=1)))
     # `provisional`: the working days counted are not official yet. A date that is itself not
     # official (not announced for that year) is the occurrence's own `provisional`.
-    return made_whole(PlannedTask, {
-        "occurrence": occ, "rule": rule, "action": action, "window_start": start, "due": due,
-        "provisional": provisional, "skipped": skipped})
+    return PlannedTask(occ, rule, action, start, due, provisional, skipped)
 
 
 def build_plan(catalog: Catalog | Iterable[EventRule], cfg: Config, wd: WorkdayCalendar,
                start: dt.date, end: dt.date, *, with_skipped: bool = False) -> Plan:
     """Every occurrence whose date, and every task whose window start or due date,
     falls in [start, end]; sorted by date."""
-    # The cyclic garbage collector is paused while the plan is made: it allocates tens of thousands
-    # of objects, none in a cycle, and the collections they triggered walked every object of the
-    # process (the catalog's too) over and over — a third of planning a long range.
-    paused = gc.isenabled()
+    with gc_paused():
+        return _build_plan(catalog, cfg, wd, start, end, with_skipped)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused (if it ran) for the block.
+
+    For code that allocates tens of thousands of objects, none in a cycle — a plan, its agenda
+    rows, their table: each few hundred allocations triggered a collection, and the ones that
+    walked every object of the process (the catalog's too) again and again were a third of
+    planning a long range. Nothing is lost: there are no cycles to collect, and the collector
+    runs again after the block."""
+    running = gc.isenabled()
     gc.disable()
     try:
-        return _build_plan(catalog, cfg, wd, start, end, with_skipped)
+        yield
     finally:
-        if paused:
+        if running:
             gc.enable()
 
 
@@ -194,14 +203,28 @@ def _lead_days(lead: Lead) -> int:
 def upcoming_rows(plan: Plan) -> list[tuple[dt.date, Occurrence, PlannedTask | None]]:
     """SPEC §5 rows: one per event whose date is in range, one per task; by date.
 
-    A task row sorts by its window start if that is in range, else its due date.
+    A task row sorts by its window start if that is in range, else its due date; then by event
+    id, the event before its tasks, the tasks by id.
     """
-    rows: list[tuple[dt.date, Occurrence, PlannedTask | None]] = []
+    with gc_paused():
+        return _upcoming_rows(plan)
+
+
+def _upcoming_rows(plan: Plan) -> list[tuple[dt.date, Occurrence, PlannedTask | None]]:
+    # Sort keys as (integer, task id): the date's ordinal and the event's place in id order in
+    # the integer, so that the strings are compared only between tasks of one event and day.
+    rank = {eid: i for i, eid in enumerate(sorted({o.event.id for o in plan.occurrences}
+                                                  | {t.event.id for t in plan.tasks}))}
+    bits = len(rank).bit_length()
+    start, end = plan.start, plan.end
+    keyed: list[tuple[tuple[int, str], tuple[dt.date, Occurrence, PlannedTask | None]]] = []
     for o in plan.occurrences:
-        if plan.start <= o.date <= plan.end:
-            rows.append((o.date, o, None))
+        d = o.date
+        if start <= d <= end:
+            keyed.append((((d.toordinal() << bits) | rank[o.event.id], ""), (d, o, None)))
     for t in plan.tasks:
-        key = t.window_start if plan.start <= t.window_start <= plan.end else t.due
-        rows.append((key, t.occurrence, t))
-    rows.sort(key=lambda r: (r[0], r[1].event.id, r[2].rule.id if r[2] else ""))
-    return rows
+        d = t.window_start if start <= t.window_start <= end else t.due
+        o = t.occurrence
+        keyed.append((((d.toordinal() << bits) | rank[o.event.id], t.rule.id), (d, o, t)))
+    keyed.sort(key=_first)
+    return list(map(_second, keyed))
