@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 
 from .. import dateforms, lunar
@@ -16,11 +15,10 @@ from ..i18n import fmt_date, lookup, skipped_lines, t, weekday
 from ..lunar import MAX_YEAR, MIN_YEAR
 from ..model import EventRule, Occurrence, PlannedTask
 from ..occurrences import occurrence_in_year, rule_years, vn_date
-from ..plan import plan_task, task_applies, why_inactive
+from ..plan import gc_paused, plan_task, task_applies, why_inactive
 from ..runtime import Runtime, load_runtime, workdays_for
 from ..workdays import WorkdayCalendar
 from .common import check_department, date_arg, runtime, today, with_stored, year_arg
-from .world import national_day_in, partner_warnings
 
 # Strings of check/explain that the shared table (i18n.MESSAGES) does not have.
 _STRINGS: dict[str, dict[str, str]] = {
@@ -155,7 +153,7 @@ def leap_month_gaps(rt: Runtime, first: int, last: int) -> list[str]:
 def cmd_check(args: argparse.Namespace) -> int:
     path = config_path(args.config)
     try:
-        rt = load_runtime(path)
+        rt = load_runtime(path, cache=False)  # every file read and validated, whatever is cached
     except ValidationError as e:
         print(t("vi", "errors", n=len(e.problems)), file=sys.stderr)
         for p in e.problems:
@@ -168,6 +166,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     lang = rt.config.language
     year = today(rt.config).year
     from ..feeds import public_feeds  # the feed writer (and icalendar) only for `check`
+    from .world import partner_warnings  # the country table only for `check` and `explain`
 
     _, feed_errors, feed_unmatched = public_feeds(rt)
     if feed_errors:
@@ -252,12 +251,16 @@ def cmd_upcoming(args: argparse.Namespace) -> int:
     end = args.end or start + dt.timedelta(days=30)
     if end < start:
         raise ReminderdError(f"--to {end} trước --from {start}; khoảng ngày bị ngược")
-    rows = select_rows(rt, start, end, args.department)
-    if args.json:
-        # One write: json.dump to a text stream makes a write call per token (seconds on 40,000 rows).
-        sys.stdout.write(json.dumps([row_json(o, tk) for o, tk in rows], ensure_ascii=False, indent=2) + "\n")
-        return 0
-    print_table(cfg, rows, start, end)
+    with gc_paused():  # tens of thousands of rows, strings and dicts, none in a cycle (plan.gc_paused)
+        rows = select_rows(rt, start, end, args.department)
+        if args.json:
+            import json
+
+            # One write: json.dump to a text stream makes a write call per token (seconds on 40,000 rows).
+            sys.stdout.write(json.dumps([row_json(o, tk) for o, tk in rows], ensure_ascii=False, indent=2)
+                             + "\n")
+            return 0
+        print_table(cfg, rows, start, end)
     return 0
 
 
@@ -269,30 +272,62 @@ def print_table(cfg: Config, rows: list[tuple[Occurrence, PlannedTask | None]],
         return
     head = (t(lang, "col.date"), t(lang, "col.kind"), t(lang, "col.window"),
             t(lang, "col.owner"), t(lang, "col.what"))
-    table: list[tuple[str, ...]] = []
+    # Every word looked up once, every date and department named once: a ten-year range is
+    # 40,000 rows over a few thousand dates, and formatting each anew cost more than planning.
+    kind_event, kind_task = t(lang, "kind.event"), t(lang, "kind.task")
+    provisional = f" ({t(lang, 'provisional')})"
+    date_provisional = f" ({t(lang, 'provisional')}: {_t(lang, 'provisional.date')})"
+    support_label = f"; {t(lang, 'role.support')}: "
+    long: dict[dt.date, str] = {}
+    short: dict[dt.date, str] = {}
+    names: dict[str, str] = {}
+
+    def fmt(d: dt.date) -> str:
+        try:
+            return long[d]
+        except KeyError:
+            got = long[d] = fmt_date(lang, d)
+            return got
+
+    def name(dep: str) -> str:
+        try:
+            return names[dep]
+        except KeyError:
+            got = names[dep] = cfg.department_name(dep)
+            return got
+
+    def day_month(d: dt.date) -> str:
+        try:
+            return short[d]
+        except KeyError:
+            got = short[d] = f"{d.day:02d}/{d.month:02d}"
+            return got
+
+    table: list[tuple[str, str, str, str, str]] = []
+    add = table.append
+    nev = 0
     for occ, tk in rows:
         if tk is None:
-            what = occ.title + (f" ({occ.event.country})" if occ.event.country else "")
+            nev += 1
+            country = occ.event.country
+            what = f"{occ.title} ({country})" if country else occ.title
             if occ.provisional:
-                what += f" ({t(lang, 'provisional')}: {_t(lang, 'provisional.date')})"
-            table.append((fmt_date(lang, occ.date), t(lang, "kind.event"), "", "", what))
+                what += date_provisional
+            add((fmt(occ.date), kind_event, "", "", what))
             continue
-        window = f"{tk.window_start:%d/%m} → {tk.due:%d/%m/%Y}"
+        due = tk.due
+        window = f"{day_month(tk.window_start)} → {day_month(due)}/{due.year}"
         if tk.provisional or occ.provisional:
-            window += f" ({t(lang, 'provisional')})"
-        what = f"{tk.action} — {occ.title} ({fmt_date(lang, occ.date)})"
-        if tk.support:
-            names = ", ".join(cfg.department_name(s) for s in tk.support)
-            what += f"; {t(lang, 'role.support')}: {names}"
-        key_date = tk.window_start if start <= tk.window_start <= end else tk.due
-        table.append((fmt_date(lang, key_date), t(lang, "kind.task"), window,
-                      cfg.department_name(tk.owner), what))
-    widths = [max(len(r[i]) for r in [head, *table]) for i in range(4)]
-    w0, w1, w2, w3 = widths
+            window += provisional
+        what = f"{tk.action} — {occ.title} ({fmt(occ.date)})"
+        support = tk.rule.support
+        if support:
+            what += support_label + ", ".join(map(name, support))
+        key_date = tk.window_start if start <= tk.window_start <= end else due
+        add((fmt(key_date), kind_task, window, name(tk.rule.owner), what))
+    w0, w1, w2, w3 = (max(map(len, column)) for column in list(zip(head, *table, strict=True))[:4])
     # Built whole and written once: a print per row costs more than planning on a 40,000-row range.
-    lines = [f"{r[0].ljust(w0)}  {r[1].ljust(w1)}  {r[2].ljust(w2)}  {r[3].ljust(w3)}  {r[4]}"
-             for r in [head, *table]]
-    nev = sum(1 for _, tk in rows if tk is None)
+    lines = [f"{a.ljust(w0)}  {b.ljust(w1)}  {c.ljust(w2)}  {d.ljust(w3)}  {e}" for a, b, c, d, e in [head, *table]]
     lines += ["", t(lang, "count", events=nev, tasks=len(rows) - nev)]
     sys.stdout.write("\n".join(lines) + "\n")
 
@@ -394,6 +429,8 @@ def _explain_sibling(rt: Runtime, ev: EventRule, year: int) -> None:
     covers that year (Japan 2019: the Enthronement, not an Emperor's birthday): name that rule."""
     if not ev.country or NATIONAL_DAY_TAG not in ev.tags:
         return
+    from .world import national_day_in
+
     other, occ = national_day_in(rt.catalog, rt.config, ev.country, year)
     if other is None or occ is None or other.id == ev.id:
         return
