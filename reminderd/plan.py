@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
@@ -154,41 +155,74 @@ def _build_plan(catalog: Catalog | Iterable[EventRule], cfg: Config, wd: Workday
     tasks: list[tuple[int, PlannedTask]] = []
     # Tasks precede their event: look far enough ahead for the longest lead.
     horizon = end + dt.timedelta(days=_MAX_LEAD_DAYS)
-    before, provisional_from = wd.before, wd.confirmed_through
+    provisional_from = wd.confirmed_through
+    # The working days of every year a window can reach, as ordinals: each window is then found
+    # by index arithmetic around one bisect per occurrence (what WorkdayCalendar.before does per
+    # window; the planner falls back to it when an index leaves the list).
+    back = max((lead.far // 200 + 1 if lead.unit == "wd" else lead.far // 365 + 2
+                for ev in events for lead in (t.lead for t in ev.tasks)), default=0)
+    ords = wd.working_ordinals(start.year - 1 - back, horizon.year + 1)
+    n_ords = len(ords)
+    first_day, last_day = start.toordinal(), end.toordinal()
+    fromordinal = dt.date.fromordinal
     for ev in events:
         longest = max((_lead_days(t.lead) for t in ev.tasks), default=0)
         look_to = min(horizon, end + dt.timedelta(days=longest))
         within = (start, look_to)
         base = ev_rank[ev.id] * most_tasks
-        # Each task's place among the event's by id, and whether its action has placeholders.
-        rules = [(rule, base + 1 + sorted(ev.tasks, key=_rule_id).index(rule), not has_placeholders(rule.action))
-                 for rule in ev.tasks]
+        # Per task: its place among the event's by id, whether its action has placeholders, its lead.
+        by_id = sorted(ev.tasks, key=_rule_id)
+        rules = [(rule, base + 1 + by_id.index(rule), not has_placeholders(rule.action), rule.lead.near,
+                  rule.lead.far, rule.lead.unit == "d") for rule in ev.tasks]
         for y in rule_years(ev, start.year - 1, look_to.year + 1):
             occ = occurrence_in_year(ev, y, within)
             if occ is None:
                 continue
             d = occ.date
+            o = d.toordinal()
+            i = bisect_left(ords, o)  # working days before d: ords[:i]
+            working = i < n_ords and ords[i] == o
             provisional = provisional_from is not None and d.year > provisional_from
             any_task = False
-            for rule, rank, plain in rules:
-                if not task_applies(rule, occ, cfg):
+            for rule, rank, plain, near, far, calendar_days in rules:
+                if (rule.when is not None or rule.tier is not None) and not task_applies(rule, occ, cfg):
                     continue
-                lead = rule.lead
-                calendar_days = lead.unit == "d"
-                due = before(d, lead.near, calendar_days)
-                first = due if lead.far == lead.near else before(d, lead.far, calendar_days)
+                if calendar_days:  # n days back, then back to a working day if that is a day off
+                    due_o = _on_or_before(ords, o - near, n_ords)
+                    first_o = due_o if far == near else _on_or_before(ords, o - far, n_ords)
+                else:  # n working days back; 0: the day itself or the working day before
+                    if near:
+                        due_o = ords[i - near] if i >= near else -1
+                    else:
+                        due_o = o if working else ords[i - 1] if i else -1
+                    first_o = due_o if far == near else ords[i - far] if i >= far else -1
+                if due_o < 0 or first_o < 0:  # the list is too short for this one: the long way
+                    due_o = wd.before(d, near, calendar_days).toordinal()
+                    first_o = wd.before(d, far, calendar_days).toordinal()
                 # Only the tasks in range are made (their window opens or falls due in it).
-                if start <= first <= end or start <= due <= end:
+                if first_day <= first_o <= last_day or first_day <= due_o <= last_day:
                     action = rule.action if plain else fill(rule.action, ordinal=occ.ordinal, year=y,
                                                             since=ev.since, date=d)
-                    task = _task(rule, occ, wd, first, due, action, provisional, with_skipped)
-                    tasks.append((((due.toordinal() << 22 | first.toordinal()) << rank_bits) | rank, task))
+                    due = fromordinal(due_o)
+                    first = due if first_o == due_o else fromordinal(first_o)
+                    task = (_task(rule, occ, wd, first, due, action, provisional, with_skipped) if with_skipped
+                            else PlannedTask(occ, rule, action, first, due, provisional))
+                    tasks.append((((due_o << 22 | first_o) << rank_bits) | rank, task))
                     any_task = True
             if any_task or d <= end:
-                occs.append(((d.toordinal() << rank_bits) | base, occ))
+                occs.append(((o << rank_bits) | base, occ))
     occs.sort(key=_first)
     tasks.sort(key=_first)
     return Plan(start, end, tuple(map(_second, occs)), tuple(map(_second, tasks)))
+
+
+def _on_or_before(ords: list[int], day: int, n: int) -> int:
+    """``day`` if it is a working day, else the working day before it; -1 if ``ords`` (sorted
+    working-day ordinals) does not reach back that far."""
+    j = bisect_left(ords, day)
+    if j < n and ords[j] == day:
+        return day
+    return ords[j - 1] if j else -1
 
 
 _first, _second = itemgetter(0), itemgetter(1)

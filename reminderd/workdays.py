@@ -228,6 +228,14 @@ class WorkdayCalendar:
                     span.first - 1 - (-target) // _MIN_WORKING_DAYS_PER_YEAR, span.last
                 )
 
+    def working_ordinals(self, first: int, last: int) -> list[int]:
+        """The sorted ordinals of the working days of at least the years ``first..last`` (the list
+        may begin earlier and end later; callers bisect into it). Not to be modified."""
+        span = self._span
+        if span is None or first < span.first or last > span.last:
+            span = self._ensure(first, last)
+        return span.ords
+
     def before(self, d: dt.date, n: int, calendar_days: bool = False) -> dt.date:
         """The day a lead of ``n`` before ``d`` lands on (the planner's one question, in one
         ``bisect``): working days — ``add(d, -n)``, or for n = 0 ``d`` itself when it is a working

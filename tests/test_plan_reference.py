@@ -36,6 +36,16 @@ SPARSE = WorkdayCalendar(extra_days_off=[D(2031, 1, 1) + dt.timedelta(days=i) fo
                          + [D(2029, 1, 3) + dt.timedelta(weeks=i) for i in range(52 * 4)])
 
 
+# Almost no working days in 2021–2025 (Mondays of 2025 only): the planner's list of working days
+# starts too late for most windows, which must then be found the long way.
+def barren() -> WorkdayCalendar:
+    return WorkdayCalendar(extra_days_off=[d for d in (D(2021, 1, 1) + dt.timedelta(days=i) for i in range(5 * 365))
+                                           if d.year < 2025 or d.weekday() != 0])
+
+
+BARREN = barren()
+
+
 def ref_back(wd: WorkdayCalendar, d: dt.date, n: int, unit: str) -> dt.date:
     """The reference rule, in the words of docs/CATALOG.md."""
     if unit == "wd":
@@ -113,10 +123,12 @@ catalogs = st.integers(1, 12).flatmap(lambda n: st.tuples(*[events(i) for i in r
 
 @settings(max_examples=150, deadline=None)
 @given(evs=catalogs, first=st.dates(D(2024, 1, 1), D(2034, 12, 31)), days=st.integers(0, 1200),
-       sparse=st.booleans())
+       calendar=st.sampled_from(["usual", "sparse", "barren"]))
 def test_planner_matches_the_reference(evs: tuple[EventRule, ...], first: dt.date, days: int,
-                                       sparse: bool) -> None:
-    wd = SPARSE if sparse else WD
+                                       calendar: str) -> None:
+    wd = {"usual": WD, "sparse": SPARSE, "barren": BARREN}[calendar]
+    if calendar == "barren":
+        first = D(2025, 1, 1) + dt.timedelta(days=days % 365)
     last = first + dt.timedelta(days=days)
     plan = build_plan(list(evs), CFG, wd, first, last)
     occs, tasks = ref_plan(list(evs), wd, first, last)
@@ -136,9 +148,9 @@ def test_planner_matches_the_reference(evs: tuple[EventRule, ...], first: dt.dat
 
 @settings(max_examples=400, deadline=None)
 @given(d=st.dates(D(1995, 1, 1), D(2040, 12, 31)), n=st.one_of(st.integers(0, 30), st.integers(0, 999)),
-       unit=st.sampled_from(["wd", "d"]), sparse=st.booleans())
-def test_before_is_the_rule(d: dt.date, n: int, unit: str, sparse: bool) -> None:
-    wd = SPARSE if sparse else WD
+       unit=st.sampled_from(["wd", "d"]), calendar=st.sampled_from([WD, SPARSE, BARREN]))
+def test_before_is_the_rule(d: dt.date, n: int, unit: str, calendar: WorkdayCalendar) -> None:
+    wd = calendar
     assert wd.before(d, n, unit == "d") == ref_back(wd, d, n, unit)
 
 
@@ -148,3 +160,17 @@ def test_date_in_is_resolve_without_the_words(form: str, year: int) -> None:
     f = dateforms.parse(form)
     res = dateforms.resolve(f, year)
     assert dateforms.date_in(f, year) == (res.date if res else None)
+
+
+def test_windows_reaching_past_the_planners_list() -> None:
+    """Mondays of 2025 the only working days since 2021: a window of five working days before
+    Monday 13/1/2025 reaches back into 2020, past the list of working days the planner bisects
+    into when it plans from 2025 (and the task is then out of range: due in 2020)."""
+    for lead in (Lead(5, 5, "wd", "5wd"), Lead(0, 3, "wd", "0-3wd"), Lead(1, 40, "d", "1-40d")):
+        ev = EventRule(id="x", title="X", date="01-13", source=Source("t.toml"),
+                       tasks=(TaskRule(id="t", action="A", lead=lead, owner="a"),))
+        for first in (D(2020, 1, 1), D(2025, 1, 1)):
+            wd = barren()  # a calendar that has computed no year yet: its list starts where the plan asks
+            plan = build_plan([ev], CFG, wd, first, D(2025, 12, 31))
+            _, tasks = ref_plan([ev], barren(), first, D(2025, 12, 31))
+            assert list(plan.tasks) == tasks
