@@ -15,13 +15,16 @@ import gc
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from operator import attrgetter, itemgetter
+from operator import attrgetter
+from typing import TypeVar
 
 from .catalog import NATIONAL_DAY_TAG, Catalog
 from .config import Config
 from .model import EventRule, Lead, Occurrence, PlannedTask, SkippedDay, TaskRule
 from .occurrences import fill, has_placeholders, occurrence_in_year, rule_years
 from .workdays import WorkdayCalendar
+
+T = TypeVar("T")
 
 # How far before its event a task can start: the longest lead in days, bounded.
 _MAX_LEAD_DAYS = 800
@@ -151,8 +154,10 @@ def _build_plan(catalog: Catalog | Iterable[EventRule], cfg: Config, wd: Workday
     ev_rank = {eid: i for i, eid in enumerate(sorted({ev.id for ev in events}))}
     most_tasks = max((len(ev.tasks) for ev in events), default=0) + 1
     rank_bits = (len(ev_rank) * most_tasks).bit_length()
-    occs: list[tuple[int, Occurrence]] = []
-    tasks: list[tuple[int, PlannedTask]] = []
+    occs: list[Occurrence] = []
+    occ_keys: list[int] = []
+    tasks: list[PlannedTask] = []
+    task_keys: list[int] = []
     # Tasks precede their event: look far enough ahead for the longest lead.
     horizon = end + dt.timedelta(days=_MAX_LEAD_DAYS)
     provisional_from = wd.confirmed_through
@@ -207,13 +212,22 @@ def _build_plan(catalog: Catalog | Iterable[EventRule], cfg: Config, wd: Workday
                     first = due if first_o == due_o else fromordinal(first_o)
                     task = (_task(rule, occ, wd, first, due, action, provisional, with_skipped) if with_skipped
                             else PlannedTask(occ, rule, action, first, due, provisional))
-                    tasks.append((((due_o << 22 | first_o) << rank_bits) | rank, task))
+                    tasks.append(task)
+                    task_keys.append(((due_o << 22 | first_o) << rank_bits) | rank)
                     any_task = True
             if any_task or d <= end:
-                occs.append(((o << rank_bits) | base, occ))
-    occs.sort(key=_first)
-    tasks.sort(key=_first)
-    return Plan(start, end, tuple(map(_second, occs)), tuple(map(_second, tasks)))
+                occs.append(occ)
+                occ_keys.append((o << rank_bits) | base)
+    return Plan(start, end, tuple(_in_order(occs, occ_keys)), tuple(_in_order(tasks, task_keys)))
+
+
+def _in_order(items: list[T], keys: list[int]) -> list[T]:
+    """``items`` sorted by their integer ``keys`` (stable): the index packed below each key, plain
+    integers sorted, the items read back by index — no pair tuples, no key function."""
+    n = len(items)
+    packed = [k * n + i for i, k in enumerate(keys)]
+    packed.sort()
+    return [items[k % n] for k in packed]
 
 
 def _on_or_before(ords: list[int], day: int, n: int) -> int:
@@ -225,7 +239,6 @@ def _on_or_before(ords: list[int], day: int, n: int) -> int:
     return ords[j - 1] if j else -1
 
 
-_first, _second = itemgetter(0), itemgetter(1)
 _rule_id = attrgetter("id")
 
 
@@ -245,20 +258,28 @@ def upcoming_rows(plan: Plan) -> list[tuple[dt.date, Occurrence, PlannedTask | N
 
 
 def _upcoming_rows(plan: Plan) -> list[tuple[dt.date, Occurrence, PlannedTask | None]]:
-    # Sort keys as (integer, task id): the date's ordinal and the event's place in id order in
-    # the integer, so that the strings are compared only between tasks of one event and day.
-    rank = {eid: i for i, eid in enumerate(sorted({o.event.id for o in plan.occurrences}
-                                                  | {t.event.id for t in plan.tasks}))}
-    bits = len(rank).bit_length()
+    # One integer per row: the key date's ordinal, the event's place in id order, the task's
+    # place among its event's by id (0 for the event's own row), and the row's index — sorting
+    # plain integers, then reading the rows back out by index.
+    ids = {o.event.id for o in plan.occurrences}
+    ids.update(t.occurrence.event.id for t in plan.tasks)  # (build_plan lists every task's occurrence)
+    rank = {eid: i for i, eid in enumerate(sorted(ids))}
+    rule_rank: dict[int, int] = {}  # id(rule) → 1 + its place among its event's tasks by id
+    most_tasks = 1 + max((len(o.event.tasks) for o in plan.occurrences), default=0)
     start, end = plan.start, plan.end
-    keyed: list[tuple[tuple[int, str], tuple[dt.date, Occurrence, PlannedTask | None]]] = []
+    rows: list[tuple[dt.date, Occurrence, PlannedTask | None]] = []
+    keys: list[int] = []
     for o in plan.occurrences:
         d = o.date
         if start <= d <= end:
-            keyed.append((((d.toordinal() << bits) | rank[o.event.id], ""), (d, o, None)))
+            keys.append((d.toordinal() * len(rank) + rank[o.event.id]) * most_tasks)
+            rows.append((d, o, None))
     for t in plan.tasks:
         d = t.window_start if start <= t.window_start <= end else t.due
-        o = t.occurrence
-        keyed.append((((d.toordinal() << bits) | rank[o.event.id], t.rule.id), (d, o, t)))
-    keyed.sort(key=_first)
-    return list(map(_second, keyed))
+        o, rule = t.occurrence, t.rule
+        r = rule_rank.get(id(rule))
+        if r is None:
+            r = rule_rank[id(rule)] = 1 + sorted(o.event.tasks, key=_rule_id).index(rule)
+        keys.append((d.toordinal() * len(rank) + rank[o.event.id]) * most_tasks + r)
+        rows.append((d, o, t))
+    return _in_order(rows, keys)
