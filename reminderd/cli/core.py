@@ -278,58 +278,53 @@ def print_table(cfg: Config, rows: list[tuple[Occurrence, PlannedTask | None]],
     provisional = f" ({t(lang, 'provisional')})"
     date_provisional = f" ({t(lang, 'provisional')}: {_t(lang, 'provisional.date')})"
     support_label = f"; {t(lang, 'role.support')}: "
-    long: dict[dt.date, str] = {}
-    short: dict[dt.date, str] = {}
-    names: dict[str, str] = {}
-
-    def fmt(d: dt.date) -> str:
-        try:
-            return long[d]
-        except KeyError:
-            got = long[d] = fmt_date(lang, d)
-            return got
-
-    def name(dep: str) -> str:
-        try:
-            return names[dep]
-        except KeyError:
-            got = names[dep] = cfg.department_name(dep)
-            return got
-
-    def day_month(d: dt.date) -> str:
-        try:
-            return short[d]
-        except KeyError:
-            got = short[d] = f"{d.day:02d}/{d.month:02d}"
-            return got
-
+    long: dict[dt.date, str] = {}  # date → "Thứ Sáu 01/01/2027"
+    short: dict[dt.date, str] = {}  # date → "01/01"
+    names: dict[str, str] = {}  # department id → name
+    long_get, short_get, names_get = long.get, short.get, names.get
     table: list[tuple[str, str, str, str, str]] = []
     add = table.append
     nev = 0
+    w2 = len(head[2])
     for occ, tk in rows:
+        d = occ.date
+        occ_day = long_get(d) or long.setdefault(d, fmt_date(lang, d))
         if tk is None:
             nev += 1
             country = occ.event.country
             what = f"{occ.title} ({country})" if country else occ.title
             if occ.provisional:
                 what += date_provisional
-            add((fmt(occ.date), kind_event, "", "", what))
+            add((occ_day, kind_event, "", "", what))
             continue
-        due = tk.due
-        window = f"{day_month(tk.window_start)} → {day_month(due)}/{due.year}"
+        due, ws = tk.due, tk.window_start
+        window = (f"{short_get(ws) or short.setdefault(ws, f'{ws.day:02d}/{ws.month:02d}')} → "
+                  f"{short_get(due) or short.setdefault(due, f'{due.day:02d}/{due.month:02d}')}/{due.year}")
         if tk.provisional or occ.provisional:
             window += provisional
-        what = f"{tk.action} — {occ.title} ({fmt(occ.date)})"
-        support = tk.rule.support
-        if support:
-            what += support_label + ", ".join(map(name, support))
-        key_date = tk.window_start if start <= tk.window_start <= end else due
-        add((fmt(key_date), kind_task, window, name(tk.rule.owner), what))
-    w0, w1, w2, w3 = (max(map(len, column)) for column in list(zip(head, *table, strict=True))[:4])
+        if len(window) > w2:
+            w2 = len(window)
+        what = f"{tk.action} — {occ.title} ({occ_day})"
+        rule = tk.rule
+        if rule.support:
+            what += support_label + ", ".join(
+                names_get(s) or names.setdefault(s, cfg.department_name(s)) for s in rule.support)
+        key_date = ws if start <= ws <= end else due
+        add((long_get(key_date) or long.setdefault(key_date, fmt_date(lang, key_date)), kind_task, window,
+             names_get(rule.owner) or names.setdefault(rule.owner, cfg.department_name(rule.owner)), what))
+    # Widths from the distinct values of a column, then each padded once per value, not per row.
+    pad0 = _padded({head[0], *(r[0] for r in table)})
+    pad1 = _padded({head[1], kind_event if nev else "", kind_task if nev < len(rows) else ""})
+    pad3 = _padded({head[3], *(r[3] for r in table)})
     # Built whole and written once: a print per row costs more than planning on a 40,000-row range.
-    lines = [f"{a.ljust(w0)}  {b.ljust(w1)}  {c.ljust(w2)}  {d.ljust(w3)}  {e}" for a, b, c, d, e in [head, *table]]
+    lines = [f"{pad0[a]}  {pad1[b]}  {c.ljust(w2)}  {pad3[d]}  {e}" for a, b, c, d, e in [head, *table]]
     lines += ["", t(lang, "count", events=nev, tasks=len(rows) - nev)]
     sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _padded(values: set[str]) -> dict[str, str]:
+    width = max(map(len, values))
+    return {v: v.ljust(width) for v in values}
 
 
 # ---- explain -----------------------------------------------------------------------------
