@@ -222,12 +222,9 @@ def _build_plan(catalog: Catalog | Iterable[EventRule], cfg: Config, wd: Workday
 
 
 def _in_order(items: list[T], keys: list[int]) -> list[T]:
-    """``items`` sorted by their integer ``keys`` (stable): the index packed below each key, plain
-    integers sorted, the items read back by index — no pair tuples, no key function."""
-    n = len(items)
-    packed = [k * n + i for i, k in enumerate(keys)]
-    packed.sort()
-    return [items[k % n] for k in packed]
+    """``items`` sorted by their integer ``keys`` (stable): the indices sorted by key, the items
+    read back by index — no pair tuples, and only integers compared."""
+    return [items[i] for i in sorted(range(len(items)), key=keys.__getitem__)]
 
 
 def _on_or_before(ords: list[int], day: int, n: int) -> int:
