@@ -187,3 +187,26 @@ def test_upcoming_from_the_cache_prints_the_same_without_the_holidays_package(ma
     assert first.stdout == second.stdout and "Quốc khánh Nhật Bản" in first.stdout
     assert first.stderr.strip() == "True" and second.stderr.strip() == "False"
     assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == ["catalog", "workdays"]
+
+
+def test_seeded_working_days_answer_as_computed_ones() -> None:
+    """A calendar seeded with another process's working days (the cache) gives the same days,
+    counts, reasons and holiday names — make-up Saturdays included — as one that computed them."""
+    from reminderd.workdays import WorkdayCalendar
+
+    computed = WorkdayCalendar()
+    computed.before(D(2026, 12, 31), 0)  # computes 2025–2026
+    span = computed.known_span()
+    assert span is not None
+    seeded = WorkdayCalendar()
+    seeded.seed(*span)
+    fresh = WorkdayCalendar()
+    # Names and reasons first, inside the seeded years: the package has populated nothing yet.
+    for d in (D(2025, 4, 26), D(2026, 8, 22), D(2025, 1, 27), D(2026, 2, 16), D(2025, 9, 2), D(2026, 1, 3)):
+        assert seeded.reason(d) == fresh.reason(d)
+        assert seeded.holiday_name(d) == fresh.holiday_name(d)
+        assert seeded.add(d, -5) == fresh.add(d, -5)
+    assert seeded.reason(D(2025, 4, 26)) is None  # a make-up working Saturday
+    lo, hi = D(2024, 1, 1), D(2027, 12, 31)  # reaching past the seeded years both ways
+    assert seeded.non_working_days(lo, hi) == fresh.non_working_days(lo, hi)
+    assert seeded.between(lo, hi) == fresh.between(lo, hi)
