@@ -215,6 +215,19 @@ def steps(case: Case, runs: int) -> list[tuple[str, list[float]]]:
     return out
 
 
+def warm_in_child(case: Case, runs: int) -> list[float]:
+    """The plan alone, warm, timed in a child process (so that ``PYTHONPATH`` can point it at
+    another version of reminderd): ``runs`` plans after a first one."""
+    code = ("import datetime as dt, json, time\nfrom reminderd.runtime import load_runtime\n"
+            f"rt = load_runtime({str(case.cfg)!r})\n"
+            f"a, b = dt.date({case.first}, 1, 1), dt.date({case.last}, 12, 31)\nrt.plan(a, b)\nout = []\n"
+            f"for _ in range({runs}):\n"
+            "    t = time.perf_counter(); rt.plan(a, b); out.append(time.perf_counter() - t)\n"
+            "print(json.dumps(out))\n")
+    got = subprocess.run([PY, "-c", code], capture_output=True, text=True, check=True, cwd=case.dir).stdout
+    return [float(x) for x in json.loads(got)]
+
+
 def steps_table(case: Case, runs: int) -> list[str]:
     rows = steps(case, runs)
     lines = ["| step (each a whole process) | cumulative (s), min / median / max | this step (median) |",
@@ -359,8 +372,10 @@ def main() -> None:
             case = Case(Path(t), 1000, 10)
             case.reminderd_cold()  # the compiled catalog made, as after any first run
             print("\n".join(steps_table(case, a.runs)))
+            warm = warm_in_child(case, a.runs)
             rem = timed(case.remind, a.runs)
-            print(f"\nRemind, `remind -n` once per year (10 processes), same run: {mmm(rem)} s")
+            print(f"\nPlan alone, warm (in a child process, as the commands import reminderd): {mmm(warm, '{:.3f}')} s")
+            print(f"Remind, `remind -n` once per year (10 processes), same run: {mmm(rem)} s")
         return
     run(a.runs, a.quick)
 
