@@ -183,3 +183,43 @@ class PlannedTask:
     def ack_key(self) -> tuple[str, str, int]:
         """What ``reminderd ack EVENT/TASK --year Y`` names."""
         return (self.event.id, self.rule.id, self.occurrence.year)
+
+
+# The planner makes occurrences and tasks by the ten thousand: these put the fields straight into
+# their slots, without the frozen dataclass's __init__ (one object.__setattr__ by name per field,
+# twice the time). Same objects, same equality; tests/test_plan_reference.py compares them with
+# ones made by __init__.
+_new = object.__new__
+(_occ_event, _occ_date, _occ_year, _occ_ordinal, _occ_milestone, _occ_title, _occ_provisional,
+ _occ_hows) = (Occurrence.__dict__[f].__set__ for f in ("event", "date", "year", "ordinal", "milestone",
+                                                      "title", "provisional", "_hows"))
+(_task_occurrence, _task_rule, _task_action, _task_window_start, _task_due, _task_provisional,
+ _task_skipped) = (PlannedTask.__dict__[f].__set__ for f in ("occurrence", "rule", "action", "window_start",
+                                                            "due", "provisional", "skipped"))
+
+
+def new_occurrence(event: EventRule, date: dt.date, year: int, ordinal: int | None, milestone: bool,
+                   title: str, provisional: bool) -> Occurrence:
+    o: Occurrence = _new(Occurrence)
+    _occ_event(o, event)
+    _occ_date(o, date)
+    _occ_year(o, year)
+    _occ_ordinal(o, ordinal)
+    _occ_milestone(o, milestone)
+    _occ_title(o, title)
+    _occ_provisional(o, provisional)
+    _occ_hows(o, None)
+    return o
+
+
+def new_task(occurrence: Occurrence, rule: TaskRule, action: str, window_start: dt.date, due: dt.date,
+             provisional: bool, skipped: tuple[SkippedDay, ...] = ()) -> PlannedTask:
+    t: PlannedTask = _new(PlannedTask)
+    _task_occurrence(t, occurrence)
+    _task_rule(t, rule)
+    _task_action(t, action)
+    _task_window_start(t, window_start)
+    _task_due(t, due)
+    _task_provisional(t, provisional)
+    _task_skipped(t, skipped)
+    return t

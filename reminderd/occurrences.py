@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from . import dateforms
-from .model import EventRule, Occurrence
+from .model import EventRule, Occurrence, new_occurrence
 
 _PLACEHOLDER_RE = re.compile(r"\{(ordinal|year|since|date)\}")
 
@@ -113,7 +113,7 @@ def occurrence_in_year(event: EventRule, year: int, within: tuple[dt.date, dt.da
     title = event.title
     if has_placeholders(title):
         title = fill(title, ordinal=ordinal, year=year, since=event.since, date=d)
-    return Occurrence(event, d, year, ordinal, ordinal is not None and ordinal % 5 == 0, title, provisional)
+    return new_occurrence(event, d, year, ordinal, ordinal is not None and ordinal % 5 == 0, title, provisional)
 
 
 def how(event: EventRule, year: int) -> tuple[str, str]:

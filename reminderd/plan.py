@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from .catalog import NATIONAL_DAY_TAG, Catalog
 from .config import Config
-from .model import EventRule, Lead, Occurrence, PlannedTask, SkippedDay, TaskRule
+from .model import EventRule, Lead, Occurrence, PlannedTask, SkippedDay, TaskRule, new_task
 from .occurrences import fill, has_placeholders, occurrence_in_year, rule_years
 from .workdays import WorkdayCalendar
 
@@ -115,7 +115,7 @@ def _task(rule: TaskRule, occ: Occurrence, wd: WorkdayCalendar, start: dt.date, 
         skipped = tuple(wd.non_working_days(start, occ.date - dt.timedelta(days=1)))
     # `provisional`: the working days counted are not official yet. A date that is itself not
     # official (not announced for that year) is the occurrence's own `provisional`.
-    return PlannedTask(occ, rule, action, start, due, provisional, skipped)
+    return new_task(occ, rule, action, start, due, provisional, skipped)
 
 
 def build_plan(catalog: Catalog | Iterable[EventRule], cfg: Config, wd: WorkdayCalendar,
@@ -134,13 +134,21 @@ def gc_paused() -> Iterator[None]:
     rows, their table: each few hundred allocations triggered a collection, and the ones that
     walked every object of the process (the catalog's too) again and again were a third of
     planning a long range. Nothing is lost: there are no cycles to collect, and the collector
-    runs again after the block."""
+    runs again after the block.
+
+    On the way out the young objects are moved to the oldest generation (``freeze`` then
+    ``unfreeze``, which splices lists and scans nothing): left young, the first allocation after
+    the block would walk all of them at once (a tenth of a warm plan). They are still freed as
+    soon as they are dropped, and any cycle among them is found by the next full collection.
+    (reminderd freezes nothing for good, so ``unfreeze`` undoes nothing of anyone's.)"""
     running = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if running:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
@@ -211,7 +219,7 @@ def _build_plan(catalog: Catalog | Iterable[EventRule], cfg: Config, wd: Workday
                     due = fromordinal(due_o)
                     first = due if first_o == due_o else fromordinal(first_o)
                     task = (_task(rule, occ, wd, first, due, action, provisional, with_skipped) if with_skipped
-                            else PlannedTask(occ, rule, action, first, due, provisional))
+                            else new_task(occ, rule, action, first, due, provisional))
                     tasks.append(task)
                     task_keys.append(((due_o << 22 | first_o) << rank_bits) | rank)
                     any_task = True

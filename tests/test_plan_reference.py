@@ -9,6 +9,7 @@ catalogs and ranges until they disagree.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -174,3 +175,21 @@ def test_windows_reaching_past_the_planners_list() -> None:
             plan = build_plan([ev], CFG, wd, first, D(2025, 12, 31))
             _, tasks = ref_plan([ev], barren(), first, D(2025, 12, 31))
             assert list(plan.tasks) == tasks
+
+
+def test_made_into_their_slots_like_init() -> None:
+    """model.new_occurrence / new_task (the planner's) set every slot __init__ sets."""
+    from reminderd.model import SkippedDay, new_occurrence, new_task
+
+    ev = EventRule(id="x", title="X", date="01-13", source=Source("t.toml"))
+    rule = TaskRule(id="t", action="A", lead=Lead(1, 2, "wd", "1-2wd"), owner="a")
+    args = (ev, D(2025, 1, 13), 2025, 7, False, "X", True)
+    a, b = new_occurrence(*args), Occurrence(*args)
+    slots = [f.name for f in dataclasses.fields(Occurrence)]
+    assert [getattr(a, n) for n in slots] == [getattr(b, n) for n in slots] and a == b and hash(a) == hash(b)
+    skipped = (SkippedDay(D(2025, 1, 11), "Thứ Bảy"),)
+    args2 = (a, rule, "A", D(2025, 1, 9), D(2025, 1, 10), True, skipped)
+    c, d = new_task(*args2), PlannedTask(*args2)
+    slots = [f.name for f in dataclasses.fields(PlannedTask)]
+    assert [getattr(c, n) for n in slots] == [getattr(d, n) for n in slots] and c == d and hash(c) == hash(d)
+    assert new_task(*args2[:6]).skipped == ()
