@@ -244,6 +244,12 @@ CHECK_TEXT = {
 
 
 def cmd_upcoming(args: argparse.Namespace) -> int:
+    # Tens of thousands of rows, strings and dicts, none in a cycle (plan.gc_paused).
+    with gc_paused():
+        return _upcoming(args)
+
+
+def _upcoming(args: argparse.Namespace) -> int:
     rt = runtime(args)
     cfg = rt.config
     check_department(cfg, args.department)
@@ -251,16 +257,14 @@ def cmd_upcoming(args: argparse.Namespace) -> int:
     end = args.end or start + dt.timedelta(days=30)
     if end < start:
         raise ReminderdError(f"--to {end} trước --from {start}; khoảng ngày bị ngược")
-    with gc_paused():  # tens of thousands of rows, strings and dicts, none in a cycle (plan.gc_paused)
-        rows = select_rows(rt, start, end, args.department)
-        if args.json:
-            import json
+    rows = select_rows(rt, start, end, args.department)
+    if args.json:
+        import json
 
-            # One write: json.dump to a text stream makes a write call per token (seconds on 40,000 rows).
-            sys.stdout.write(json.dumps([row_json(o, tk) for o, tk in rows], ensure_ascii=False, indent=2)
-                             + "\n")
-            return 0
-        print_table(cfg, rows, start, end)
+        # One write: json.dump to a text stream makes a write call per token (seconds on 40,000 rows).
+        sys.stdout.write(json.dumps([row_json(o, tk) for o, tk in rows], ensure_ascii=False, indent=2) + "\n")
+        return 0
+    print_table(cfg, rows, start, end)
     return 0
 
 
@@ -280,44 +284,55 @@ def print_table(cfg: Config, rows: list[tuple[Occurrence, PlannedTask | None]],
     support_label = f"; {t(lang, 'role.support')}: "
     long: dict[dt.date, str] = {}  # date → "Thứ Sáu 01/01/2027"
     short: dict[dt.date, str] = {}  # date → "01/01"
-    names: dict[str, str] = {}  # department id → name
-    long_get, short_get, names_get = long.get, short.get, names.get
-    table: list[tuple[str, str, str, str, str]] = []
-    add = table.append
+    long_get, short_get = long.get, short.get
+    # First what sets the columns' widths, without making any text: each row's date, the lead
+    # departments, whether a window says "provisional"; then each line made once, whole.
+    keys: list[dt.date] = []
+    owners: set[str] = set()
     nev = 0
     w2 = len(head[2])
     for occ, tk in rows:
+        if tk is None:
+            nev += 1
+            keys.append(occ.date)
+            continue
+        ws, due = tk.window_start, tk.due
+        keys.append(ws if start <= ws <= end else due)
+        owners.add(tk.rule.owner)
+        width = 14 + len(str(due.year)) + (len(provisional) if tk.provisional or occ.provisional else 0)
+        if width > w2:
+            w2 = width
+    for d in set(keys):
+        long[d] = fmt_date(lang, d)
+    names = {dep: cfg.department_name(dep) for dep in owners}
+    pad0 = _padded({head[0], *long.values()})
+    pad1 = _padded({head[1], kind_event if nev else "", kind_task if nev < len(rows) else ""})
+    pad3 = _padded({head[3], "", *names.values()})
+    event_cells = f"{pad1[kind_event]}  {'':{w2}}  {pad3['']}" if nev else ""
+    task_kind = pad1[kind_task] if nev < len(rows) else ""
+    lines = [f"{pad0[head[0]]}  {pad1[head[1]]}  {head[2]:{w2}}  {pad3[head[3]]}  {head[4]}"]
+    add = lines.append
+    for (occ, tk), key in zip(rows, keys, strict=True):
         d = occ.date
         occ_day = long_get(d) or long.setdefault(d, fmt_date(lang, d))
         if tk is None:
-            nev += 1
             country = occ.event.country
             what = f"{occ.title} ({country})" if country else occ.title
             if occ.provisional:
                 what += date_provisional
-            add((occ_day, kind_event, "", "", what))
+            add(f"{pad0[occ_day]}  {event_cells}  {what}")
             continue
         due, ws = tk.due, tk.window_start
         window = (f"{short_get(ws) or short.setdefault(ws, f'{ws.day:02d}/{ws.month:02d}')} → "
                   f"{short_get(due) or short.setdefault(due, f'{due.day:02d}/{due.month:02d}')}/{due.year}")
         if tk.provisional or occ.provisional:
             window += provisional
-        if len(window) > w2:
-            w2 = len(window)
-        what = f"{tk.action} — {occ.title} ({occ_day})"
         rule = tk.rule
+        what = f"{tk.action} — {occ.title} ({occ_day})"
         if rule.support:
-            what += support_label + ", ".join(
-                names_get(s) or names.setdefault(s, cfg.department_name(s)) for s in rule.support)
-        key_date = ws if start <= ws <= end else due
-        add((long_get(key_date) or long.setdefault(key_date, fmt_date(lang, key_date)), kind_task, window,
-             names_get(rule.owner) or names.setdefault(rule.owner, cfg.department_name(rule.owner)), what))
-    # Widths from the distinct values of a column, then each padded once per value, not per row.
-    pad0 = _padded({head[0], *(r[0] for r in table)})
-    pad1 = _padded({head[1], kind_event if nev else "", kind_task if nev < len(rows) else ""})
-    pad3 = _padded({head[3], *(r[3] for r in table)})
-    # Built whole and written once: a print per row costs more than planning on a 40,000-row range.
-    lines = [f"{pad0[a]}  {pad1[b]}  {c.ljust(w2)}  {pad3[d]}  {e}" for a, b, c, d, e in [head, *table]]
+            what += support_label + ", ".join(names.get(s) or cfg.department_name(s) for s in rule.support)
+        add(f"{pad0[long[key]]}  {task_kind}  {window:{w2}}  {pad3[names[rule.owner]]}  {what}")
+    # Written once: a print per row costs more than planning on a 40,000-row range.
     lines += ["", t(lang, "count", events=nev, tasks=len(rows) - nev)]
     sys.stdout.write("\n".join(lines) + "\n")
 
