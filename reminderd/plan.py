@@ -14,17 +14,14 @@ import datetime as dt
 import gc
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import TypeVar
 
 from .catalog import NATIONAL_DAY_TAG, Catalog
 from .config import Config
 from .model import EventRule, Lead, Occurrence, PlannedTask, SkippedDay, TaskRule, new_task
 from .occurrences import fill, has_placeholders, occurrence_in_year, rule_years
 from .workdays import WorkdayCalendar
-
-T = TypeVar("T")
 
 # How far before its event a task can start: the longest lead in days, bounded.
 _MAX_LEAD_DAYS = 800
@@ -36,6 +33,12 @@ class Plan:
     end: dt.date
     occurrences: tuple[Occurrence, ...]
     tasks: tuple[PlannedTask, ...]
+    # Where each occurrence and task goes among the agenda rows (upcoming_rows), aligned with the
+    # two tuples above, and the bits below a day's ordinal in those keys: made by build_plan
+    # while each object is at hand (reading them back later, in date order, strayed all over
+    # memory and cost as much as planning on a large catalog).
+    row_keys: tuple[tuple[int, ...], tuple[int, ...], int] | None = field(default=None, compare=False,
+                                                                          repr=False)
 
     def tasks_for(self, department: str, *, support: bool = True) -> list[PlannedTask]:
         return [t for t in self.tasks
@@ -166,6 +169,7 @@ def _build_plan(catalog: Catalog | Iterable[EventRule], cfg: Config, wd: Workday
     occ_keys: list[int] = []
     tasks: list[PlannedTask] = []
     task_keys: list[int] = []
+    task_rows: list[int] = []
     # Tasks precede their event: look far enough ahead for the longest lead.
     horizon = end + dt.timedelta(days=_MAX_LEAD_DAYS)
     provisional_from = wd.confirmed_through
@@ -222,17 +226,16 @@ def _build_plan(catalog: Catalog | Iterable[EventRule], cfg: Config, wd: Workday
                             else new_task(occ, rule, action, first, due, provisional))
                     tasks.append(task)
                     task_keys.append(((due_o << 22 | first_o) << rank_bits) | rank)
+                    # Its agenda row: by window start if that is in range, else by due date.
+                    task_rows.append(((first_o if first_o >= first_day else due_o) << rank_bits) | rank)
                     any_task = True
             if any_task or d <= end:
                 occs.append(occ)
                 occ_keys.append((o << rank_bits) | base)
-    return Plan(start, end, tuple(_in_order(occs, occ_keys)), tuple(_in_order(tasks, task_keys)))
-
-
-def _in_order(items: list[T], keys: list[int]) -> list[T]:
-    """``items`` sorted by their integer ``keys`` (stable): the indices sorted by key, the items
-    read back by index — no pair tuples, and only integers compared."""
-    return [items[i] for i in sorted(range(len(items)), key=keys.__getitem__)]
+    occ_order = sorted(range(len(occs)), key=occ_keys.__getitem__)
+    task_order = sorted(range(len(tasks)), key=task_keys.__getitem__)
+    return Plan(start, end, tuple([occs[i] for i in occ_order]), tuple([tasks[i] for i in task_order]),
+                (tuple([occ_keys[i] for i in occ_order]), tuple([task_rows[i] for i in task_order]), rank_bits))
 
 
 def _on_or_before(ords: list[int], day: int, n: int) -> int:
@@ -263,28 +266,38 @@ def upcoming_rows(plan: Plan) -> list[tuple[dt.date, Occurrence, PlannedTask | N
 
 
 def _upcoming_rows(plan: Plan) -> list[tuple[dt.date, Occurrence, PlannedTask | None]]:
-    # One integer per row: the key date's ordinal, the event's place in id order, the task's
-    # place among its event's by id (0 for the event's own row), and the row's index — sorting
-    # plain integers, then reading the rows back out by index.
-    ids = {o.event.id for o in plan.occurrences}
-    ids.update(t.occurrence.event.id for t in plan.tasks)  # (build_plan lists every task's occurrence)
-    rank = {eid: i for i, eid in enumerate(sorted(ids))}
-    rule_rank: dict[int, int] = {}  # id(rule) → 1 + its place among its event's tasks by id
-    most_tasks = 1 + max((len(o.event.tasks) for o in plan.occurrences), default=0)
+    # One integer per row: the key date's ordinal above the event's place in id order and the
+    # task's place among its event's by id (0 for the event's own row); the rows' indices sorted
+    # by it (stable: only integers compared), the rows read back.
     start, end = plan.start, plan.end
     rows: list[tuple[dt.date, Occurrence, PlannedTask | None]] = []
-    keys: list[int] = []
-    for o in plan.occurrences:
-        d = o.date
-        if start <= d <= end:
-            keys.append((d.toordinal() * len(rank) + rank[o.event.id]) * most_tasks)
-            rows.append((d, o, None))
-    for t in plan.tasks:
-        d = t.window_start if start <= t.window_start <= end else t.due
-        o, rule = t.occurrence, t.rule
-        r = rule_rank.get(id(rule))
-        if r is None:
-            r = rule_rank[id(rule)] = 1 + sorted(o.event.tasks, key=_rule_id).index(rule)
-        keys.append((d.toordinal() * len(rank) + rank[o.event.id]) * most_tasks + r)
-        rows.append((d, o, t))
-    return _in_order(rows, keys)
+    if plan.row_keys is not None:  # made by build_plan
+        occ_keys, task_keys, bits = plan.row_keys
+        first_day = start.toordinal() << bits
+        last_day = (end.toordinal() + 1) << bits
+        keys = [k for k in occ_keys if first_day <= k < last_day]
+        rows = [(o.date, o, None) for o, k in zip(plan.occurrences, occ_keys, strict=True)
+                if first_day <= k < last_day]
+        keys += task_keys
+        rows += [(t.window_start if t.window_start >= start else t.due, t.occurrence, t) for t in plan.tasks]
+    else:
+        keys = []
+        ids = {o.event.id for o in plan.occurrences}
+        ids.update(t.occurrence.event.id for t in plan.tasks)
+        rank = {eid: i for i, eid in enumerate(sorted(ids))}
+        rule_rank: dict[int, int] = {}  # id(rule) → 1 + its place among its event's tasks by id
+        most_tasks = 1 + max((len(o.event.tasks) for o in plan.occurrences), default=0)
+        for o in plan.occurrences:
+            d = o.date
+            if start <= d <= end:
+                keys.append((d.toordinal() * len(rank) + rank[o.event.id]) * most_tasks)
+                rows.append((d, o, None))
+        for t in plan.tasks:
+            d = t.window_start if start <= t.window_start <= end else t.due
+            o, rule = t.occurrence, t.rule
+            r = rule_rank.get(id(rule))
+            if r is None:
+                r = rule_rank[id(rule)] = 1 + sorted(o.event.tasks, key=_rule_id).index(rule)
+            keys.append((d.toordinal() * len(rank) + rank[o.event.id]) * most_tasks + r)
+            rows.append((d, o, t))
+    return [rows[i] for i in sorted(range(len(rows)), key=keys.__getitem__)]

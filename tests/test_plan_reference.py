@@ -141,10 +141,13 @@ def test_planner_matches_the_reference(evs: tuple[EventRule, ...], first: dt.dat
     for o in plan.occurrences:
         res = dateforms.resolve(dateforms.parse(o.event.date), o.year)
         assert res is not None and o.how == res.how
-    # The agenda's order: by key date, event id, events before their tasks, then task id.
+    # The agenda's order: by key date, event id, events before their tasks, then task id; the
+    # same from the keys build_plan made as from a plan without them.
     rows = upcoming_rows(plan)
     assert [(k, o.event.id, t.rule.id if t else "") for k, o, t in rows] == sorted(
         (k, o.event.id, t.rule.id if t else "") for k, o, t in rows)
+    assert rows == upcoming_rows(dataclasses.replace(plan, row_keys=None))
+    assert len(rows) == len(plan.tasks) + sum(first <= o.date <= last for o in plan.occurrences)
 
 
 @settings(max_examples=400, deadline=None)
