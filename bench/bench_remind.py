@@ -257,7 +257,7 @@ def run(runs: int, quick: bool) -> Section:
         md = "Not measured: `remind` is not installed (`apt-get install remind`)."
         print(md)
         return Section("remind", md, [("`reminderd upcoming` against Remind", "—", None)])
-    event_sizes = [100, 1000] if quick else [100, 1000, 10_000]
+    event_sizes = [100, 1000] if quick else [100, 1000, 10_000, 50_000]
     year_sizes = [1, 10] if quick else [1, 5, 10, 25, 50]
     scale_runs = max(1, min(runs, 2))
     lines: list[str] = []
