@@ -111,12 +111,26 @@ class _Pickler(pickle.Pickler):
     event was six times as slow, and planning from a cached catalog a fifth slower.)"""
 
     def reducer_override(self, obj: Any) -> Any:
-        if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
+        cls = type(obj)
+        try:
+            names = _FIELDS[cls]
+        except KeyError:
+            names = _FIELDS[cls] = _init_fields(cls)
+        if names is None:
             return NotImplemented
-        fields = dataclasses.fields(obj)
-        if not all(f.init for f in fields):
-            return NotImplemented
-        return type(obj), tuple(getattr(obj, f.name) for f in fields)
+        return cls, tuple([getattr(obj, n) for n in names])
+
+
+# Per type: its dataclass fields, in order, when __init__ takes them all; None for other types
+# (reducer_override is asked about every dict, list and date of the catalog: a lookup, no more).
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _init_fields(cls: type) -> tuple[str, ...] | None:
+    if not dataclasses.is_dataclass(cls):
+        return None
+    fields = dataclasses.fields(cls)
+    return tuple(f.name for f in fields) if all(f.init for f in fields) else None
 
 
 def _dumps(obj: object) -> bytes:
