@@ -180,20 +180,26 @@ def agreement(case: Case) -> tuple[int, int, list[Key], list[Key], int]:
 
 # Where a cold `reminderd upcoming` spends its time: each step a whole process that stops after
 # it (the command's own code, cut short), so each row is cumulative and includes the interpreter.
+# The command runs with the garbage collector paused (plan.gc_paused); so do these steps, in the
+# versions that have it.
 _STEP_SETUP = """
 import sys, datetime as dt
 argv = ["--config", CFG, "upcoming", "--from", FIRST, "--to", LAST]
 from reminderd.cli import build_parser
 args = build_parser(argv).parse_args(argv)
+try:
+    from reminderd.plan import gc_paused
+except ImportError:
+    from contextlib import nullcontext as gc_paused
 """
 STEPS: list[tuple[str, str]] = [
     ("`python -c pass`", "pass"),
     ("+ imports and the command line parsed", _STEP_SETUP),
     ("+ config and catalog loaded (`cli.common.runtime`)",
-     _STEP_SETUP + "from reminderd.cli.common import runtime\nrt = runtime(args)\n"),
+     _STEP_SETUP + "from reminderd.cli.common import runtime\nwith gc_paused():\n    rt = runtime(args)\n"),
     ("+ planned and the rows selected (`agenda.select_rows`)",
-     _STEP_SETUP + "from reminderd.cli.common import runtime\nrt = runtime(args)\n"
-     "from reminderd.agenda import select_rows\nrows = select_rows(rt, args.start, args.end, None)\n"),
+     _STEP_SETUP + "from reminderd.cli.common import runtime\nfrom reminderd.agenda import select_rows\n"
+     "with gc_paused():\n    rt = runtime(args)\n    rows = select_rows(rt, args.start, args.end, None)\n"),
     ("+ the table written (`reminderd upcoming`, the whole command)",
      "import sys\nfrom reminderd.cli import main\n"
      "sys.exit(main(['--config', CFG, 'upcoming', '--from', FIRST, '--to', LAST]))\n"),
