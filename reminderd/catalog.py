@@ -14,7 +14,7 @@ import functools
 import os
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -398,20 +398,28 @@ def catalog_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def load_catalog(cfg: Config, paths: Iterable[Path] | None = None) -> Catalog:
+def load_catalog(cfg: Config, paths: Iterable[Path] | None = None, *,
+                 sources: Sequence[tuple[Path, bytes]] | None = None) -> Catalog:
     """Read every catalog file; raise ValidationError listing every problem.
 
     The configured catalog (``paths`` not given) must hold at least one event unless
     ``[catalog] allow_empty`` says so: an empty one is almost always a copy that went wrong,
-    and a daemon with no rules would report "ok" and never remind anyone."""
+    and a daemon with no rules would report "ok" and never remind anyone.
+
+    ``sources``: the configured catalog's files and their bytes, already listed and read (the
+    compiled-catalog cache hashes exactly what is parsed)."""
     configured = paths is None
-    files, problems = catalog_files(cfg.catalog_paths if paths is None else paths)
+    if sources is None:
+        files, problems = catalog_files(cfg.catalog_paths if paths is None else paths)
+    else:
+        files, problems = [p for p, _ in sources], []
+    given = dict(sources or ())
     events: list[EventRule] = []
     first_seen: dict[str, Source] = {}
     for path in files:
         fname = str(path)
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8") if path not in given else text_of(given[path])
             raw = tomllib.loads(text)
         except UnicodeDecodeError:
             problems.append(Problem(fname, "", "", "tệp không phải UTF-8"))
@@ -458,6 +466,11 @@ def load_catalog(cfg: Config, paths: Iterable[Path] | None = None) -> Catalog:
     if errors:
         raise ValidationError(problems)
     return Catalog(tuple(events), tuple(str(f) for f in files), tuple(problems))
+
+
+def text_of(data: bytes) -> str:
+    """Bytes as ``Path.read_text`` gives them: UTF-8, universal newlines."""
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def national_day_choice_problems(cfg: Config, events: Iterable[EventRule]) -> list[Problem]:

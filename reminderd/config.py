@@ -353,12 +353,14 @@ def _check_value(typ: str, value: Any, base: Path) -> tuple[Any, str | None]:
     raise AssertionError(typ)
 
 
-def load_config(path: str | os.PathLike[str]) -> Config:
-    """Read and validate a config file; raise ValidationError listing every problem."""
+def load_config(path: str | os.PathLike[str], text: str | None = None) -> Config:
+    """Read and validate a config file; raise ValidationError listing every problem.
+
+    ``text``: the file's text, already read (the compiled-catalog cache hashes those bytes)."""
     path = Path(path)
     fname = str(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(path.read_text(encoding="utf-8") if text is None else text)
     except FileNotFoundError:
         raise ValidationError([Problem(fname, "", "", "không tìm thấy tệp cấu hình")]) from None
     except IsADirectoryError:
@@ -421,7 +423,7 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
                 problems.append(Problem(fname, "[partners]", tier, "cần danh sách mã nước, ví dụ [\"JP\", \"KR\"]"))
                 continue
             for c in countries:
-                if not re.fullmatch(r"[A-Z]{2}", c) or c not in _known_countries():
+                if not re.fullmatch(r"[A-Z]{2}", c) or not _known_country(c):
                     problems.append(Problem(fname, "[partners]", tier,
                                             f"{c!r}: không phải mã nước ISO 3166-1 alpha-2 đã biết "
                                             "(viết hoa, ví dụ \"JP\", \"LA\", \"KR\")"))
@@ -437,7 +439,7 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
     nraw = raw.get("national_days", {})
     if isinstance(nraw, dict):
         for code, eid in nraw.items():
-            if not re.fullmatch(r"[A-Z]{2}", code) or code not in _known_countries():
+            if not re.fullmatch(r"[A-Z]{2}", code) or not _known_country(code):
                 problems.append(Problem(fname, "[national_days]", code,
                                         "cần mã nước ISO 3166-1 alpha-2 viết hoa làm khóa, ví dụ KR = \"…\""))
             elif not isinstance(eid, str) or not ID_RE.match(eid):
@@ -551,6 +553,14 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
     fixed = tuple(replace(d, escalate_to=cfg.current_department(d.escalate_to)) if d.escalate_to else d
                   for d in departments)
     return replace(cfg, departments=fixed)
+
+
+def _known_country(code: str) -> bool:
+    """A code we can name (the national-day table), or one the `holidays` package knows — asked of
+    the package only then: importing it costs more than reading the rest of the config."""
+    from .countries import VI
+
+    return code in VI or code in _known_countries()
 
 
 @functools.lru_cache(maxsize=1)

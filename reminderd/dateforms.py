@@ -18,9 +18,6 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-import holidays
-from dateutil.rrule import YEARLY, rrulestr
-
 from . import lunar
 from .errors import DateFormError
 
@@ -85,6 +82,8 @@ def parse(text: str) -> DateForm:
             raise DateFormError(f"{t!r}: ngày âm lịch phải từ 01 đến 30")
         return DateForm(t, "lunar", month=month, day=day, leap=leap, calendar=CAL_PREFIX[prefix])
     if prefix == "holiday":
+        import holidays  # here, not at the top: most catalogs load from the cache without it
+
         country, sep, name = rest.partition(":")
         if not sep or not re.fullmatch(r"[A-Z]{2}", country) or not name:
             raise DateFormError(f"{t!r}: cần \"holiday:CC:Tên ngày lễ\", ví dụ \"holiday:NL:King's Day\"")
@@ -95,6 +94,8 @@ def parse(text: str) -> DateForm:
             raise DateFormError(f"{t!r}: {country} không có ngày lễ tên {name!r}; có: {names}")
         return DateForm(t, "holiday", country=country, name=name)
     if prefix == "rrule":
+        from dateutil.rrule import YEARLY, rrulestr
+
         try:
             rule = rrulestr(rest, dtstart=dt.datetime(2000, 1, 1))  # noqa: DTZ001 - dates only
         except (ValueError, TypeError) as e:
@@ -115,6 +116,8 @@ def parse(text: str) -> DateForm:
 
 @functools.lru_cache(maxsize=256)
 def _rrule_ever_occurs(rule: str) -> bool:
+    from dateutil.rrule import rrulestr
+
     start = dt.datetime(1900, 1, 1)  # noqa: DTZ001 - dates only
     return rrulestr(rule, dtstart=start).after(start, inc=True) is not None
 
@@ -129,6 +132,8 @@ def _check_md(month: int, day: int, leap_year_ok: bool) -> None:
 
 @functools.lru_cache(maxsize=64)
 def _holiday_names(country: str) -> frozenset[str]:
+    import holidays
+
     h = holidays.country_holidays(country, years=range(2015, 2036), language="en_US")
     return frozenset(n for names in h.values() for n in names.split("; "))
 
@@ -145,12 +150,43 @@ def _holiday_in_year(country: str, name: str, year: int) -> dt.date | None:
     "… (observed)" (Israel's Independence Day in 2024, say): that is the day the
     country celebrates, so it is the one we want.
     """
+    import holidays
+
     h = holidays.country_holidays(country, years=year, language="en_US")
     for wanted in (name, f"{name} (observed)"):
         days = sorted(d for d, names in h.items() if wanted in names.split("; "))
         if days:
             return days[0]
     return None
+
+
+def date_in(form: DateForm, year: int) -> dt.date | None:
+    """The form's date in rule year ``year``, or None: what :func:`resolve` finds, without the
+    sentences that say how (the planner asks this tens of thousands of times and prints none)."""
+    kind = form.kind
+    if kind == "annual":
+        if form.month == 2 and form.day == 29 and not _gregorian.isleap(year):
+            return dt.date(year, 2, 28)
+        return dt.date(year, form.month, form.day)
+    if kind == "once":
+        return dt.date(year, form.month, form.day) if year == form.year else None
+    if kind == "lunar":
+        return _lunar_date(form.month, form.day, form.leap, form.calendar, year)
+    res = resolve(form, year)
+    return None if res is None else res.date
+
+
+@functools.lru_cache(maxsize=65536)
+def _lunar_date(month: int, day: int, leap: bool, cal: str, year: int) -> dt.date | None:
+    """A lunar month and day in lunar year ``year`` (day 30 of a 29-day month: day 29; a leap
+    month the year lacks: None)."""
+    if not lunar.MIN_YEAR <= year <= lunar.MAX_YEAR:
+        return None
+    try:
+        length = lunar.month_length(year, month, leap, cal)  # type: ignore[arg-type]
+    except lunar.LunarError:
+        return None
+    return lunar.to_solar(year, month, min(day, length), leap, cal)  # type: ignore[arg-type]
 
 
 def resolve(form: DateForm, year: int) -> Resolved | None:
@@ -176,6 +212,8 @@ def resolve(form: DateForm, year: int) -> Resolved | None:
         return Resolved(hd, f"gói holidays: {form.country} «{form.name}» năm {year} → {hd}",
                         f"holidays package: {form.country} “{form.name}” in {year} → {hd}")
     if form.kind == "rrule":
+        from dateutil.rrule import rrulestr
+
         rule = rrulestr(form.rule, dtstart=dt.datetime(year, 1, 1))  # noqa: DTZ001 - dates only
         nxt = rule.after(dt.datetime(year, 1, 1), inc=True)  # noqa: DTZ001
         if nxt is None or nxt.year != year:

@@ -99,7 +99,10 @@ class EventRule:
     raw: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+# Occurrences and planned tasks have slots: a ten-year plan makes tens of thousands of each, and
+# with slots each is one object instead of an object and its __dict__ — half the objects for the
+# garbage collector to walk, half the memory, a third faster to make.
+@dataclass(frozen=True, slots=True)
 class Occurrence:
     """One event on one date (at most one per event and year)."""
 
@@ -109,10 +112,30 @@ class Occurrence:
     ordinal: int | None
     milestone: bool
     title: str  # placeholders filled in
-    how: str  # one line: how the date was found ("lunar 01-01 (vi) → 2024-02-10")
-    how_en: str = field(default="", compare=False)  # the same in English
     # The date itself is not confirmed: the event has announced dates, and not yet this year's.
     provisional: bool = False
+    # `how` and `how_en`, made when first read (below), not by the planner: a plan of 10,000
+    # occurrences prints none of these sentences, and making them was a tenth of planning.
+    _hows: tuple[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def _how(self) -> tuple[str, str]:
+        got = self._hows
+        if got is None:
+            from .occurrences import how
+
+            got = how(self.event, self.year)
+            object.__setattr__(self, "_hows", got)  # a cache: deterministic in (event, year)
+        return got
+
+    @property
+    def how(self) -> str:
+        """One line: how the date was found ("lunar 01-01 (vi) → 2024-02-10")."""
+        return self._how()[0]
+
+    @property
+    def how_en(self) -> str:
+        """The same in English."""
+        return self._how()[1]
 
     def explain(self, language: str) -> str:
         return self.how_en if language == "en" and self.how_en else self.how
@@ -129,7 +152,7 @@ class SkippedDay:
     reason: str  # "Thứ Bảy", "Tết Nguyên đán", "extra day off (config)" …
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlannedTask:
     occurrence: Occurrence
     rule: TaskRule
@@ -160,3 +183,43 @@ class PlannedTask:
     def ack_key(self) -> tuple[str, str, int]:
         """What ``reminderd ack EVENT/TASK --year Y`` names."""
         return (self.event.id, self.rule.id, self.occurrence.year)
+
+
+# The planner makes occurrences and tasks by the ten thousand: these put the fields straight into
+# their slots, without the frozen dataclass's __init__ (one object.__setattr__ by name per field,
+# twice the time). Same objects, same equality; tests/test_plan_reference.py compares them with
+# ones made by __init__.
+_new = object.__new__
+(_occ_event, _occ_date, _occ_year, _occ_ordinal, _occ_milestone, _occ_title, _occ_provisional,
+ _occ_hows) = (Occurrence.__dict__[f].__set__ for f in ("event", "date", "year", "ordinal", "milestone",
+                                                      "title", "provisional", "_hows"))
+(_task_occurrence, _task_rule, _task_action, _task_window_start, _task_due, _task_provisional,
+ _task_skipped) = (PlannedTask.__dict__[f].__set__ for f in ("occurrence", "rule", "action", "window_start",
+                                                            "due", "provisional", "skipped"))
+
+
+def new_occurrence(event: EventRule, date: dt.date, year: int, ordinal: int | None, milestone: bool,
+                   title: str, provisional: bool) -> Occurrence:
+    o: Occurrence = _new(Occurrence)
+    _occ_event(o, event)
+    _occ_date(o, date)
+    _occ_year(o, year)
+    _occ_ordinal(o, ordinal)
+    _occ_milestone(o, milestone)
+    _occ_title(o, title)
+    _occ_provisional(o, provisional)
+    _occ_hows(o, None)
+    return o
+
+
+def new_task(occurrence: Occurrence, rule: TaskRule, action: str, window_start: dt.date, due: dt.date,
+             provisional: bool, skipped: tuple[SkippedDay, ...] = ()) -> PlannedTask:
+    t: PlannedTask = _new(PlannedTask)
+    _task_occurrence(t, occurrence)
+    _task_rule(t, rule)
+    _task_action(t, action)
+    _task_window_start(t, window_start)
+    _task_due(t, due)
+    _task_provisional(t, provisional)
+    _task_skipped(t, skipped)
+    return t

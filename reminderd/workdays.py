@@ -20,8 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import holidays
-
+from reminderd.errors import ReminderdError
 from reminderd.model import SkippedDay
 
 __all__ = ["WorkdayCalendar"]
@@ -81,15 +80,58 @@ class WorkdayCalendar:
         self.confirmed_through = confirmed_through
         self.extra_days_off: frozenset[dt.date] = frozenset(extra_days_off)
         self.extra_working_days: frozenset[dt.date] = frozenset(extra_working_days)
-        # expand=True so that lookups populate years on demand; we still load
-        # years explicitly (see _load_package_years) because make-up Saturdays
-        # are registered when a *neighbouring* year is populated.
-        self._hol: Any = holidays.country_holidays(
-            country, language=_PACKAGE_LANGUAGE[language], expand=True
-        )
+        self._package: Any = None  # the `holidays` package's calendar, made when first needed
+        self._package_lock = threading.Lock()
         self._package_years: set[int] = set()
         self._lock = threading.Lock()
         self._span: _Span | None = None
+
+    @property
+    def _hol(self) -> Any:
+        """The package's calendar of ``country``. Made on first use, not in ``__init__``: with the
+        working days of the years asked for already known (``seed``, from the compiled-catalog
+        cache), ``reminderd upcoming`` never imports the package (a tenth of its time)."""
+        hol = self._package
+        if hol is None:
+            with self._package_lock:
+                if self._package is None:
+                    import holidays
+
+                    # expand=True so that lookups populate years on demand; we still load
+                    # years explicitly (see _load_package_years) because make-up Saturdays
+                    # are registered when a *neighbouring* year is populated.
+                    try:
+                        self._package = holidays.country_holidays(
+                            self.country, language=_PACKAGE_LANGUAGE[self.language], expand=True)
+                    except NotImplementedError:
+                        raise ReminderdError(f"[workdays] country: {unknown_country(self.country)}") from None
+                hol = self._package
+        return hol
+
+    def _populated(self, year: int) -> Any:
+        """The package's calendar with ``year`` and its neighbours populated (a seeded span was
+        computed by another process: this one's package has populated nothing yet)."""
+        if not (year - 1 in self._package_years and year in self._package_years
+                and year + 1 in self._package_years):
+            with self._lock:
+                self._load_package_years(year - 1, year + 1)
+        return self._hol
+
+    def check_country(self) -> None:
+        """Raise ReminderdError now if the package has no calendar for ``country``."""
+        _ = self._hol
+
+    def known_span(self) -> tuple[int, int, list[int]] | None:
+        """(first year, last year, working-day ordinals) computed so far, for ``seed``."""
+        span = self._span
+        return None if span is None else (span.first, span.last, span.ords)
+
+    def seed(self, first: int, last: int, ords: list[int]) -> None:
+        """Take the working days of ``first..last`` computed by an earlier process with the same
+        country, overrides and package version (the caller's cache key says so)."""
+        with self._lock:
+            if self._span is None:
+                self._span = _Span(first, last, ords)
 
     # -- precomputation ---------------------------------------------------
 
@@ -186,6 +228,46 @@ class WorkdayCalendar:
                     span.first - 1 - (-target) // _MIN_WORKING_DAYS_PER_YEAR, span.last
                 )
 
+    def working_ordinals(self, first: int, last: int) -> list[int]:
+        """The sorted ordinals of the working days of at least the years ``first..last`` (the list
+        may begin earlier and end later; callers bisect into it). Not to be modified."""
+        span = self._span
+        if span is None or first < span.first or last > span.last:
+            span = self._ensure(first, last)
+        return span.ords
+
+    def before(self, d: dt.date, n: int, calendar_days: bool = False) -> dt.date:
+        """The day a lead of ``n`` before ``d`` lands on (the planner's one question, in one
+        ``bisect``): working days — ``add(d, -n)``, or for n = 0 ``d`` itself when it is a working
+        day and the working day before it when not; calendar days — ``n`` days back, moved back
+        to the working day before when that is a day off."""
+        if calendar_days:
+            o, back = d.toordinal() - n, 0
+            first = d.year - 2 - n // 365  # the year before the day n days back
+        else:
+            o, back = d.toordinal(), n
+            # Enough years before d for n working days (a year has at least 200 of them).
+            first = d.year - 1 - n // _MIN_WORKING_DAYS_PER_YEAR
+        span = self._span
+        if span is None or first < span.first or d.year > span.last:
+            span = self._ensure(first, d.year)
+        ords = span.ords
+        i = bisect_left(ords, o)
+        if back == 0 and i < len(ords) and ords[i] == o:
+            return dt.date.fromordinal(o)
+        target = i - max(back, 1)
+        if target < 0:  # fewer working days in those years than assumed: the long way
+            return self._before_slow(d, n, calendar_days)
+        return dt.date.fromordinal(ords[target])
+
+    def _before_slow(self, d: dt.date, n: int, calendar_days: bool) -> dt.date:
+        if calendar_days:
+            target = d - dt.timedelta(days=n)
+            return target if self.is_working_day(target) else self.add(target, -1)
+        if n == 0:
+            return d if self.is_working_day(d) else self.add(d, -1)
+        return self.add(d, -n)
+
     def between(self, d1: dt.date, d2: dt.date) -> int:
         """Signed count of working days from ``d1`` to ``d2``, ``d1`` not counted.
 
@@ -236,7 +318,8 @@ class WorkdayCalendar:
             return name
         # A weekday, or a make-up Saturday the package says is worked, can only
         # be off because the config says so; otherwise the weekend is the reason.
-        if self._hol.is_weekend(d) and d not in self._hol.weekend_workdays:
+        hol = self._populated(d.year)
+        if hol.is_weekend(d) and d not in hol.weekend_workdays:
             return _WEEKDAY_NAMES[self.language][d.weekday()]
         return _CONFIG_DAY_OFF[self.language]
 
@@ -253,10 +336,15 @@ class WorkdayCalendar:
         written as the government writes them ("Tết Nguyên đán", not the package's "Nguyên Đán").
         """
         self._ensure(d.year, d.year)
-        name: str | None = self._hol.get(d)
+        name: str | None = self._populated(d.year).get(d)
         if name and self.country == "VN":
             return _tet_name(d, self.language) or name.replace("Nguyên Đán", "Nguyên đán")
         return name
+
+
+def unknown_country(country: str) -> str:
+    return (f"{country!r}: gói holidays không có lịch ngày nghỉ của nước này "
+            "(mã ISO 3166-1 alpha-2 viết hoa; mặc định \"VN\")")
 
 
 def _tet_name(d: dt.date, language: str) -> str | None:

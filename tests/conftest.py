@@ -107,6 +107,21 @@ country = "FR"
 """
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _compiled_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The compiled-catalog cache (reminderd.compiled) of this test run, not the user's ~/.cache;
+    commands run in a child inherit it."""
+    saved = {k: os.environ.get(k) for k in ("XDG_CACHE_HOME", "CACHE_DIRECTORY")}
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    os.environ.pop("CACHE_DIRECTORY", None)
+    yield
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
 @pytest.fixture
 def make_env(tmp_path: Path) -> Callable[..., Path]:
     """Write a config and catalog; return the config path."""

@@ -39,7 +39,7 @@ def test_unit_has_the_required_settings() -> None:
     assert settings["Type"] == "notify"
     assert int(settings["WatchdogSec"]) > 0
     assert settings["DynamicUser"] == "yes"
-    for key in ("StateDirectory", "ConfigurationDirectory", "LoadCredential", "ProtectHome",
+    for key in ("StateDirectory", "CacheDirectory", "ConfigurationDirectory", "LoadCredential", "ProtectHome",
                 "RestrictAddressFamilies"):
         assert settings.get(key), key
     assert settings["ProtectSystem"] == "strict"

@@ -100,7 +100,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                    help="hiện phiên bản rồi thoát")
     p.add_argument("--config", metavar="PATH",
                    help="tệp cấu hình (mặc định: $REMINDERD_CONFIG hoặc config/reminderd.toml)")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    # prog given: argparse would otherwise make a help formatter to work it out, which imports
+    # shutil (and bz2, lzma) for the terminal's width — before every command.
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", prog="reminderd")
     sub.required = True
     command = _command_of(argv) if argv is not None else None
     groups = [COMMANDS[command]] if command in COMMANDS else GROUPS
@@ -139,6 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         rc: int = args.func(args)
+        _keep_caches()
         return rc
     except ValidationError as e:
         from ..i18n import t
@@ -155,6 +158,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A file the command needed could not be used: one line naming it, never a traceback.
         print(f"reminderd: {_os_error(e)}", file=sys.stderr)
         return 1
+
+
+def _keep_caches() -> None:
+    """Keep the working days this command computed for the next one (``reminderd.compiled``),
+    if it loaded a runtime at all."""
+    compiled = sys.modules.get("reminderd.compiled")
+    if compiled is not None:
+        compiled.save_workdays()
 
 
 def _os_error(e: OSError) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 
 from .. import dateforms, lunar
@@ -16,11 +15,10 @@ from ..i18n import fmt_date, lookup, skipped_lines, t, weekday
 from ..lunar import MAX_YEAR, MIN_YEAR
 from ..model import EventRule, Occurrence, PlannedTask
 from ..occurrences import occurrence_in_year, rule_years, vn_date
-from ..plan import plan_task, task_applies, why_inactive
+from ..plan import gc_paused, plan_task, task_applies, why_inactive
 from ..runtime import Runtime, load_runtime, workdays_for
 from ..workdays import WorkdayCalendar
 from .common import check_department, date_arg, runtime, today, with_stored, year_arg
-from .world import national_day_in, partner_warnings
 
 # Strings of check/explain that the shared table (i18n.MESSAGES) does not have.
 _STRINGS: dict[str, dict[str, str]] = {
@@ -162,7 +160,7 @@ def leap_month_gaps(rt: Runtime, first: int, last: int) -> list[str]:
 def cmd_check(args: argparse.Namespace) -> int:
     path = config_path(args.config)
     try:
-        rt = load_runtime(path)
+        rt = load_runtime(path, cache=False)  # every file read and validated, whatever is cached
     except ValidationError as e:
         print(t("vi", "errors", n=len(e.problems)), file=sys.stderr)
         for p in e.problems:
@@ -175,6 +173,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     lang = rt.config.language
     year = today(rt.config).year
     from ..feeds import public_feeds  # the feed writer (and icalendar) only for `check`
+    from .world import partner_warnings  # the country table only for `check` and `explain`
 
     _, feed_errors, feed_unmatched = public_feeds(rt)
     if feed_errors:
@@ -252,6 +251,12 @@ CHECK_TEXT = {
 
 
 def cmd_upcoming(args: argparse.Namespace) -> int:
+    # Tens of thousands of rows, strings and dicts, none in a cycle (plan.gc_paused).
+    with gc_paused():
+        return _upcoming(args)
+
+
+def _upcoming(args: argparse.Namespace) -> int:
     rt = runtime(args)
     cfg = rt.config
     check_department(cfg, args.department)
@@ -261,6 +266,8 @@ def cmd_upcoming(args: argparse.Namespace) -> int:
         raise ReminderdError(f"--to {end} trước --from {start}; khoảng ngày bị ngược")
     rows = select_rows(rt, start, end, args.department)
     if args.json:
+        import json
+
         # One write: json.dump to a text stream makes a write call per token (seconds on 40,000 rows).
         sys.stdout.write(json.dumps([row_json(o, tk) for o, tk in rows], ensure_ascii=False, indent=2) + "\n")
         return 0
@@ -276,32 +283,75 @@ def print_table(cfg: Config, rows: list[tuple[Occurrence, PlannedTask | None]],
         return
     head = (t(lang, "col.date"), t(lang, "col.kind"), t(lang, "col.window"),
             t(lang, "col.owner"), t(lang, "col.what"))
-    table: list[tuple[str, ...]] = []
+    # Every word looked up once, every date and department named once: a ten-year range is
+    # 40,000 rows over a few thousand dates, and formatting each anew cost more than planning.
+    kind_event, kind_task = t(lang, "kind.event"), t(lang, "kind.task")
+    provisional = f" ({t(lang, 'provisional')})"
+    date_provisional = f" ({t(lang, 'provisional')}: {_t(lang, 'provisional.date')})"
+    support_label = f"; {t(lang, 'role.support')}: "
+    long: dict[dt.date, str] = {}  # date → "Thứ Sáu 01/01/2027"
+    short: dict[dt.date, str] = {}  # date → "01/01"
+    long_get, short_get = long.get, short.get
+    # First what sets the columns' widths, without making any text: each row's date, the lead
+    # departments, whether a window says "provisional"; then each line made once, whole.
+    keys: list[dt.date] = []
+    owners: set[str] = set()
+    nev = 0
+    w2 = len(head[2])
     for occ, tk in rows:
         if tk is None:
-            what = occ.title + (f" ({occ.event.country})" if occ.event.country else "")
-            if occ.provisional:
-                what += f" ({t(lang, 'provisional')}: {_t(lang, 'provisional.date')})"
-            table.append((fmt_date(lang, occ.date), t(lang, "kind.event"), "", "", what))
+            nev += 1
+            keys.append(occ.date)
             continue
-        window = f"{tk.window_start:%d/%m} → {tk.due:%d/%m/%Y}"
+        ws, due = tk.window_start, tk.due
+        keys.append(ws if start <= ws <= end else due)
+        owners.add(tk.rule.owner)
+        width = 14 + len(str(due.year)) + (len(provisional) if tk.provisional or occ.provisional else 0)
+        if width > w2:
+            w2 = width
+    for d in set(keys):
+        long[d] = fmt_date(lang, d)
+    names = {dep: cfg.department_name(dep) for dep in owners}
+    pad0 = _padded({head[0], *long.values()})
+    pad1 = _padded({head[1], kind_event if nev else "", kind_task if nev < len(rows) else ""})
+    pad3 = _padded({head[3], "", *names.values()})
+    event_cells = f"{pad1[kind_event]}  {'':{w2}}  {pad3['']}" if nev else ""
+    task_kind = pad1[kind_task] if nev < len(rows) else ""
+    lines = [f"{pad0[head[0]]}  {pad1[head[1]]}  {head[2]:{w2}}  {pad3[head[3]]}  {head[4]}"]
+    add = lines.append
+    # Written in blocks of a few thousand lines: a print per row cost more than planning on a
+    # 40,000-row range, and one string of them all held a gigabyte on a 50,000-event catalog.
+    write = sys.stdout.write
+    for n, ((occ, tk), key) in enumerate(zip(rows, keys, strict=True), 1):
+        if not n % 8192:
+            write("\n".join(lines) + "\n")
+            lines.clear()
+        d = occ.date
+        occ_day = long_get(d) or long.setdefault(d, fmt_date(lang, d))
+        if tk is None:
+            country = occ.event.country
+            what = f"{occ.title} ({country})" if country else occ.title
+            if occ.provisional:
+                what += date_provisional
+            add(f"{pad0[occ_day]}  {event_cells}  {what}")
+            continue
+        due, ws = tk.due, tk.window_start
+        window = (f"{short_get(ws) or short.setdefault(ws, f'{ws.day:02d}/{ws.month:02d}')} → "
+                  f"{short_get(due) or short.setdefault(due, f'{due.day:02d}/{due.month:02d}')}/{due.year}")
         if tk.provisional or occ.provisional:
-            window += f" ({t(lang, 'provisional')})"
-        what = f"{tk.action} — {occ.title} ({fmt_date(lang, occ.date)})"
-        if tk.support:
-            names = ", ".join(cfg.department_name(s) for s in tk.support)
-            what += f"; {t(lang, 'role.support')}: {names}"
-        key_date = tk.window_start if start <= tk.window_start <= end else tk.due
-        table.append((fmt_date(lang, key_date), t(lang, "kind.task"), window,
-                      cfg.department_name(tk.owner), what))
-    widths = [max(len(r[i]) for r in [head, *table]) for i in range(4)]
-    w0, w1, w2, w3 = widths
-    # Built whole and written once: a print per row costs more than planning on a 40,000-row range.
-    lines = [f"{r[0].ljust(w0)}  {r[1].ljust(w1)}  {r[2].ljust(w2)}  {r[3].ljust(w3)}  {r[4]}"
-             for r in [head, *table]]
-    nev = sum(1 for _, tk in rows if tk is None)
+            window += provisional
+        rule = tk.rule
+        what = f"{tk.action} — {occ.title} ({occ_day})"
+        if rule.support:
+            what += support_label + ", ".join(names.get(s) or cfg.department_name(s) for s in rule.support)
+        add(f"{pad0[long[key]]}  {task_kind}  {window:{w2}}  {pad3[names[rule.owner]]}  {what}")
     lines += ["", t(lang, "count", events=nev, tasks=len(rows) - nev)]
-    sys.stdout.write("\n".join(lines) + "\n")
+    write("\n".join(lines) + "\n")
+
+
+def _padded(values: set[str]) -> dict[str, str]:
+    width = max(map(len, values))
+    return {v: v.ljust(width) for v in values}
 
 
 # ---- explain -----------------------------------------------------------------------------
@@ -405,6 +455,8 @@ def _explain_sibling(rt: Runtime, ev: EventRule, year: int) -> None:
     covers that year (Japan 2019: the Enthronement, not an Emperor's birthday): name that rule."""
     if not ev.country or NATIONAL_DAY_TAG not in ev.tags:
         return
+    from .world import national_day_in
+
     other, occ = national_day_in(rt.catalog, rt.config, ev.country, year)
     if other is None or occ is None or other.id == ev.id:
         return
