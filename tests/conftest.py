@@ -191,3 +191,11 @@ def example_with_every_department() -> str:
                 have.add(dep.group(1))
                 extra.append(block.rstrip() + "\n")
     return text.rstrip() + "\n\n" + "\n".join(extra)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Chromium for a browser-test module (tests/browser_support.py)."""
+    from .browser_support import launch
+
+    yield from launch()

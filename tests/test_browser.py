@@ -10,9 +10,7 @@ UPDATE_GOLDEN=1 also writes the screenshots docs/ shows (docs/screenshot-*.png).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,31 +20,24 @@ import pytest
 from reminderd import acks, adhoc, audit, tokens
 
 from .axe import assert_no_violations, axe_source
-from .conftest import ROOT
+from .browser_support import (
+    BROWSER_MARKS,
+    DESKTOP,
+    PHONE,
+    save_shot,
+)
 from .webutil import NOW, Live, make_context, serve
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-DESKTOP = {"width": 1366, "height": 768}
-PHONE = {"width": 390, "height": 844}
 SIZES = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason="/usr/bin/chromium is missing (apt-get install -y chromium; .ci/run does it)"),
-]
+pytestmark = BROWSER_MARKS
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    axe_source()  # skip the module early, saying why, if axe-core is missing
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
+@pytest.fixture(scope="module", autouse=True)
+def _axe_installed() -> None:
+    axe_source()  # skip the module early, saying how to install it, if axe-core is missing
+
+
 
 
 @pytest.fixture
@@ -75,13 +66,7 @@ class Tab:
         assert not real, real
 
 
-def shot(page: Any, tmp_path: Path, name: str, full: bool = False) -> Path:
-    out = tmp_path / name
-    page.screenshot(path=str(out), full_page=full)
-    assert out.stat().st_size > 10_000
-    if os.environ.get("UPDATE_GOLDEN"):
-        shutil.copy(out, ROOT / "docs" / name)
-    return out
+shot = save_shot
 
 
 def fits(page: Any) -> None:

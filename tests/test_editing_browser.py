@@ -3,8 +3,6 @@ its preview. UPDATE_GOLDEN=1 also writes the screenshots docs/EDITING.md shows."
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,24 +11,15 @@ import pytest
 from reminderd import audit, tokens
 
 from . import appendix
-from .conftest import ROOT
-from .test_browser import ARGS, CHROMIUM
+from .browser_support import (
+    BROWSER_MARKS,
+    save_shot,
+)
 from .webutil import NOW, Live, make_context, serve
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason="/usr/bin/chromium is missing (apt-get install -y chromium; .ci/run does it)"),
-]
+pytestmark = BROWSER_MARKS
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
@@ -40,12 +29,7 @@ def live(sqlite_url: str) -> Iterator[Live]:
     srv.stop()
 
 
-def shot(page: object, tmp_path: Path, name: str, full: bool = False) -> None:
-    out = tmp_path / name
-    page.screenshot(path=str(out), full_page=full)  # type: ignore[attr-defined]
-    assert out.stat().st_size > 10_000
-    if os.environ.get("UPDATE_GOLDEN"):
-        shutil.copy(out, ROOT / "docs" / name)
+shot = save_shot
 
 
 def editor_page(browser: object, live: Live, width: int = 1366, height: int = 768) -> object:

@@ -24,16 +24,14 @@ from reminderd import tokens
 from reminderd.store import schema
 
 from .axe import AXE_JS
+from .browser_support import (
+    BROWSER_MARKS,
+)
 from .conftest import ROOT
 from .mail_support import SmtpSink, config_text, sink_env
-from .test_browser import ARGS, CHROMIUM
 from .test_daemon import DaemonProcess, free_port
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason="/usr/bin/chromium is missing (apt-get install -y chromium; .ci/run does it)"),
-]
+pytestmark = BROWSER_MARKS
 
 # axe-core from npm, where tests/axe.py finds it (.ci/run installs it in tests/js).
 AXE = next((p for p in (AXE_JS, ROOT / "node_modules" / "axe-core" / "axe.min.js") if p.exists()), None)
@@ -41,13 +39,6 @@ AT = "2025-02-13T09:00"  # the JP letter's window opens: a reminder to so-ngoai-
 GREYLISTED = "songoaivu@example.gov.vn"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -21,24 +21,22 @@ from reminderd.signing import signer_for
 
 from . import appendix
 from .axe import assert_no_violations, axe_source
-from .test_browser import ARGS, CHROMIUM, DESKTOP, PHONE, fits, shot
+from .browser_support import (
+    BROWSER_MARKS,
+    DESKTOP,
+    PHONE,
+)
+from .test_browser import fits, shot
 from .webutil import NOW, Live, make_context, serve
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason="/usr/bin/chromium is missing (apt-get install -y chromium; .ci/run does it)"),
-]
+pytestmark = BROWSER_MARKS
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    axe_source()  # skip early, saying how to install it, if axe-core is missing
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
+@pytest.fixture(scope="module", autouse=True)
+def _axe_installed() -> None:
+    axe_source()  # skip the module early, saying how to install it, if axe-core is missing
+
+
 
 
 @pytest.fixture(scope="module")
