@@ -56,10 +56,10 @@ import re
 import unicodedata
 import weakref
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from email.utils import parseaddr
-from typing import Literal
+from typing import Literal, NamedTuple
 from urllib.parse import urlsplit
 
 import icalendar
@@ -396,7 +396,7 @@ def task_item(task: PlannedTask, runtime: Runtime, feed: FeedName, role: Role | 
                     categories=_categories(runtime, task.event.tags, task.event.country))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     """A task entry on its way through the per-feed passes."""
 
@@ -405,6 +405,8 @@ class _Entry:
     role: Role | None
     entry: Entry
     hidden: bool = False
+    uid: str = ""
+    logical: str = ""
 
 
 def _done_lines(lang: str, done: Done, who: bool, tz: dt.tzinfo) -> list[str]:
@@ -467,49 +469,130 @@ def _what(texts: Sequence[str]) -> str:
     return f"{common}, …" if common else _listing(texts)
 
 
+class Copy(NamedTuple):
+    """One feed's entry: a worded ``item`` shared by every feed that shows it the same way (its
+    own ``uid`` and ``feed`` may be another feed's), this feed's UID, and whether it is folded.
+
+    ``logical`` is the entry's identity across feeds (``feed_state`` keeps one row per logical
+    entry): the UID without the feed's scope; a busy day's folded entry, which belongs to one
+    feed, keeps its UID."""
+
+    start: dt.date
+    uid: str
+    item: FeedItem
+    hidden: bool
+    logical: str
+
+
+Month = tuple[int, int]
+
+
+def month_of(d: dt.date) -> Month:
+    return (d.year, d.month)
+
+
+def carries(runtime: Runtime, feed: FeedName) -> Callable[[PlannedTask], Role | None | Literal[False]]:
+    """Whether a feed carries a task, and in which role: False (not at all), None (carried, no
+    role: all, country and tag feeds), "owner" or "support" (a department's own feed)."""
+    if feed.kind == "department":
+        # A department replaced by another (config `replaced_by`): its old link shows the work
+        # of the department that does it now.
+        dep = runtime.config.current_department(feed.value)
+
+        def role(task: PlannedTask) -> Role | None | Literal[False]:
+            return "owner" if task.owner == dep else "support" if dep in task.support else False
+        return role
+    if feed.kind == "country":
+        return lambda task: None if task.event.country == feed.value else False
+    if feed.kind == "tag":
+        return lambda task: None if feed.value in task.event.tags else False
+    return lambda task: None
+
+
+def shared_owners(plan: Plan, runtime: Runtime, feed: FeedName) -> frozenset[str]:
+    """The actions that more than one department leads among this feed's tasks: their entries'
+    titles name the lead department. Over the whole feed, so that a month re-rendered alone
+    words its entries as the whole feed does."""
+    role = carries(runtime, feed)
+    owners: dict[str, set[str]] = defaultdict(set)
+    for task in plan.tasks:
+        if role(task) is not False:
+            owners[task.action].add(task.owner)
+    return frozenset(a for a, o in owners.items() if len(o) > 1)
+
+
 def feed_items(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap | None = None,
                today: dt.date | None = None, domain: str | None = None,
-               _shared: dict[tuple[str, ...], FeedItem] | None = None) -> list[FeedItem]:
+               _shared: dict[tuple[object, ...], object] | None = None) -> list[FeedItem]:
     """The items of one feed (folded ones included, ``hidden``), sorted by start date and UID.
 
     ``done``: acknowledged tasks; ``today``: alarms for earlier days are left out (None: keep
-    all). ``_shared`` (from ``items_for_feeds``) lets feeds reuse an entry worded once: the same
-    task reads the same in ``all``, ``country/…`` and ``tag/…``, and only its UID differs.
+    all). The same entries as ``feed_copies``, each as a FeedItem of its own.
+    """
+    fs = str(feed)
+    return [replace(c.item, uid=c.uid, feed=fs, hidden=c.hidden)
+            for c in feed_copies(plan, runtime, feed, done=done, today=today, domain=domain, shared=_shared)]
+
+
+def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap | None = None,
+                today: dt.date | None = None, domain: str | None = None,
+                shared: dict[tuple[object, ...], object] | None = None, months: Set[Month] | None = None,
+                owners: frozenset[str] | None = None) -> list[Copy]:
+    """The entries of one feed (folded ones included), sorted by start date and UID.
+
+    ``shared`` lets feeds reuse an entry worded once: the same task reads the same in ``all``,
+    ``country/…`` and ``tag/…``, and only its UID differs. ``months``: only the entries that
+    start in these months (a busy day is folded within its month, so a month's entries are the
+    same whether the feed is made whole or a month at a time); ``owners`` then comes from
+    ``shared_owners`` (computed here otherwise).
     """
     cfg = runtime.config
     lang = cfg.language
     domain = domain or uid_domain(runtime)
     done = done or {}
-    shared = {} if _shared is None else _shared
+    cache: dict[tuple[object, ...], object] = {} if shared is None else shared
     fs = str(feed)
+    scope = feed.scope
+    bars = feed.layout == "bars"
+    lsuffix = ".bars" if bars else ""
+    role_of = carries(runtime, feed)
+    if owners is None:
+        owners = shared_owners(plan, runtime, feed)
 
-    def occ_item(o: Occurrence) -> FeedItem:
-        base = shared.get((o.key,))
-        if base is None:
-            base = shared[(o.key,)] = occurrence_item(o, runtime, feed, domain)
-        return replace(base, uid=occurrence_uid(o, feed, domain), feed=fs)
+    def occ_copy(o: Occurrence) -> Copy:
+        k = ("o", o.key)
+        got = cache.get(k)
+        if got is None:
+            base = f"{o.event.id}.{o.date:%Y%m%d}"
+            got = cache[k] = (occurrence_item(o, runtime, feed, domain), base, f"{base}{lsuffix}@{domain}")
+        item, base, logical = got  # type: ignore[misc]
+        return Copy(o.date, f"{base}.{scope}@{domain}", item, False, logical)
 
-    def tk_entries(task: PlannedTask, role: Role | None) -> list[_Entry]:
-        kinds: list[Entry] = ["due"] if feed.layout == "bars" or task.window_start == task.due else ["open", "due"]
-        out = []
+    def tk_entries(task: PlannedTask, role: Role | None) -> Iterator[_Entry]:
+        kinds: tuple[Entry, ...] = ("due",) if bars or task.window_start == task.due else ("open", "due")
         for kind in kinds:
-            k = (task.key, role or "", kind, feed.layout)
-            base = shared.get(k)
-            if base is None:
-                base = shared[k] = task_item(task, runtime, feed, role, kind, domain)
-            out.append(_Entry(replace(base, uid=task_uid(task, feed, domain, kind), feed=fs), task, role, kind))
-        return out
+            start = task.window_start if kind == "open" or bars else task.due
+            if months is not None and (start.year, start.month) not in months:
+                continue
+            sfx = task.action in owners and role != "owner"
+            k = ("t", task.key, role, kind, feed.layout, sfx)
+            got = cache.get(k)
+            if got is None:
+                item = task_item(task, runtime, feed, role, kind, domain)
+                if sfx:
+                    item = replace(item, summary=f"{item.summary} — {cfg.department_name(task.owner)}")
+                base = f"{task.event.id}.{task.rule.id}.{task.occurrence.date:%Y%m%d}"
+                if not bars:
+                    base = f"{base}.{kind}"
+                got = cache[k] = (item, base, f"{base}{lsuffix}@{domain}")
+            item, base, logical = got  # type: ignore[misc]
+            yield _Entry(item, task, role, kind, uid=f"{base}.{scope}@{domain}", logical=logical)
 
-    occs: list[Occurrence] = []
     entries: list[_Entry] = []
     if feed.kind == "department":
-        # A department replaced by another (config `replaced_by`): its old link shows the work
-        # of the department that does it now.
-        dep = runtime.config.current_department(feed.value)
         seen: dict[str, Occurrence] = {}
         for task in plan.tasks:
-            role: Role | None = ("owner" if task.owner == dep
-                                 else "support" if dep in task.support else None)
+            role = role_of(task)
             if role:
                 entries.extend(tk_entries(task, role))
                 seen[task.occurrence.key] = task.occurrence
@@ -523,14 +606,8 @@ def feed_items(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap | 
         for task in plan.tasks:
             if wanted(task.occurrence):
                 entries.extend(tk_entries(task, None))
-    # Where several departments share a task's wording, the title names the lead department
-    # (in a department's own feed, only on the tasks it supports: the ones it leads are its own).
-    owners: dict[str, set[str]] = defaultdict(set)
-    for e in entries:
-        owners[e.task.action].add(e.task.owner)
-    for e in entries:
-        if len(owners[e.task.action]) > 1 and e.role != "owner":
-            e.item = replace(e.item, summary=f"{e.item.summary} — {cfg.department_name(e.task.owner)}")
+    if months is not None:
+        occs = [o for o in occs if (o.date.year, o.date.month) in months]
 
     show_who = feed.kind == "department" and str(feed.base) not in set(cfg.get("feeds", "public"))
     support_alarms = bool(cfg.get("feeds", "support_alarms"))
@@ -538,28 +615,40 @@ def feed_items(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap | 
     def alarmed(role: Role | None) -> bool:
         return feed.kind == "department" and (role == "owner" or (role == "support" and support_alarms))
 
-    def finish(e: _Entry) -> FeedItem:
+    def finish(e: _Entry) -> Copy:
         """Done marks and the alarm: the last, per-item step (an acknowledgement changes only this)."""
         it = e.item
         d = done.get(e.task.ack_key)
-        if d is not None:
-            lines = [*_done_lines(lang, d, show_who, cfg.tz), it.description]
-            it = replace(it, summary=t(lang, "done.prefix") + it.summary, description=clean_text("\n".join(lines)))
-        elif alarmed(e.role) and (today is None or it.start >= today):
-            it = replace(it, alarm=it.summary, alarm_at=alarm_time(runtime, it.start))
-        return replace(it, hidden=True) if e.hidden else it
+        ring = d is None and alarmed(e.role) and (today is None or it.start >= today)
+        k = ("f", id(it), d, show_who and d is not None, ring)
+        got = cache.get(k)
+        if got is None:
+            if d is not None:
+                lines = [*_done_lines(lang, d, show_who, cfg.tz), it.description]
+                got = replace(it, summary=t(lang, "done.prefix") + it.summary,
+                              description=clean_text("\n".join(lines)))
+            elif ring:
+                got = replace(it, alarm=it.summary, alarm_at=alarm_time(runtime, it.start))
+            else:
+                got = it
+            cache[k] = (got, it)  # the base kept alive with it: its id() stays this entry's
+        else:
+            got = got[0]  # type: ignore[index]
+        return Copy(it.start, e.uid, got, e.hidden, e.logical)  # type: ignore[arg-type]
 
-    items: list[FeedItem] = [occ_item(o) for o in occs]
-    if feed.layout == "bars":
-        items.extend(finish(e) for e in entries)
+    copies: list[Copy] = [occ_copy(o) for o in occs]
+    if bars:
+        copies.extend(finish(e) for e in entries)
     else:
         folds = _folds(entries)
-        items.extend(finish(e) for e in entries)
-        items.extend(_fold_item(f, runtime, feed, domain, done, today, alarmed) for f in folds)
-        items.extend(_folded_events(items, runtime, feed, domain))
-        _unique_titles(items)
-    items.sort(key=lambda i: (i.start, i.uid))
-    return items
+        copies.extend(finish(e) for e in entries)
+        for f in folds:
+            it = _fold_item(f, runtime, feed, domain, done, today, alarmed)
+            copies.append(Copy(it.start, it.uid, it, False, it.uid))
+        copies.extend(_folded_events(copies, runtime, feed, domain))
+        _unique_titles(copies)
+    copies.sort(key=lambda c: (c.start, c.uid))
+    return copies
 
 
 @dataclass
@@ -639,45 +728,49 @@ def _fold_item(fold: _Fold, runtime: Runtime, feed: FeedName, domain: str, done:
     return item
 
 
-def _folded_events(items: list[FeedItem], runtime: Runtime, feed: FeedName, domain: str) -> list[FeedItem]:
+def _folded_events(copies: list[Copy], runtime: Runtime, feed: FeedName, domain: str) -> list[Copy]:
     """A busy day's events are one entry too; the events it folds are marked hidden (in place)."""
     lang = runtime.config.language
     by_day: dict[dt.date, list[int]] = defaultdict(list)
-    for i, it in enumerate(items):
-        if "/" not in it.key and not it.key.startswith("_day@"):  # an event ("event@date")
-            by_day[it.start].append(i)
+    for i, c in enumerate(copies):
+        key = c.item.key
+        if "/" not in key and not key.startswith("_day@"):  # an event ("event@date")
+            by_day[c.start].append(i)
     out = []
     for day, idx in by_day.items():
         if len(idx) <= BUSY_DAY:
             continue
-        titles = sorted(items[i].summary for i in idx)
+        titles = sorted(copies[i].item.summary for i in idx)
         for i in idx:
-            items[i] = replace(items[i], hidden=True)
+            copies[i] = copies[i]._replace(hidden=True)
         what = _what(titles)
         lines = [t(lang, "group.head.events", n=len(idx), date=i18n.fmt_date(lang, day))]
         lines += [t(lang, "group.event.line", title=x) for x in titles]
-        cats = tuple(dict.fromkeys(c for i in idx for c in items[i].categories))
-        out.append(FeedItem(uid=_day_uid(day, "event", feed, domain), feed=str(feed),
-                            key=f"_day@{day.isoformat()}/event", start=day, end=day + dt.timedelta(days=1),
-                            summary=clean_text(t(lang, "group.events", n=len(idx), what=what)),
-                            description=clean_text("\n".join(lines)), categories=cats))
+        cats = tuple(dict.fromkeys(c for i in idx for c in copies[i].item.categories))
+        uid = _day_uid(day, "event", feed, domain)
+        item = FeedItem(uid=uid, feed=str(feed), key=f"_day@{day.isoformat()}/event", start=day,
+                        end=day + dt.timedelta(days=1),
+                        summary=clean_text(t(lang, "group.events", n=len(idx), what=what)),
+                        description=clean_text("\n".join(lines)), categories=cats)
+        out.append(Copy(day, uid, item, False, uid))
     return out
 
 
-def _unique_titles(items: list[FeedItem]) -> None:
+def _unique_titles(copies: list[Copy]) -> None:
     """The last guarantee that no two published entries of one day share a title: a number."""
     seen: set[tuple[dt.date, str]] = set()
-    for j in sorted(range(len(items)), key=lambda j: items[j].uid):
-        cur = items[j]
+    for j in sorted(range(len(copies)), key=lambda j: copies[j].uid):
+        cur = copies[j]
         if cur.hidden:
             continue
-        title, n = cur.summary, 1
+        title, n = cur.item.summary, 1
         while (cur.start, title) in seen:
             n += 1
-            title = f"{cur.summary} ({n})"
+            title = f"{cur.item.summary} ({n})"
         seen.add((cur.start, title))
         if n > 1:
-            items[j] = replace(cur, summary=title, alarm=title if cur.alarm is not None else None)
+            it = cur.item
+            copies[j] = cur._replace(item=replace(it, summary=title, alarm=title if it.alarm is not None else None))
 
 
 @dataclass(frozen=True)
@@ -921,7 +1014,7 @@ def task_ics(task: PlannedTask, runtime: Runtime, *, now: dt.datetime, sequence:
 
 def items_for_feeds(plan: Plan, runtime: Runtime, feeds: Sequence[FeedName], *, done: DoneMap | None = None,
                     today: dt.date | None = None) -> dict[str, list[FeedItem]]:
-    shared: dict[tuple[str, ...], FeedItem] = {}
+    shared: dict[tuple[object, ...], object] = {}
     domain = uid_domain(runtime)
     return {str(f): feed_items(plan, runtime, f, done=done, today=today, domain=domain, _shared=shared)
             for f in feeds}
