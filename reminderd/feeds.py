@@ -322,7 +322,11 @@ def short(text: str, limit: int = SUMMARY_WORDS) -> str:
 
 
 def _categories(runtime: Runtime, tags: Iterable[str], country: str | None) -> tuple[str, ...]:
-    lang = runtime.config.language
+    return _cats(runtime.config.language, tuple(tags), country)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cats(lang: str, tags: tuple[str, ...], country: str | None) -> tuple[str, ...]:
     cats = [tag_title(tag, lang) for tag in tags]
     if country:
         cats.append(country_name(country, lang))
@@ -348,37 +352,53 @@ def occurrence_item(occ: Occurrence, runtime: Runtime, feed: FeedName, domain: s
                     categories=_categories(runtime, occ.event.tags, occ.event.country))
 
 
-def _task_lines(task: PlannedTask, runtime: Runtime, role: Role | None) -> list[str]:
-    """The description of a task's entries, in words: no ids, no lead syntax, no config keys."""
+def _task_parts(task: PlannedTask, runtime: Runtime) -> tuple[list[str], list[str]]:
+    """The lines of a task's description before and after the reader's role."""
     cfg = runtime.config
     lang = cfg.language
     lines = [task.action,
-             t(lang, "task.event", title=task.occurrence.title, date=i18n.fmt_date(lang, task.occurrence.date)),
+             t(lang, "task.event", title=task.occurrence.title, date=_fmt_date(lang, task.occurrence.date)),
              t(lang, "task.owner", name=cfg.department_name(task.owner))]
     if task.support:
         lines.append(t(lang, "task.support", names=", ".join(cfg.department_name(s) for s in task.support)))
     lines.append(t(lang, "task.lead", words=lead_words(lang, task.rule.lead, task.occurrence.date)))
     if task.window_start < task.due:
-        lines.append(t(lang, "task.window", start=i18n.fmt_date(lang, task.window_start),
-                       due=i18n.fmt_date(lang, task.due)))
+        lines.append(t(lang, "task.window", start=_fmt_date(lang, task.window_start),
+                       due=_fmt_date(lang, task.due)))
     else:
-        lines.append(t(lang, "task.window.one", due=i18n.fmt_date(lang, task.due)))
-    if role:
-        lines.append(t(lang, f"task.role.{role}"))
+        lines.append(t(lang, "task.window.one", due=_fmt_date(lang, task.due)))
+    tail = []
     if task.provisional:
-        lines.append(t(lang, "task.provisional", year=task.occurrence.date.year))
+        tail.append(t(lang, "task.provisional", year=task.occurrence.date.year))
     if task.occurrence.provisional:
-        lines.append(task.occurrence.explain(lang))
+        tail.append(task.occurrence.explain(lang))
     if task.rule.note:
-        lines.append(t(lang, "task.note", note=task.rule.note))
-    return lines
+        tail.append(t(lang, "task.note", note=task.rule.note))
+    return lines, tail
+
+
+_fmt_date = functools.lru_cache(maxsize=8192)(i18n.fmt_date)
 
 
 def task_item(task: PlannedTask, runtime: Runtime, feed: FeedName, role: Role | None = None,
-              entry: Entry = "due", domain: str | None = None) -> FeedItem:
-    """One entry of a task, before the per-feed passes (owner names, busy days, done, alarms)."""
+              entry: Entry = "due", domain: str | None = None,
+              _words: dict[tuple[object, ...], object] | None = None) -> FeedItem:
+    """One entry of a task, before the per-feed passes (owner names, busy days, done, alarms).
+
+    ``_words`` (a build's cache) keeps what every entry of a task shares: its description's
+    lines, its short title and its categories, worded once for all its entries and roles.
+    """
     lang = runtime.config.language
-    action = short(task.action)
+    words: dict[tuple[object, ...], object] = {} if _words is None else _words
+    k = ("w", task.key)
+    got = words.get(k)
+    if got is None:
+        cat_key = ("c", task.event.tags, task.event.country)
+        cats = words.get(cat_key)
+        if cats is None:
+            cats = words[cat_key] = _categories(runtime, task.event.tags, task.event.country)
+        got = words[k] = (*_task_parts(task, runtime), short(task.action), cats)
+    head, tail, action, categories = got  # type: ignore[misc]
     if feed.layout == "bars":
         summary = t(lang, "task.summary", action=action, due=_date(lang, task.due))
         start, end = task.window_start, task.due + dt.timedelta(days=1)
@@ -390,23 +410,83 @@ def task_item(task: PlannedTask, runtime: Runtime, feed: FeedName, role: Role | 
         start, end = task.due, task.due + dt.timedelta(days=1)
     if role == "support":
         summary = t(lang, "role.prefix.support") + summary
+    lines = [*head, t(lang, f"task.role.{role}"), *tail] if role else [*head, *tail]
     return FeedItem(uid=task_uid(task, feed, domain or uid_domain(runtime), entry), feed=str(feed), key=task.key,
                     start=start, end=end, summary=clean_text(summary),
-                    description=clean_text("\n".join(_task_lines(task, runtime, role))),
-                    categories=_categories(runtime, task.event.tags, task.event.country))
+                    description=clean_text("\n".join(lines)), categories=categories)  # type: ignore[arg-type]
+
+
+class Pending(NamedTuple):
+    """A task's entry that is folded into a busy day's: tracked (``feed_state`` keeps its
+    SEQUENCE for the mail attachment) but not published, so worded only when someone asks
+    (``word``). ``fingerprint`` stands for its content: everything its wording is made of."""
+
+    task: PlannedTask
+    role: Role | None
+    kind: Entry
+    layout: str
+    sfx: bool
+    done: Done | None
+    who: bool
+    ring: bool
+    key: str
+
+    def fingerprint(self, runtime: Runtime) -> str:
+        task, cfg = self.task, runtime.config
+        occ, rule = task.occurrence, task.rule
+        return repr((cfg.language, self.key, self.role, self.kind, self.layout, self.sfx, self.done, self.who,
+                     self.ring, task.action, occ.title, task.window_start, task.due, task.provisional,
+                     occ.provisional, rule.lead, rule.note, cfg.department_name(task.owner),
+                     [cfg.department_name(x) for x in task.support], task.event.tags, task.event.country,
+                     _send_at(runtime) if self.ring else None))
+
+
+def word(p: Pending, runtime: Runtime, feed: FeedName, domain: str,
+         cache: dict[tuple[object, ...], object] | None = None) -> FeedItem:
+    """A task entry in words, as ``feed`` publishes it (its uid and feed may be another feed's:
+    the item is shared by every feed that words it the same)."""
+    cache = {} if cache is None else cache
+    cfg = runtime.config
+    lang = cfg.language
+    task = p.task
+    k = ("t", p.key, p.role, p.kind, p.layout, p.sfx)
+    it = cache.get(k)
+    if it is None:
+        it = task_item(task, runtime, feed, p.role, p.kind, domain, _words=cache)
+        if p.sfx:
+            it = replace(it, summary=f"{it.summary} — {cfg.department_name(task.owner)}")
+        cache[k] = it
+    assert isinstance(it, FeedItem)
+    if p.done is None and not p.ring:
+        return it
+    fk = ("f", p.key, p.role, p.kind, p.layout, p.sfx, p.done, p.who, p.ring)
+    got = cache.get(fk)
+    if got is None:
+        if p.done is not None:
+            lines = [*_done_lines(lang, p.done, p.who, cfg.tz), it.description]
+            got = replace(it, summary=t(lang, "done.prefix") + it.summary, description=clean_text("\n".join(lines)))
+        else:
+            got = replace(it, alarm=it.summary, alarm_at=alarm_time(runtime, it.start))
+        cache[fk] = got
+    assert isinstance(got, FeedItem)
+    return got
 
 
 @dataclass(slots=True)
 class _Entry:
     """A task entry on its way through the per-feed passes."""
 
-    item: FeedItem
+    item: FeedItem | None
     task: PlannedTask
     role: Role | None
     entry: Entry
     hidden: bool = False
     uid: str = ""
     logical: str = ""
+    key: str = ""  # task.key, task.ack_key: made once per task (properties that format)
+    ack: tuple[str, str, int] = ("", "", 0)
+    start: dt.date = dt.date.min
+    sfx: bool = False  # the title names the lead department (``shared_owners``)
 
 
 def _done_lines(lang: str, done: Done, who: bool, tz: dt.tzinfo) -> list[str]:
@@ -479,7 +559,7 @@ class Copy(NamedTuple):
 
     start: dt.date
     uid: str
-    item: FeedItem
+    item: FeedItem | Pending
     hidden: bool
     logical: str
 
@@ -530,8 +610,11 @@ def feed_items(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap | 
     all). The same entries as ``feed_copies``, each as a FeedItem of its own.
     """
     fs = str(feed)
-    return [replace(c.item, uid=c.uid, feed=fs, hidden=c.hidden)
-            for c in feed_copies(plan, runtime, feed, done=done, today=today, domain=domain, shared=_shared)]
+    cache = {} if _shared is None else _shared
+    domain = domain or uid_domain(runtime)
+    return [replace(c.item if isinstance(c.item, FeedItem) else word(c.item, runtime, feed, domain, cache),
+                    uid=c.uid, feed=fs, hidden=c.hidden)
+            for c in feed_copies(plan, runtime, feed, done=done, today=today, domain=domain, shared=cache)]
 
 
 def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap | None = None,
@@ -570,23 +653,17 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
 
     def tk_entries(task: PlannedTask, role: Role | None) -> Iterator[_Entry]:
         kinds: tuple[Entry, ...] = ("due",) if bars or task.window_start == task.due else ("open", "due")
+        tkey = None
         for kind in kinds:
             start = task.window_start if kind == "open" or bars else task.due
             if months is not None and (start.year, start.month) not in months:
                 continue
-            sfx = task.action in owners and role != "owner"
-            k = ("t", task.key, role, kind, feed.layout, sfx)
-            got = cache.get(k)
-            if got is None:
-                item = task_item(task, runtime, feed, role, kind, domain)
-                if sfx:
-                    item = replace(item, summary=f"{item.summary} — {cfg.department_name(task.owner)}")
-                base = f"{task.event.id}.{task.rule.id}.{task.occurrence.date:%Y%m%d}"
-                if not bars:
-                    base = f"{base}.{kind}"
-                got = cache[k] = (item, base, f"{base}{lsuffix}@{domain}")
-            item, base, logical = got  # type: ignore[misc]
-            yield _Entry(item, task, role, kind, uid=f"{base}.{scope}@{domain}", logical=logical)
+            if tkey is None:
+                tkey, ack = task.key, task.ack_key
+                ids = f"{task.event.id}.{task.rule.id}.{task.occurrence.date:%Y%m%d}"
+            base = ids if bars else f"{ids}.{kind}"
+            yield _Entry(None, task, role, kind, uid=f"{base}.{scope}@{domain}", logical=f"{base}{lsuffix}@{domain}",
+                         key=tkey, ack=ack, start=start, sfx=task.action in owners and role != "owner")
 
     entries: list[_Entry] = []
     if feed.kind == "department":
@@ -616,25 +693,14 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
         return feed.kind == "department" and (role == "owner" or (role == "support" and support_alarms))
 
     def finish(e: _Entry) -> Copy:
-        """Done marks and the alarm: the last, per-item step (an acknowledgement changes only this)."""
-        it = e.item
-        d = done.get(e.task.ack_key)
-        ring = d is None and alarmed(e.role) and (today is None or it.start >= today)
-        k = ("f", id(it), d, show_who and d is not None, ring)
-        got = cache.get(k)
-        if got is None:
-            if d is not None:
-                lines = [*_done_lines(lang, d, show_who, cfg.tz), it.description]
-                got = replace(it, summary=t(lang, "done.prefix") + it.summary,
-                              description=clean_text("\n".join(lines)))
-            elif ring:
-                got = replace(it, alarm=it.summary, alarm_at=alarm_time(runtime, it.start))
-            else:
-                got = it
-            cache[k] = (got, it)  # the base kept alive with it: its id() stays this entry's
-        else:
-            got = got[0]  # type: ignore[index]
-        return Copy(it.start, e.uid, got, e.hidden, e.logical)  # type: ignore[arg-type]
+        """Done marks and the alarm: the last, per-item step (an acknowledgement changes only this).
+        A folded entry is not worded (nobody sees it): it stays Pending until someone asks."""
+        d = done.get(e.ack) if done else None
+        ring = d is None and alarmed(e.role) and (today is None or e.start >= today)
+        pending = Pending(e.task, e.role, e.entry, feed.layout, e.sfx, d, show_who and d is not None, ring, e.key)
+        if e.hidden:
+            return Copy(e.start, e.uid, pending, True, e.logical)
+        return Copy(e.start, e.uid, word(pending, runtime, feed, domain, cache), False, e.logical)
 
     copies: list[Copy] = [occ_copy(o) for o in occs]
     if bars:
@@ -643,8 +709,14 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
         folds = _folds(entries)
         copies.extend(finish(e) for e in entries)
         for f in folds:
-            it = _fold_item(f, runtime, feed, domain, done, today, alarmed)
-            copies.append(Copy(it.start, it.uid, it, False, it.uid))
+            # The same fold in another feed (all and a tag every event has) is worded once.
+            fk = ("fold", f.kind, f.day, f.event.key if f.event else None, feed.kind == "department",
+                  tuple((e.key, e.role, e.ack in done) for e in f.members))
+            it = cache.get(fk)  # type: ignore[assignment]
+            if it is None:
+                it = cache[fk] = _fold_item(f, runtime, feed, domain, done, today, alarmed)
+            uid = _fold_uid(f, feed, domain)
+            copies.append(Copy(it.start, uid, it, False, uid))
         copies.extend(_folded_events(copies, runtime, feed, domain))
         _unique_titles(copies)
     copies.sort(key=lambda c: (c.start, c.uid))
@@ -669,9 +741,9 @@ def _folds(entries: list[_Entry]) -> list[_Fold]:
     thing). Then a day with still more than BUSY_DAY entries of a kind shows one entry listing
     them all. A month view's cell then holds what is due or opens that day.
     """
-    by_event: dict[tuple[dt.date, str, str], list[_Entry]] = defaultdict(list)
+    by_event: dict[tuple[dt.date, str, int], list[_Entry]] = defaultdict(list)
     for e in entries:
-        by_event[(e.item.start, e.entry, e.task.occurrence.key)].append(e)
+        by_event[(e.start, e.entry, id(e.task.occurrence))].append(e)
     units: dict[tuple[dt.date, str], list[list[_Entry]]] = defaultdict(list)
     for (day, kind, _), group in by_event.items():
         units[(day, kind)].append(group)
@@ -683,10 +755,15 @@ def _folds(entries: list[_Entry]) -> list[_Fold]:
         else:
             folds.extend(_Fold(day, entry_kind, g[0].task.occurrence, g) for g in groups if len(g) > 1)
     for f in folds:
-        f.members.sort(key=lambda e: (e.role == "support", e.task.action, e.task.owner, e.task.key))
+        f.members.sort(key=lambda e: (e.role == "support", e.task.action, e.task.rule.owner, e.key))
         for e in f.members:
             e.hidden = True
     return folds
+
+
+def _fold_uid(fold: _Fold, feed: FeedName, domain: str) -> str:
+    what = fold.kind if fold.event is None else f"{fold.kind}.{fold.event.event.id}"
+    return _day_uid(fold.day, what, feed, domain)
 
 
 def _fold_item(fold: _Fold, runtime: Runtime, feed: FeedName, domain: str, done: DoneMap,
@@ -707,19 +784,19 @@ def _fold_item(fold: _Fold, runtime: Runtime, feed: FeedName, domain: str, done:
         summary = t(lang, "role.prefix.support") + summary
     lines = [head]
     for e in members:
-        mark = "✓" if e.task.ack_key in done else "•"
+        mark = "✓" if e.ack in done else "•"
         role = t(lang, "role.prefix.support") if e.role == "support" else ""
         lines.append(t(lang, "group.task", mark=mark, role=role, action=e.task.action,
                        owner=cfg.department_name(e.task.owner), due=_short_date(lang, e.task.due)))
-    open_ones = [e for e in members if e.task.ack_key not in done]
+    open_ones = [e for e in members if e.ack not in done]
     if not open_ones:
         summary = t(lang, "done.prefix") + summary
-    cats = tuple(dict.fromkeys(c for e in members for c in e.item.categories))
+    cats = tuple(dict.fromkeys(c for e in members for c in _categories(runtime, e.task.event.tags,
+                                                                      e.task.event.country)))
+    uid = _fold_uid(fold, feed, domain)
     if fold.event is None:
-        uid = _day_uid(day, fold.kind, feed, domain)
         key = f"_day@{day.isoformat()}/{fold.kind}"
     else:
-        uid = _day_uid(day, f"{fold.kind}.{fold.event.event.id}", feed, domain)
         key = f"_day@{day.isoformat()}/{fold.kind}/{fold.event.key}"
     item = FeedItem(uid=uid, feed=str(feed), key=key, start=day, end=day + dt.timedelta(days=1),
                     summary=clean_text(summary), description=clean_text("\n".join(lines)), categories=cats)
