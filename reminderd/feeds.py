@@ -944,32 +944,16 @@ def render(meta: FeedMeta, items: Iterable[Stamped], *, dtstamp: dt.datetime | N
     """A VCALENDAR of the published items (``hidden`` ones left out). Without ``dtstamp``, each
     item's DTSTAMP is its LAST-MODIFIED (RFC 5545 §3.8.7.2 for objects without METHOD), so the
     bytes — and the ETag — only change when the content does."""
-    cal = _calendar()
-    # VALUE=TEXT on the calendar's names: without it Mozilla's ical.js (Thunderbird's parser)
-    # treats NAME and the X- properties as unknown and shows "Sở Văn hóa\, Thể thao" as escaped.
-    cal.add("name", _Text(meta.name), parameters=_TEXT)
-    cal.add("x-wr-calname", _Text(meta.name), parameters=_TEXT)
-    cal.add("description", _Text(meta.description), parameters=_TEXT)
-    cal.add("x-wr-caldesc", _Text(meta.description), parameters=_TEXT)
-    cal.add("x-wr-timezone", meta.timezone)
-    refresh = dt.timedelta(hours=meta.refresh_hours)
-    cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", icalendar.vDuration(refresh))
-    # Serialising with icalendar dominates a rebuild, and between rebuilds almost every
-    # VEVENT is unchanged: splice cached per-event bytes into the calendar's envelope.
-    # The result is byte-identical to cal.to_ical() with the events added (golden tests).
-    envelope = bytes(cal.to_ical())
-    assert envelope.endswith(_END_VCALENDAR)
-    events = b"".join(_vevent_bytes(s, dtstamp or s.last_modified) for s in items if not s.item.hidden)
-    return envelope[: -len(_END_VCALENDAR)] + events + _END_VCALENDAR
+    head, tail = envelope(meta)
+    # Serialising with icalendar dominates a rebuild: the VEVENTs are written directly, byte-
+    # identical to cal.to_ical() with the events added (golden tests, a property test).
+    stamp = _utc(dtstamp) if dtstamp else None
+    events = b"".join(vevent_bytes(vevent_parts(s.item), s.item.uid, s.sequence, _utc(s.last_modified), stamp)
+                      for s in items if not s.item.hidden)
+    return head + events + tail
 
 
 _END_VCALENDAR = b"END:VCALENDAR\r\n"
-
-
-@functools.lru_cache(maxsize=200_000)
-def _vevent_bytes(s: Stamped, dtstamp: dt.datetime) -> bytes:
-    return _vevent_ical(s, dtstamp)
 
 
 # icalendar's Component.to_ical costs about 1 ms per VEVENT (property objects, parameters,
@@ -1008,27 +992,60 @@ def _utc(d: dt.datetime) -> bytes:
 
 
 def _vevent_ical(s: Stamped, dtstamp: dt.datetime) -> bytes:
-    it = s.item
-    lines = [b"BEGIN:VEVENT",
-             _fold("SUMMARY:" + _esc(it.summary)),
-             f"DTSTART;VALUE=DATE:{it.start:%Y%m%d}".encode(),
-             f"DTEND;VALUE=DATE:{it.end:%Y%m%d}".encode(),
-             b"DTSTAMP:" + _utc(dtstamp),
-             _fold("UID:" + _esc(it.uid)),
-             b"SEQUENCE:%d" % s.sequence]
+    return vevent_bytes(vevent_parts(s.item), s.item.uid, s.sequence, _utc(s.last_modified), _utc(dtstamp))
+
+
+Parts = tuple[bytes, bytes, bytes]
+
+
+def vevent_parts(it: FeedItem) -> Parts:
+    """A VEVENT's bytes around what differs between feeds and versions (UID, SEQUENCE,
+    DTSTAMP, LAST-MODIFIED): the same item in several feeds is escaped and folded once."""
+    head = b"\r\n".join([b"BEGIN:VEVENT", _fold("SUMMARY:" + _esc(it.summary)),
+                          f"DTSTART;VALUE=DATE:{it.start:%Y%m%d}".encode(),
+                          f"DTEND;VALUE=DATE:{it.end:%Y%m%d}".encode(), b"DTSTAMP:"])
+    mid = []
     if it.categories:
-        lines.append(_fold("CATEGORIES:" + ",".join(_esc(c) for c in it.categories)))
+        mid.append(_fold("CATEGORIES:" + ",".join(_esc(c) for c in it.categories)))
     if it.description:
-        lines.append(_fold("DESCRIPTION:" + _esc(it.description)))
-    lines += [b"LAST-MODIFIED:" + _utc(s.last_modified),
-              _fold("STATUS:" + _esc(it.status)),
-              b"TRANSP:TRANSPARENT",
-              b"X-MICROSOFT-CDO-BUSYSTATUS:FREE"]
+        mid.append(_fold("DESCRIPTION:" + _esc(it.description)))
+    mid.append(b"LAST-MODIFIED:")
+    tail = [b"", _fold("STATUS:" + _esc(it.status)), b"TRANSP:TRANSPARENT", b"X-MICROSOFT-CDO-BUSYSTATUS:FREE"]
     if it.alarm is not None and it.alarm_at is not None and it.status != "CANCELLED":
-        lines += [b"BEGIN:VALARM", b"ACTION:DISPLAY", _fold("DESCRIPTION:" + _esc(it.alarm)),
-                  b"TRIGGER;VALUE=DATE-TIME:" + _utc(it.alarm_at), b"END:VALARM"]
-    lines.append(b"END:VEVENT\r\n")
-    return b"\r\n".join(lines)
+        tail += [b"BEGIN:VALARM", b"ACTION:DISPLAY", _fold("DESCRIPTION:" + _esc(it.alarm)),
+                 b"TRIGGER;VALUE=DATE-TIME:" + _utc(it.alarm_at), b"END:VALARM"]
+    tail.append(b"END:VEVENT\r\n")
+    return head, b"\r\n".join(mid), b"\r\n".join(tail)
+
+
+def uid_line(uid: str) -> bytes:
+    return _fold("UID:" + _esc(uid))
+
+
+def vevent_bytes(parts: Parts, uid: str, sequence: int, last_modified: bytes, dtstamp: bytes | None = None) -> bytes:
+    """The VEVENT of ``parts`` with this UID and stamps (``_utc`` bytes; DTSTAMP defaults to
+    LAST-MODIFIED, as ``render`` writes it)."""
+    head, mid, tail = parts
+    return b"".join((head, dtstamp or last_modified, b"\r\n", uid_line(uid), b"\r\nSEQUENCE:%d\r\n" % sequence,
+                     mid, last_modified, tail))
+
+
+def envelope(meta: FeedMeta) -> tuple[bytes, bytes]:
+    """The calendar's bytes before and after its VEVENTs."""
+    cal = _calendar()
+    # VALUE=TEXT on the calendar's names: without it Mozilla's ical.js (Thunderbird's parser)
+    # treats NAME and the X- properties as unknown and shows "Sở Văn hóa\, Thể thao" as escaped.
+    cal.add("name", _Text(meta.name), parameters=_TEXT)
+    cal.add("x-wr-calname", _Text(meta.name), parameters=_TEXT)
+    cal.add("description", _Text(meta.description), parameters=_TEXT)
+    cal.add("x-wr-caldesc", _Text(meta.description), parameters=_TEXT)
+    cal.add("x-wr-timezone", meta.timezone)
+    refresh = dt.timedelta(hours=meta.refresh_hours)
+    cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", icalendar.vDuration(refresh))
+    whole = bytes(cal.to_ical())
+    assert whole.endswith(_END_VCALENDAR)
+    return whole[: -len(_END_VCALENDAR)], _END_VCALENDAR
 
 
 # ---- the mail attachment ----------------------------------------------------------------------
