@@ -1,4 +1,4 @@
-"""Rendered feeds in memory: bytes, gzip bytes, ETag and Last-Modified per feed.
+"""Rendered feeds in memory: gzip bytes per month, ETag and Last-Modified per feed.
 
 Feeds are rendered when the runtime (catalog, config, ad-hoc items) changes or the
 daemon replans — ``rebuild(ctx)`` — and every request is then a dictionary lookup.
@@ -8,11 +8,14 @@ mapping at once, so a request served during one sees either the old feeds or the
 ones, never a mix; a failed rebuild keeps the old feeds and records the error in
 ``ctx.health["feeds"]``.
 
-An acknowledgement (added or undone, through this process or — noticed by the daemon's
-``acks`` job within ``[daemon] dispatch_interval`` — by the other daemon of a pair or the
-CLI) re-renders only the feeds that carry the task: their entries are worded again from
-the kept plan and wordings, and only the items whose content changed are written to
-``feed_items``.
+**Only what changed is made again.** A feed is kept as gzip segments, one per month
+(``feed_body``), and ``feed_state`` keeps one row per entry whose hash sums the entry's copies
+in every feed: so the entries of one month, made for every feed, are all that a change in that
+month needs. An acknowledgement (added or undone, through this process or — noticed by the
+daemon's ``acks`` job within ``[daemon] dispatch_interval`` — by the other daemon of a pair or
+the CLI) re-makes the months of the task's entries; an ad-hoc item added, edited or deleted
+re-plans that event alone and re-makes the months its old and new entries fall in. Anything
+else (a reload, another day, a changed config) rebuilds everything.
 
 The ``bars`` layout of a feed (``?layout=bars``) is rendered the first time someone asks
 for it, and kept up to date from then on.
@@ -23,44 +26,54 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import datetime as dt
-import gzip
-import hashlib
+import gc
 import logging
 import threading
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from email.utils import format_datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
-from . import feed_state
+from . import feed_body, feed_state
 from .context import Context
+from .feed_body import Segment
 from .feeds import (
+    Copy,
     Done,
     FeedItem,
     FeedName,
+    Month,
+    Parts,
     Stamped,
+    _utc,
     available_feeds,
-    feed_items,
+    envelope,
+    feed_copies,
     feed_meta,
     public_feeds,
     register_published,
-    render,
+    shared_owners,
     uid_domain,
+    vevent_bytes,
+    vevent_parts,
+    with_layout,
+    word,
 )
-from .plan import Plan
+from .plan import Plan, build_plan
 from .runtime import Runtime
 from .store import Store, schema
 
 log = logging.getLogger(__name__)
+
+INCREMENTAL_EVENTS = 50  # an edit touching more events than this rebuilds everything
 
 
 @dataclass(frozen=True)
 class RenderedFeed:
     name: FeedName
     title: str
-    body: bytes
     gzip_body: bytes
     etag: str  # quoted strong ETag of the identity body
     gzip_etag: str  # the gzip representation is a different entity: its own ETag
@@ -69,27 +82,43 @@ class RenderedFeed:
     items: int
     public: bool
     short_name: str = ""  # what the URL's last segment and the WebDAV display name say
+    identity: bytes | None = field(default=None, repr=False)  # kept for small feeds only
+
+    @property
+    def body(self) -> bytes:
+        """The identity body: kept for small feeds, decompressed on request for large ones."""
+        return self.identity if self.identity is not None else feed_body.identity(self.gzip_body)
 
 
-def _etag(body: bytes) -> str:
-    return hashlib.sha256(body).hexdigest()[:32]
+@dataclass
+class _Parts:
+    """A feed's segments: the calendar's head and tail, and one per month that has entries."""
+
+    head: Segment
+    tail: Segment
+    months: dict[Month, Segment] = field(default_factory=dict)
+    counts: dict[Month, int] = field(default_factory=dict)
+
+    def segments(self) -> list[Segment]:
+        return [self.head, *(self.months[m] for m in sorted(self.months)), self.tail]
 
 
 @dataclass
 class _Built:
-    """What the last rebuild worked from, kept so that an acknowledgement re-renders only the
-    feeds it touches without planning again."""
+    """What the last build worked from, kept so that a change re-makes only what it touches."""
 
     runtime: Runtime
     today: dt.date
     plan: Plan
     public: set[str]
     done: dict[tuple[str, str, int], Done]
-    stamped: dict[str, list[Stamped]]
-    names: dict[str, FeedName]
-    feeds_of: dict[tuple[str, str, int], set[str]]  # a task's ack key → the feeds that carry it
-    shared: dict[tuple[str, ...], FeedItem] = field(default_factory=dict)  # worded entries
-    by_uid: dict[str, dict[str, Stamped]] = field(default_factory=dict)  # feed → uid → item, lazily
+    names: dict[str, FeedName]  # the rendered feeds
+    owners: dict[str, frozenset[str]]  # per feed of every layout made: feeds.shared_owners
+    parts: dict[str, _Parts] = field(default_factory=dict)
+    cancelled: dict[str, list[Stamped]] = field(default_factory=dict)  # per rendered feed
+
+    def layouts(self) -> list[str]:
+        return sorted({n.layout for n in self.names.values()})
 
 
 def load_done(store: Store, years: Iterable[int]) -> dict[tuple[str, str, int], Done]:
@@ -122,6 +151,53 @@ def acks_changed_elsewhere(ctx: Context) -> bool:
     return acks_fingerprint(ctx.store) != ctx.health.get("acks_fingerprint")
 
 
+class _Renderer:
+    """VEVENT bytes of copies, each item's parts made once (shared by every feed)."""
+
+    def __init__(self) -> None:
+        self._parts: dict[int, tuple[Parts, object]] = {}
+        self._lm: dict[dt.datetime, bytes] = {}
+
+    def event(self, item: FeedItem, uid: str, sequence: int, last_modified: dt.datetime) -> bytes:
+        got = self._parts.get(id(item))
+        if got is None:
+            got = self._parts[id(item)] = (vevent_parts(item), item)
+        lm = self._lm.get(last_modified)
+        if lm is None:
+            lm = self._lm[last_modified] = _utc(last_modified)
+        return vevent_bytes(got[0], uid, sequence, lm)
+
+
+def _month(d: dt.date) -> Month:
+    return (d.year, d.month)
+
+
+def render_months(copies: Sequence[Copy], cancelled: Iterable[Stamped], rows: Mapping[str, feed_state.Row],
+                  renderer: _Renderer, months: set[Month] | None = None) -> dict[Month, tuple[bytes, int]]:
+    """Each month's VEVENT bytes and number of published entries (``months``: only these)."""
+    events: dict[Month, list[tuple[dt.date, str, bytes]]] = {}
+    now = dt.datetime.now(dt.UTC)
+    for c in copies:
+        if c.hidden:
+            continue
+        it = c.item
+        assert isinstance(it, FeedItem)
+        r = rows.get(c.logical)
+        seq, lm = (r.sequence, r.last_modified) if r is not None else (0, now)  # the table could not be written
+        events.setdefault(_month(c.start), []).append((c.start, c.uid, renderer.event(it, c.uid, seq, lm)))
+    late: set[Month] = set()
+    for s in cancelled:
+        m = _month(s.item.start)
+        if months is not None and m not in months:
+            continue
+        events.setdefault(m, []).append((s.item.start, s.item.uid,
+                                         renderer.event(s.item, s.item.uid, s.sequence, s.last_modified)))
+        late.add(m)
+    for m in late:
+        events[m].sort(key=lambda e: (e[0], e[1]))
+    return {m: (b"".join(e[2] for e in lst), len(lst)) for m, lst in events.items()}
+
+
 class FeedCache:
     def __init__(self) -> None:
         self._feeds: dict[str, RenderedFeed] = {}
@@ -145,26 +221,39 @@ class FeedCache:
     def public(self) -> list[RenderedFeed]:
         return [f for f in self.feeds() if f.public]
 
-    def published(self, uid: str) -> Stamped | None:
-        """The item of this UID as the feeds publish it (hidden ones too): the mail attachment's."""
+    def published(self, uid: str, day: dt.date | None = None) -> Stamped | None:
+        """The entry of this UID as its feed publishes it (a folded one too), with its SEQUENCE:
+        the mail attachment's. ``day``: the entry's date (its month is made again to find it)."""
         built = self._built
-        if built is None:
+        if built is None or day is None:
             return None
         scope = uid.rpartition("@")[0].rpartition(".")[2]
-        for name, feed in built.names.items():
-            if feed.layout == "days" and feed.scope == scope:
-                table = built.by_uid.get(name)
-                if table is None:
-                    table = built.by_uid[name] = {s.item.uid: s for s in built.stamped.get(name, [])}
-                return table.get(uid)
+        feed = next((n for n in built.names.values() if n.layout == "days" and n.scope == scope), None)
+        if feed is None:
+            return None
+        domain = uid_domain(built.runtime)
+        cache: dict[tuple[object, ...], object] = {}
+        copies = feed_copies(built.plan, built.runtime, feed, done=built.done, today=built.today, domain=domain,
+                             shared=cache, months={_month(day)}, owners=built.owners.get(str(feed)))
+        for c in copies:
+            if c.uid == uid:
+                r = feed_state.load(self._store, [c.logical]).get(c.logical) if self._store is not None else None
+                it = c.item if isinstance(c.item, FeedItem) else word(c.item, built.runtime, feed, domain, cache)
+                item = replace(it, uid=uid, feed=str(feed), hidden=c.hidden)
+                return Stamped(item, r.sequence, r.last_modified) if r else None
         return None
+
+    _store: Store | None = None
 
     # ---- full rebuild -------------------------------------------------------------------
     def rebuild(self, ctx: Context) -> None:
-        """Render every feed of ``ctx.runtime`` over its horizon. Safe to call from a listener."""
+        """Render every feed of ``ctx.runtime`` over its horizon (or, after an ad-hoc edit,
+        only what the edit touches). Safe to call from a listener."""
         with self._lock:
             try:
-                self._rebuild(ctx)
+                with _gc_paused():
+                    if not self._edit(ctx):
+                        self._rebuild(ctx)
                 _trim_heap()
             except Exception as e:
                 log.exception("feeds: rebuild failed; keeping the previous feeds")
@@ -173,8 +262,8 @@ class FeedCache:
                     raise
 
     def _rebuild(self, ctx: Context) -> None:
+        self._store = ctx.store
         runtime = ctx.runtime
-        cfg = runtime.config
         now = ctx.now()
         today = ctx.today()
         names = available_feeds(runtime)
@@ -190,57 +279,185 @@ class FeedCache:
         # The fingerprint first: an acknowledgement made while this runs is caught by the next poll.
         fingerprint = acks_fingerprint(ctx.store)
         done = load_done(ctx.store, {t.occurrence.year for t in plan.tasks})
-        built = _Built(runtime=runtime, today=today, plan=plan, public=public, done=done, stamped={},
-                       names={str(n): n for n in names}, feeds_of=defaultdict(set))
-        domain = uid_domain(runtime)
-        current = {str(f): feed_items(plan, runtime, f, done=done, today=today, domain=domain,
-                                      _shared=built.shared) for f in names}
-        built.stamped = feed_state.reconcile(ctx.store, current, today, now, cfg.language)
-        _index(built, current)
-        rendered = self._render(ctx, built, list(current), now)
-        self._feeds = rendered
+        built = _Built(runtime=runtime, today=today, plan=plan, public=public, done=done,
+                       names={str(n): n for n in names}, owners={})
+        for layout in built.layouts():
+            self._make(ctx, built, layout, now, months=None)
+        self._feeds = self._compose(ctx, built, list(built.names), now, {})
         self._built = built
         self.built_at = now
         self.problems = problems
         ctx.health["acks_fingerprint"] = fingerprint
         for p in problems:
             log.warning("feeds: %s", p)
-        ctx.health["feeds"] = {"ok": True, "built_at": now.isoformat(),
-                               "feeds": sum(1 for f in rendered.values() if f.name.layout == "days"),
-                               "items": sum(f.items for f in rendered.values() if f.name.layout == "days"),
-                               "horizon": [start.isoformat(), end.isoformat()], "problems": problems}
+        self._health(ctx, now)
 
-    def _render(self, ctx: Context, built: _Built, keys: list[str], now: dt.datetime) -> dict[str, RenderedFeed]:
-        """Render ``keys`` from ``built`` into a copy of the current mapping (the others kept)."""
-        bodies: dict[str, tuple[FeedName, str, str, bytes, int]] = {}
-        for key in keys:
-            name = built.names[key]
-            meta = feed_meta(built.runtime, name)
-            items = built.stamped[key]
-            body = render(meta, items)
-            bodies[key] = (name, meta.name, meta.short_name, body, sum(1 for s in items if not s.item.hidden))
-        etags = {k: _etag(v[3]) for k, v in bodies.items()}
+    def _health(self, ctx: Context, now: dt.datetime) -> None:
+        built = self._built
+        assert built is not None
+        days = [f for f in self._feeds.values() if f.name.layout == "days"]
+        ctx.health["feeds"] = {"ok": True, "built_at": now.isoformat(), "feeds": len(days),
+                               "items": sum(f.items for f in days),
+                               "horizon": [built.plan.start.isoformat(), built.plan.end.isoformat()],
+                               "problems": self.problems}
+
+    def _every(self, built: _Built, layout: str) -> list[FeedName]:
+        base = [n for n in built.names.values() if n.layout == "days"]
+        return base if layout == "days" else [with_layout(n, layout) for n in base]
+
+    def _make(self, ctx: Context, built: _Built, layout: str, now: dt.datetime, months: set[Month] | None,
+              old: tuple[Plan, Mapping[tuple[str, str, int], Done]] | None = None) -> set[str]:
+        """Make the entries of every feed of ``layout`` (``months``: only those), bring their rows
+        up to date and render the months of the rendered feeds. Returns the feeds whose
+        segments changed. ``old``: the plan and acknowledgements before an edit (to find the
+        entries it removed)."""
+        runtime = built.runtime
+        domain = uid_domain(runtime)
+        every = self._every(built, layout)
+        for f in every:
+            if str(f) not in built.owners:
+                built.owners[str(f)] = shared_owners(built.plan, runtime, f)
+        shared: dict[tuple[object, ...], object] = {}
+        collector = feed_state.Collector(runtime)
+        copies: dict[str, list[Copy]] = {}
+        for f in every:
+            cs = feed_copies(built.plan, runtime, f, done=built.done, today=built.today, domain=domain, shared=shared,
+                             months=months, owners=built.owners[str(f)])
+            collector.add(str(f), cs)
+            if str(f) in built.names:
+                copies[str(f)] = cs
+        gone: set[str] = set()
+        if old is not None:
+            old_shared: dict[tuple[object, ...], object] = {}
+            for f in every:
+                before = feed_copies(old[0], runtime, f, done=old[1], today=built.today, domain=domain,
+                                     shared=old_shared, months=months,
+                                     owners=shared_owners(old[0], runtime, f) if old[0] is not built.plan
+                                     else built.owners[str(f)])
+                gone.update(c.logical for c in before)
+            gone.difference_update(collector.sums)
+        rows, removed = feed_state.sync(ctx.store, collector.hashes(), collector.snapshot, now, layout=layout,
+                                        full=months is None, gone=gone)
+        rendered = {k: built.names[k] for k in copies}
+        if months is None or removed:
+            keys = {k: {c.item.key for c in cs} for k, cs in copies.items()} if removed else {}
+            fresh = feed_state.cancelled(removed, rendered, keys, built.today, now, runtime.config.language)
+        else:
+            fresh = {}
+        touched = set(months) if months is not None else None
+        for k in rendered:
+            lst = built.cancelled.get(k, []) if months is not None else []
+            # An entry that is back is no longer cancelled; a newly removed one is.
+            lst = [s for s in lst if feed_state.logical_uid(s.item.uid, rendered[k]) not in rows]
+            lst += fresh.get(k, [])
+            lst.sort(key=lambda s: (s.item.start, s.item.uid))
+            built.cancelled[k] = lst
+            if touched is not None:
+                touched.update(_month(s.item.start) for s in fresh.get(k, []))
+        renderer = _Renderer()
+        changed: set[str] = set()
+        for k, name in rendered.items():
+            meta = feed_meta(runtime, name)
+            parts = built.parts.get(k)
+            if parts is None or months is None:
+                head, tail = envelope(meta)
+                parts = built.parts[k] = _Parts(feed_body.segment(head), feed_body.segment(tail))
+            made = render_months(copies[k], built.cancelled[k], rows, renderer, touched)
+            for m in (touched if touched is not None else set(made)):
+                got = made.get(m)
+                old_seg = parts.months.get(m)
+                if got is None:
+                    if old_seg is not None:
+                        del parts.months[m], parts.counts[m]
+                        changed.add(k)
+                    continue
+                seg = feed_body.segment(got[0])
+                if old_seg is None or old_seg.digest != seg.digest:
+                    parts.months[m] = seg
+                    parts.counts[m] = got[1]
+                    changed.add(k)
+        return changed if months is not None else set(rendered)
+
+    def _compose(self, ctx: Context, built: _Built, keys: list[str], now: dt.datetime,
+                 current: dict[str, RenderedFeed]) -> dict[str, RenderedFeed]:
+        """The served feeds: ``keys`` made from their segments, the others kept from ``current``."""
+        etags = {k: feed_body.etag_of(built.parts[k].segments()) for k in keys}
         versions = feed_state.feed_versions(ctx.store, etags, now)
-        out = dict(self._feeds) if set(keys) != set(built.names) else {}
-        for key, (name, title, short, body, count) in bodies.items():
-            lm = versions[key].astimezone(dt.UTC).replace(microsecond=0)
-            out[key] = RenderedFeed(name=name, title=title, body=body,
-                                    gzip_body=gzip.compress(body, compresslevel=6, mtime=0),
-                                    etag=f'"{etags[key]}"', gzip_etag=f'"{etags[key]}-gz"',
-                                    last_modified=lm, http_date=format_datetime(lm, usegmt=True),
-                                    items=count, public=str(name.base) in built.public, short_name=short)
+        out = dict(current) if set(keys) != set(built.names) else {}
+        for k in keys:
+            name = built.names[k]
+            parts = built.parts[k]
+            meta = feed_meta(built.runtime, name)
+            gz = feed_body.gzip_of(parts.segments())
+            size = sum(s.size for s in parts.segments())
+            lm = versions[k].astimezone(dt.UTC).replace(microsecond=0)
+            out[k] = RenderedFeed(name=name, title=meta.name, gzip_body=gz,
+                                  etag=f'"{etags[k]}"', gzip_etag=f'"{etags[k]}-gz"',
+                                  last_modified=lm, http_date=format_datetime(lm, usegmt=True),
+                                  items=sum(parts.counts.values()), public=str(name.base) in built.public,
+                                  short_name=meta.short_name,
+                                  identity=feed_body.identity(gz) if size <= feed_body.KEEP_IDENTITY else None)
         return out
+
+    def _update(self, ctx: Context, built: _Built, months: set[Month], now: dt.datetime,
+                old: tuple[Plan, Mapping[tuple[str, str, int], Done]] | None = None) -> list[str]:
+        changed: set[str] = set()
+        for layout in built.layouts():
+            changed |= self._make(ctx, built, layout, now, months, old)
+        keys = sorted(changed)
+        if keys:
+            self._feeds = self._compose(ctx, built, keys, now, self._feeds)
+        return keys
+
+    # ---- ad-hoc edits -------------------------------------------------------------------
+    def _edit(self, ctx: Context) -> bool:
+        """Re-make only what an edit of a few events touches; False if a full rebuild is needed."""
+        built = self._built
+        runtime = ctx.runtime
+        if (built is None or built.today != ctx.today() or runtime.config is not built.runtime.config
+                or runtime is built.runtime):
+            return False
+        old_events = {e.id: e for e in built.runtime.catalog.events}
+        new_events = {e.id: e for e in runtime.catalog.events}
+        ids = {i for i in old_events.keys() | new_events.keys()
+               if old_events.get(i) is not new_events.get(i) and old_events.get(i) != new_events.get(i)}
+        if not ids or len(ids) > INCREMENTAL_EVENTS:
+            if not ids:
+                built.runtime = runtime
+            return not ids
+        names = {str(n) for n in available_feeds(runtime)}
+        if names != {k for k, n in built.names.items() if n.layout == "days"}:
+            return False
+        now = ctx.now()
+        old_plan = built.plan
+        fresh = build_plan([new_events[i] for i in ids if i in new_events], runtime.config, runtime.workdays,
+                           old_plan.start, old_plan.end)
+        plan = Plan(old_plan.start, old_plan.end,
+                    tuple(o for o in old_plan.occurrences if o.event.id not in ids) + fresh.occurrences,
+                    tuple(t for t in old_plan.tasks if t.event.id not in ids) + fresh.tasks)
+        months = {_month(d) for p in (old_plan, fresh) for d in _dates(p, ids)}
+        built.runtime, built.plan = runtime, plan
+        built.owners = {}
+        old_done = built.done
+        built.done = {**built.done, **load_done(ctx.store, {t.occurrence.year for t in fresh.tasks})}
+        keys = self._update(ctx, built, months, now, old=(old_plan, old_done))
+        self.built_at = now
+        self._health(ctx, now)
+        log.info("feeds: %d event(s) edited; re-made %d month(s) of %s", len(ids), len(months),
+                 ", ".join(keys) or "no feed")
+        return True
 
     # ---- acknowledgements ---------------------------------------------------------------
     def acks_changed(self, ctx: Context) -> None:
-        """Re-render the feeds that carry a task whose acknowledgement was added or undone."""
+        """Re-render the months of the tasks whose acknowledgement was added or undone."""
         with self._lock:
             built = self._built
             if built is None or built.runtime is not ctx.runtime or built.today != ctx.today():
                 self.rebuild(ctx)  # nothing kept to update from, or the day moved on
                 return
             try:
-                self._update_acks(ctx, built)
+                with _gc_paused():
+                    self._update_acks(ctx, built)
             except Exception as e:
                 log.exception("feeds: re-rendering after an acknowledgement failed; keeping the previous feeds")
                 ctx.health["feeds"] = {**ctx.health.get("feeds", {}), "ok": False, "error": str(e)}
@@ -250,56 +467,18 @@ class FeedCache:
         fingerprint = acks_fingerprint(ctx.store)
         done = load_done(ctx.store, {t.occurrence.year for t in built.plan.tasks})
         changed = {k for k in done.keys() | built.done.keys() if done.get(k) != built.done.get(k)}
-        keys = sorted({f for k in changed for f in built.feeds_of.get(k, ())})
-        if keys:
-            current = {k: feed_items(built.plan, built.runtime, built.names[k], done=done, today=built.today,
-                                     _shared=built.shared) for k in keys}
-            self._restamp(ctx, built, current, now)
-            built.done = done
-            self._feeds = self._render(ctx, built, keys, now)
-            _trim_heap()
-        else:
-            built.done = done
+        months: set[Month] = set()
+        if changed:
+            for t in built.plan.tasks:
+                if t.ack_key in changed:
+                    months.add(_month(t.window_start))
+                    months.add(_month(t.due))
+        built.done = done
+        keys = self._update(ctx, built, months, now) if months else []
         ctx.health["acks_fingerprint"] = fingerprint
         if keys:
+            _trim_heap()
             log.info("feeds: %d acknowledgement(s) changed; re-rendered %s", len(changed), ", ".join(keys))
-
-    def _restamp(self, ctx: Context, built: _Built, current: Mapping[str, list[FeedItem]], now: dt.datetime) -> None:
-        """New stamps for the items of ``current`` whose content changed; cancelled copies kept."""
-        writes: list[feed_state.Write] = []
-        for key, items in current.items():
-            old = {s.item.uid: s for s in built.stamped[key]}
-            for it in items:
-                prev = old.get(it.uid)
-                if prev is None:
-                    writes.append(feed_state.Write(feed_state.ItemState(it.uid, it.content_hash(), 0, now, None, it),
-                                                   None))
-                elif prev.item != it:
-                    before = feed_state.ItemState(it.uid, prev.item.content_hash(), prev.sequence,
-                                                  prev.last_modified, None, prev.item)
-                    writes.append(feed_state.Write(feed_state.ItemState(it.uid, it.content_hash(), prev.sequence + 1,
-                                                                        now, None, it), before))
-        if writes:
-            feed_state.apply(ctx.store, writes)
-        # The table is the truth when two daemons race: read back what was written.
-        states = feed_state.load(ctx.store, [w.new.uid for w in writes])
-        for key, items in current.items():
-            old = {s.item.uid: s for s in built.stamped[key]}
-            stamped = []
-            for it in items:
-                st = states.get(it.uid)
-                prev = old.get(it.uid)
-                if st is not None:
-                    stamped.append(Stamped(it, st.sequence, st.last_modified))
-                elif prev is not None:
-                    stamped.append(Stamped(it, prev.sequence, prev.last_modified))
-                else:
-                    stamped.append(Stamped(it, 0, now))
-            uids = {it.uid for it in items}
-            stamped += [s for s in built.stamped[key] if s.item.status == "CANCELLED" and s.item.uid not in uids]
-            stamped.sort(key=lambda s: (s.item.start, s.item.uid))
-            built.stamped[key] = stamped
-            built.by_uid.pop(key, None)
 
     # ---- other layouts ------------------------------------------------------------------
     def variant(self, ctx: Context, name: FeedName) -> RenderedFeed | None:
@@ -315,19 +494,27 @@ class FeedCache:
                 return found
             self.variants.add(key)
             now = ctx.now()
-            items = feed_items(built.plan, built.runtime, name, done=built.done, today=built.today,
-                               _shared=built.shared)
-            current = {key: items}
             built.names[key] = name
-            built.stamped[key] = feed_state.reconcile(ctx.store, current, built.today, now,
-                                                      built.runtime.config.language)[key]
-            _index(built, current)
-            self._feeds = self._render(ctx, built, [key], now)
+            with _gc_paused():
+                self._make(ctx, built, name.layout, now, months=None)
+            # Only this feed's segments are new; the others of its layout keep theirs.
+            self._feeds = self._compose(ctx, built, [k for k, n in built.names.items() if n.layout == name.layout],
+                                        now, self._feeds)
             return self._feeds.get(key)
 
 
+def _dates(plan: Plan, ids: set[str]) -> Iterable[dt.date]:
+    for o in plan.occurrences:
+        if o.event.id in ids:
+            yield o.date
+    for t in plan.tasks:
+        if t.event.id in ids:
+            yield t.window_start
+            yield t.due
+
+
 def _variant(text: str) -> FeedName | None:
-    from .feeds import parse_feed_name, with_layout
+    from .feeds import parse_feed_name
 
     base, _, layout = text.partition("?layout=")
     try:
@@ -336,15 +523,17 @@ def _variant(text: str) -> FeedName | None:
         return None
 
 
-def _index(built: _Built, current: Mapping[str, list[FeedItem]]) -> None:
-    """Which feeds carry each task (by acknowledgement key)."""
-    ack_key = {t.key: t.ack_key for t in built.plan.tasks}
-    for feed, items in current.items():
-        for it in items:
-            k = ack_key.get(it.key)
-            if k is not None:
-                built.feeds_of[k].add(feed)
-        # A busy day's entry lists its tasks: its folded entries (hidden) carry the same keys.
+class _gc_paused:
+    """The cyclic collector paused while a build allocates its hundreds of thousands of
+    objects, none in a cycle (it would otherwise walk them again and again)."""
+
+    def __enter__(self) -> None:
+        self._was = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._was:
+            gc.enable()
 
 
 def _trim_heap() -> None:
@@ -368,3 +557,39 @@ def install(ctx: Context) -> FeedCache:
     ctx.on_acks_change.append(cache.acks_changed)
     register_published(cache.published)
     return cache
+
+
+
+
+def stamped_feed(store: Store | None, runtime: Runtime, plan: Plan, feed: FeedName,
+                 done: Mapping[tuple[str, str, int], Done], today: dt.date, now: dt.datetime) -> list[Stamped]:
+    """One feed's entries (folded ones ``hidden``) with the SEQUENCE and LAST-MODIFIED the daemon
+    publishes, and its cancelled copies, read-only: ``reminderd export``. Without a store,
+    every entry is new (SEQUENCE 0). The rows' hashes sum over every feed of the layout, so
+    every feed's entries are made."""
+    domain = uid_domain(runtime)
+    every = [with_layout(n, feed.layout) for n in available_feeds(runtime)]
+    shared: dict[tuple[object, ...], object] = {}
+    collector = feed_state.Collector(runtime)
+    mine: list[Copy] = []
+    for f in every:
+        cs = feed_copies(plan, runtime, f, done=done, today=today, domain=domain, shared=shared)
+        collector.add(str(f), cs)
+        if f == feed:
+            mine = cs
+    if store is not None:
+        rows, removed = feed_state.sync(store, collector.hashes(), collector.snapshot, now, layout=feed.layout,
+                                        full=True, write=False)
+    else:
+        rows, removed = {}, []
+    keys = {str(feed): {c.item.key for c in mine}}
+    out = []
+    for c in mine:
+        it = c.item if isinstance(c.item, FeedItem) else word(c.item, runtime, feed, domain, shared)
+        r = rows.get(c.logical)
+        item = replace(it, uid=c.uid, feed=str(feed), hidden=c.hidden)
+        out.append(Stamped(item, r.sequence, r.last_modified) if r else Stamped(item, 0, now))
+    lang = runtime.config.language
+    out += feed_state.cancelled(removed, {str(feed): feed}, keys, today, now, lang).get(str(feed), [])
+    out.sort(key=lambda s: (s.item.start, s.item.uid))
+    return out

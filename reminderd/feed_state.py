@@ -1,23 +1,33 @@
-"""SEQUENCE and LAST-MODIFIED of feed items, kept in the ``feed_items`` table.
+"""SEQUENCE and LAST-MODIFIED of feed entries, kept in the ``feed_items`` table.
 
 Calendar clients use SEQUENCE and LAST-MODIFIED to notice that an item changed; they
 must move when (and only when) the content does — not on every restart, and the same
-on both daemons of a pair sharing one PostgreSQL database. So each item's content hash
-is remembered per UID: a new hash bumps SEQUENCE and sets LAST-MODIFIED to ``now``.
+on both daemons of a pair sharing one PostgreSQL database.
 
-An item that vanishes from a feed (its occurrence removed from the catalog) is marked
-removed and, if its date is today or later, published as a STATUS:CANCELLED copy for
-``CANCELLED_DAYS`` so that clients that cache items drop it; items that merely slide out
-of the horizon are dropped without a cancellation. If the item comes back, its SEQUENCE
-keeps counting up from the cancelled one.
+**One row per entry, not per feed.** The same task's due day is in ``all``, its tag's and
+country's feeds and its departments' feeds, each copy under its own UID (the feed's scope in
+it). The table keeps one row per *logical* entry — the UID without the scope
+(``feeds.Copy.logical``) — and every copy is published with that row's SEQUENCE and
+LAST-MODIFIED. The row's ``content_hash`` sums (modulo 2⁶⁴) a hash of every copy's content,
+each mixed with its feed, over every feed of one layout: a change to any copy moves the sum,
+and the entries of one month in every feed give the sum of each of their rows, so a change
+re-reads and re-writes only the months it touches. A busy day's folded entry belongs to one
+feed; its row is its own UID.
 
-The steps are pure (``diff``, ``merge``, ``stamp``) with I/O at the edges (``load``,
-``apply``), so ``reminderd export`` can compute the same stamps read-only.
+An entry that vanishes (its occurrence removed from the catalog) is marked removed and, if its
+date is today or later, published as a STATUS:CANCELLED copy for ``CANCELLED_DAYS`` in the
+feeds that showed it (``Snapshot``), so that clients that cache items drop it; entries that
+merely slide out of the horizon are dropped without a cancellation. If the entry comes back,
+its SEQUENCE keeps counting up from the cancelled one.
+
+Rows written by earlier versions (one per feed copy, a JSON snapshot of the whole item) are
+read as the entries they stand for and replaced by one row each at the next write.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -25,8 +35,9 @@ from typing import Any
 
 from sqlalchemy import bindparam, select
 
-from .feeds import FeedItem, Stamped
-from .store import Store, insert_ignore, insert_ignore_many, schema
+from .feeds import Copy, FeedItem, FeedName, Pending, Stamped, parse_feed_name, with_layout
+from .runtime import Runtime
+from .store import Store, insert_ignore_many, schema
 
 CANCELLED_DAYS = 30
 # An item replaced by another shape of the same thing (a new UID scheme, a task now shown as
@@ -36,97 +47,237 @@ CANCELLED_DAYS = 30
 REPLACED_DAYS = 2
 REMOVED = "removed"  # the content_hash of a removed item
 CANCEL_PREFIX = {"vi": "[Đã hủy] ", "en": "[Cancelled] "}
+_MASK = (1 << 64) - 1
+_CHUNK = 500
 
 
-@dataclass(frozen=True)
-class ItemState:
-    uid: str
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What a cancelled copy needs: the entry's key, dates and title, and the feeds that
+    published it (not those where it was folded away)."""
+
+    key: str
+    start: dt.date
+    end: dt.date  # exclusive
+    summary: str
+    feeds: tuple[str, ...]
+
+    def dump(self) -> str:
+        return f"2|{self.start:%Y%m%d}|{self.end:%Y%m%d}|{','.join(self.feeds)}|{self.key}|{self.summary}"
+
+    @classmethod
+    def load(cls, text: str) -> Snapshot | None:
+        try:
+            _, start, end, feeds, key, summary = text.split("|", 5)
+            return cls(key, _ymd(start), _ymd(end), summary, tuple(f for f in feeds.split(",") if f))
+        except ValueError:
+            return None
+
+
+def _ymd(text: str) -> dt.date:
+    return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    uid: str  # the logical entry
     content_hash: str
     sequence: int
     last_modified: dt.datetime
     removed_at: dt.datetime | None
-    snapshot: FeedItem | None  # the last published content (None only for foreign rows)
+    snapshot: Snapshot | None
+    legacy: tuple[str, ...] = ()  # rows of an earlier version this entry replaces
 
 
-@dataclass(frozen=True)
-class Write:
-    new: ItemState
-    old: ItemState | None  # None: insert; else compare-and-set on the old sequence
+# ---- logical entries ---------------------------------------------------------------------
+
+def layout_of(logical: str) -> str:
+    return "bars" if ".bars@" in logical else "days"
 
 
-def load(store: Store, uids: Iterable[str] | None = None) -> dict[str, ItemState]:
-    """Every row (or only those of ``uids``)."""
+def logical_uid(uid: str, feed: FeedName) -> str:
+    """The entry a copy's UID stands for (``feeds.Copy.logical``)."""
+    if uid.startswith("_day."):
+        return uid
+    head, sep, domain = uid.rpartition("@")
+    scope = "." + feed.scope
+    if not sep or not head.endswith(scope):
+        return uid
+    base = head[: -len(scope)]
+    return f"{base}.bars@{domain}" if feed.layout == "bars" else f"{base}@{domain}"
+
+
+def copy_uid(logical: str, feed: FeedName) -> str:
+    """A logical entry's UID in ``feed`` (the inverse of ``logical_uid``)."""
+    if logical.startswith("_day."):
+        return logical
+    head, _, domain = logical.rpartition("@")
+    if feed.layout == "bars":
+        head = head.removesuffix(".bars")
+    return f"{head}.{feed.scope}@{domain}"
+
+
+def _h64(data: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
+
+
+def item_hash(it: FeedItem) -> int:
+    """The content of a worded entry, whatever feed and UID it is published under."""
+    return _h64(repr((it.key, it.start, it.end, it.summary, it.description, it.categories, it.alarm,
+                      it.alarm_at, it.status)).encode("utf-8"))
+
+
+class Collector:
+    """Sums the copies of each logical entry over the feeds of one layout."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.sums: dict[str, int] = {}
+        self.first: dict[str, tuple[Copy, list[str]]] = {}  # logical → a copy, its publishing feeds
+        self._items: dict[int, tuple[int, object]] = {}  # id(item) → (hash, item kept alive)
+        self._mix: dict[str, tuple[int, int]] = {}
+
+    def add(self, feed: str, copies: Iterable[Copy]) -> None:
+        mix = self._mix.get(feed)
+        if mix is None:
+            f = _h64(feed.encode())
+            mix = self._mix[feed] = (f | 1, _h64(b"+" + feed.encode()))
+        mult, add = mix
+        sums, first, items = self.sums, self.first, self._items
+        for c in copies:
+            it = c.item
+            got = items.get(id(it))
+            if got is None:
+                h = item_hash(it) if isinstance(it, FeedItem) else _h64(it.fingerprint(self.runtime).encode("utf-8"))
+                items[id(it)] = (h, it)
+            else:
+                h = got[0]
+            lg = c.logical
+            sums[lg] = (sums.get(lg, 0) + h * mult + add + c.hidden) & _MASK
+            seen = first.get(lg)
+            if seen is None:
+                first[lg] = (c, [] if c.hidden else [feed])
+            elif not c.hidden:
+                if seen[0].hidden:
+                    first[lg] = (c, [*seen[1], feed])
+                else:
+                    seen[1].append(feed)
+
+    def snapshot(self, logical: str) -> Snapshot:
+        c, feeds = self.first[logical]
+        it = c.item
+        if isinstance(it, Pending):
+            return Snapshot(it.key, c.start, c.start + dt.timedelta(days=1), "", tuple(feeds))
+        return Snapshot(it.key, it.start, it.end, it.summary, tuple(feeds))
+
+    def hashes(self) -> dict[str, str]:
+        return {k: f"{v:016x}" for k, v in self.sums.items()}
+
+
+# ---- the table -----------------------------------------------------------------------------
+
+def _row(r: Any) -> Row:
+    text = r.snapshot or ""
+    return Row(r.uid, r.content_hash, r.sequence, r.last_modified, r.removed_at,
+               Snapshot.load(text) if text.startswith("2|") else None)
+
+
+def _legacy(r: Any) -> tuple[str, Snapshot] | None:
+    """A row of an earlier version (one per feed copy, a JSON item): its logical entry and
+    snapshot, or None if it is not one."""
+    text = r.snapshot or ""
+    if not text.startswith("{"):
+        return None
+    try:
+        d = json.loads(text)
+        base, _, layout = str(d["feed"]).partition("?layout=")
+        feed = with_layout(parse_feed_name(base), layout or "days")
+        snap = Snapshot(str(d["key"]), dt.date.fromisoformat(str(d["start"])), dt.date.fromisoformat(str(d["end"])),
+                        str(d["summary"]), () if d.get("hidden") else (str(feed),))
+    except (ValueError, KeyError, TypeError):
+        return None
+    return logical_uid(r.uid, feed), snap
+
+
+def load(store: Store, uids: Iterable[str] | None = None, *, layout: str | None = None) -> dict[str, Row]:
+    """Rows by logical entry: every row (of one layout), or only those of ``uids``. Rows of an
+    earlier version (read only with every row) are folded into the entries they stand for:
+    the highest SEQUENCE, ``content_hash`` "legacy" so that the next write replaces them,
+    their UIDs in ``Row.legacy`` to be deleted then."""
     t = schema.feed_items
-    out: dict[str, ItemState] = {}
+    cols = (t.c.uid, t.c.content_hash, t.c.sequence, t.c.last_modified, t.c.removed_at, t.c.snapshot)
+    out: dict[str, Row] = {}
+    legacy: dict[str, list[tuple[Any, Snapshot]]] = {}
     wanted = None if uids is None else sorted(set(uids))
     with store.engine.connect() as conn:
-        queries = ([select(t)] if wanted is None else
-                   [select(t).where(t.c.uid.in_(wanted[i:i + 500])) for i in range(0, len(wanted), 500)])
+        queries = ([select(*cols)] if wanted is None else
+                   [select(*cols).where(t.c.uid.in_(wanted[i:i + _CHUNK])) for i in range(0, len(wanted), _CHUNK)])
         for q in queries:
             for r in conn.execute(q):
-                out[r.uid] = _state(r)
+                if r.snapshot and r.snapshot.startswith("{"):
+                    got = _legacy(r) if wanted is None else None
+                    if got is not None and (layout is None or layout_of(got[0]) == layout):
+                        legacy.setdefault(got[0], []).append((r, got[1]))
+                elif layout is None or layout_of(r.uid) == layout:
+                    out[r.uid] = _row(r)
+    for lg, lst in legacy.items():
+        uids_of = tuple(r.uid for r, _ in lst)
+        have = out.get(lg)
+        if have is not None:  # already converted: only the old rows to delete
+            out[lg] = replace(have, legacy=uids_of)
+            continue
+        removed = [r.removed_at for r, _ in lst]
+        feeds = tuple(dict.fromkeys(f for _, snap in lst for f in snap.feeds))
+        out[lg] = Row(lg, "legacy", max(r.sequence for r, _ in lst), max(r.last_modified for r, _ in lst),
+                      max(removed) if all(removed) else None, replace(lst[0][1], feeds=feeds), uids_of)
     return out
 
 
-def _state(r: Any) -> ItemState:
-    snap: FeedItem | None = None
-    if r.snapshot:
-        try:
-            snap = FeedItem.from_json(json.loads(r.snapshot))
-        except (ValueError, KeyError, TypeError):
-            snap = None  # written by an incompatible version; treated as unknown content
-    return ItemState(r.uid, r.content_hash, r.sequence, r.last_modified, r.removed_at, snap)
+@dataclass(frozen=True, slots=True)
+class Write:
+    new: Row
+    old: Row | None  # None: insert; else compare-and-set on the old sequence
 
 
-def diff(current: Mapping[str, list[FeedItem]], states: Mapping[str, ItemState],
-         now: dt.datetime) -> list[Write]:
-    """What must change in the table so that it describes ``current`` (feed → items)."""
+def diff(hashes: Mapping[str, str], snapshot: Any, rows: Mapping[str, Row], now: dt.datetime,
+         gone: Iterable[str]) -> list[Write]:
+    """What must change so that the table describes ``hashes`` (logical → content hash), and
+    marks the ``gone`` entries removed. ``snapshot(logical)`` gives a new row's snapshot."""
     writes: list[Write] = []
-    seen: set[str] = set()
-    for items in current.values():
-        for it in items:
-            seen.add(it.uid)
-            h = it.content_hash()
-            st = states.get(it.uid)
-            if st is None:
-                writes.append(Write(ItemState(it.uid, h, 0, now, None, it), None))
-            elif st.content_hash != h or st.removed_at is not None:
-                writes.append(Write(ItemState(it.uid, h, st.sequence + 1, now, None, it), st))
-    for st in states.values():
-        if st.uid in seen or st.removed_at is not None or st.snapshot is None:
-            continue
-        if st.snapshot.feed in current:  # only feeds that were rebuilt can lose items
-            writes.append(Write(replace(st, content_hash=REMOVED, sequence=st.sequence + 1,
-                                        last_modified=now, removed_at=now), st))
+    for lg, h in hashes.items():
+        r = rows.get(lg)
+        if r is None:
+            writes.append(Write(Row(lg, h, 0, now, None, snapshot(lg)), None))
+        elif r.content_hash != h or r.removed_at is not None:
+            writes.append(Write(Row(lg, h, r.sequence + 1, now, None, snapshot(lg)), r))
+    for lg in gone:
+        r = rows.get(lg)
+        if r is not None and r.removed_at is None and lg not in hashes:
+            writes.append(Write(replace(r, content_hash=REMOVED, sequence=r.sequence + 1, last_modified=now,
+                                        removed_at=now), r))
     return writes
 
 
-def merge(states: Mapping[str, ItemState], writes: Iterable[Write]) -> dict[str, ItemState]:
-    """The table after ``writes``, in memory (for a read-only export)."""
-    out = dict(states)
-    for w in writes:
-        out[w.new.uid] = w.new
-    return out
-
-
-def apply(store: Store, writes: list[Write]) -> None:
+def apply(store: Store, writes: list[Write], drop: Iterable[str] = ()) -> None:
     """Write changes; a row that another daemon changed meanwhile is left as it is.
 
-    Batched (executemany): a first build of a large catalog writes hundreds of thousands of rows.
+    Batched (executemany): a first build of a large catalog writes a hundred thousand rows.
     """
     t = schema.feed_items
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
+    legacy: list[str] = list(drop)
     for w in writes:
         values = {"content_hash": w.new.content_hash, "sequence": w.new.sequence,
                   "last_modified": w.new.last_modified, "removed_at": w.new.removed_at,
-                  "snapshot": json.dumps(w.new.snapshot.to_json(), ensure_ascii=False)
-                  if w.new.snapshot else None}
-        if w.old is None:
+                  "snapshot": w.new.snapshot.dump() if w.new.snapshot else None}
+        if w.old is None or w.old.content_hash == "legacy":
             inserts.append({"uid": w.new.uid, **values})
         else:
             updates.append({"b_uid": w.new.uid, "b_old_sequence": w.old.sequence, **values})
     with store.engine.begin() as conn:
+        for i in range(0, len(legacy), _CHUNK):
+            conn.execute(t.delete().where(t.c.uid.in_(legacy[i:i + _CHUNK])))
         insert_ignore_many(conn, t, inserts)
         if updates:
             conn.execute(t.update().where(t.c.uid == bindparam("b_uid"),
@@ -135,51 +286,63 @@ def apply(store: Store, writes: list[Write]) -> None:
                                                              "removed_at", "snapshot")}), updates)
 
 
-def stamp(current: Mapping[str, list[FeedItem]], states: Mapping[str, ItemState], today: dt.date,
-          now: dt.datetime, language: str = "vi") -> dict[str, list[Stamped]]:
-    """Each feed's items with their SEQUENCE/LAST-MODIFIED, plus cancelled copies."""
+def sync(store: Store, hashes: Mapping[str, str], snapshot: Any, now: dt.datetime, *, layout: str,
+         full: bool, gone: Iterable[str] = (), write: bool = True) -> tuple[dict[str, Row], list[Row]]:
+    """Bring the rows of ``hashes`` up to date (``full``: every row of the layout, and the
+    rows not in ``hashes`` are gone; else only ``hashes`` and ``gone``).
+
+    Returns the rows of ``hashes`` as the table now holds them (the table is the truth when
+    two daemons race), and the removed rows whose cancelled copies may still be published.
+    ``write=False`` (a read-only export): the stamps the daemon would give, nothing written.
+    """
+    gone = list(gone)
+    rows = load(store, layout=layout) if full else load(store, [*hashes, *gone])
+    if full:
+        gone = [lg for lg in rows if lg not in hashes]
+    writes = diff(hashes, snapshot, rows, now, gone)
+    drop = [u for r in rows.values() for u in r.legacy]
+    if (writes or drop) and write:
+        apply(store, writes, drop)
+        changed = load(store, [w.new.uid for w in writes])
+        rows = {**rows, **changed}
+    elif writes:
+        # Read-only: new and changed entries get the stamps the daemon would give them, but
+        # nothing counts as removed.
+        rows = {**rows, **{w.new.uid: w.new for w in writes if w.new.removed_at is None}}
+    current = {lg: rows[lg] for lg in hashes if lg in rows}
+    removed = [r for lg, r in rows.items() if r.removed_at is not None and lg not in hashes
+               and (full or lg in set(gone))]
+    return current, removed
+
+
+def cancelled(removed: Iterable[Row], feeds: Mapping[str, FeedName], keys: Mapping[str, set[str]],
+              today: dt.date, now: dt.datetime, language: str = "vi") -> dict[str, list[Stamped]]:
+    """The STATUS:CANCELLED copies the removed rows still publish, by feed (only ``feeds``).
+    ``keys``: each feed's current entry keys (an entry whose key is still there was replaced
+    by another shape of itself: its cancelled copy is shown briefly, one day long)."""
     out: dict[str, list[Stamped]] = {}
-    for feed, items in current.items():
-        stamped = []
-        for it in items:
-            st = states.get(it.uid)
-            # Missing only if the table could not be written; fall back to a fresh item.
-            stamped.append(Stamped(it, st.sequence, st.last_modified) if st else Stamped(it, 0, now))
-        out[feed] = stamped
     cutoff = now - dt.timedelta(days=CANCELLED_DAYS)
     replaced_cutoff = now - dt.timedelta(days=REPLACED_DAYS)
-    keys = {feed: {it.key for it in items} for feed, items in current.items()}
     prefix = CANCEL_PREFIX.get(language, CANCEL_PREFIX["vi"])
-    for st in states.values():
-        snap = st.snapshot
-        if (snap is None or st.removed_at is None or snap.feed not in out or snap.hidden
-                or st.removed_at < cutoff or snap.end <= today):
-            continue  # hidden: folded into a busy day's entry, never published, nothing to cancel
-        replaced = snap.key in keys[snap.feed] or snap.key.startswith("_day@")
-        if replaced and st.removed_at < replaced_cutoff:
+    for r in removed:
+        snap = r.snapshot
+        if snap is None or r.removed_at is None or r.removed_at < cutoff or snap.end <= today:
             continue
-        start = max(snap.start, snap.end - dt.timedelta(days=1)) if replaced else snap.start
-        gone = replace(snap, status="CANCELLED", summary=prefix + snap.summary.removeprefix(prefix), alarm=None,
-                       alarm_at=None, start=start)
-        out[snap.feed].append(Stamped(gone, st.sequence, st.last_modified))
+        for fs in snap.feeds:
+            feed = feeds.get(fs)
+            if feed is None:
+                continue
+            replaced = snap.key in keys.get(fs, ()) or snap.key.startswith("_day@")
+            if replaced and r.removed_at < replaced_cutoff:
+                continue
+            start = max(snap.start, snap.end - dt.timedelta(days=1)) if replaced else snap.start
+            item = FeedItem(uid=copy_uid(r.uid, feed), feed=fs, key=snap.key, start=start, end=snap.end,
+                            summary=prefix + snap.summary.removeprefix(prefix), description="",
+                            status="CANCELLED")
+            out.setdefault(fs, []).append(Stamped(item, r.sequence, r.last_modified))
     for lst in out.values():
         lst.sort(key=lambda s: (s.item.start, s.item.uid))
     return out
-
-
-def reconcile(store: Store, current: Mapping[str, list[FeedItem]], today: dt.date, now: dt.datetime,
-              language: str = "vi", *, write: bool = True) -> dict[str, list[Stamped]]:
-    """Load, diff, write (unless ``write`` is False) and stamp, in one call."""
-    states = load(store)
-    writes = diff(current, states, now)
-    if writes and write:
-        apply(store, writes)
-        states = load(store)  # the table is the truth when two daemons race
-    elif writes:
-        # Read-only (export, perhaps of a narrower range): new and changed items get the
-        # stamps the daemon would give them, but nothing counts as removed.
-        states = merge(states, [w for w in writes if w.new.removed_at is None])
-    return stamp(current, states, today, now, language)
 
 
 # ---- feed-level versions: Last-Modified of a whole feed -----------------------------------
@@ -192,6 +355,8 @@ def feed_versions(store: Store, etags: Mapping[str, str], now: dt.datetime) -> d
 
     Item times alone are not enough: dropping an item changes the feed but no item's time.
     """
+    from .store import insert_ignore
+
     t = schema.daemon_state
     with store.engine.connect() as conn:
         rows = conn.execute(select(t.c.name, t.c.value, t.c.updated_at)

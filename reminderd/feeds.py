@@ -571,7 +571,7 @@ def month_of(d: dt.date) -> Month:
     return (d.year, d.month)
 
 
-def carries(runtime: Runtime, feed: FeedName) -> Callable[[PlannedTask], Role | None | Literal[False]]:
+def carries(runtime: Runtime, feed: FeedName) -> Callable[[PlannedTask], Role | Literal[False] | None]:
     """Whether a feed carries a task, and in which role: False (not at all), None (carried, no
     role: all, country and tag feeds), "owner" or "support" (a department's own feed)."""
     if feed.kind == "department":
@@ -579,7 +579,7 @@ def carries(runtime: Runtime, feed: FeedName) -> Callable[[PlannedTask], Role | 
         # of the department that does it now.
         dep = runtime.config.current_department(feed.value)
 
-        def role(task: PlannedTask) -> Role | None | Literal[False]:
+        def role(task: PlannedTask) -> Role | Literal[False] | None:
             return "owner" if task.owner == dep else "support" if dep in task.support else False
         return role
     if feed.kind == "country":
@@ -630,11 +630,10 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
     ``shared_owners`` (computed here otherwise).
     """
     cfg = runtime.config
-    lang = cfg.language
     domain = domain or uid_domain(runtime)
     done = done or {}
     cache: dict[tuple[object, ...], object] = {} if shared is None else shared
-    fs = str(feed)
+    str(feed)
     scope = feed.scope
     bars = feed.layout == "bars"
     lsuffix = ".bars" if bars else ""
@@ -1053,19 +1052,20 @@ def envelope(meta: FeedMeta) -> tuple[bytes, bytes]:
 # Where task_ics finds what the feeds publish: each running FeedCache registers its lookup
 # (uid → Stamped), so an attachment carries the subscribed feed's content and SEQUENCE for the
 # same UID. Without one (export, tests) the entry is built afresh with the given sequence.
-_published: list[weakref.WeakMethod[Callable[[str], Stamped | None]]] = []
+_published: list[weakref.WeakMethod[Callable[[str, dt.date], Stamped | None]]] = []
 
 
-def register_published(lookup: Callable[[str], Stamped | None]) -> None:
+def register_published(lookup: Callable[[str, dt.date], Stamped | None]) -> None:
     """Register a bound method (held weakly: a cache that is gone is forgotten)."""
     _published[:] = [w for w in _published if w() is not None]
     _published.append(weakref.WeakMethod(lookup))  # type: ignore[arg-type]
 
 
-def published(uid: str) -> Stamped | None:
+def published(uid: str, day: dt.date) -> Stamped | None:
+    """The entry of ``uid`` (on ``day``) as a running feed cache publishes it, if any."""
     for ref in reversed(_published):
         lookup = ref()
-        found = lookup(uid) if lookup is not None else None
+        found = lookup(uid, day) if lookup is not None else None
         if found is not None:
             return found
     return None
@@ -1092,7 +1092,8 @@ def task_ics(task: PlannedTask, runtime: Runtime, *, now: dt.datetime, sequence:
     feed = (feed or FeedName("all")).base
     if entry == "open" and task.window_start == task.due:
         entry = "due"
-    stamped = published(task_uid(task, feed, uid_domain(runtime), entry))
+    stamped = published(task_uid(task, feed, uid_domain(runtime), entry),
+                        task.window_start if entry == "open" else task.due)
     if stamped is None:
         item = task_item(task, runtime, feed, role, entry)
         stamped = Stamped(item, sequence, now.astimezone(dt.UTC))

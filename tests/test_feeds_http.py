@@ -206,7 +206,9 @@ def test_new_user_token_create_fetch_304(cfg_path: Path, capsys: pytest.CaptureF
 
 
 def test_export_writes_the_same_feed(cfg_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    ctx = make_ctx(cfg_path)
+    # The daemon on the CLI's day (its own clock is the real one): a day's past entries read
+    # differently (no reminders), and each entry's stamps count every feed's copy of it.
+    ctx = make_ctx(cfg_path, Clock(dt.datetime.now(dt.UTC)))
     cache(ctx).rebuild(ctx)
     out = tmp_path / "vp.ics"
     start, end = ctx.runtime.horizon(ctx.today())  # the CLI's own today is the real one

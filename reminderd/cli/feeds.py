@@ -10,15 +10,14 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import feed_state, tokens
+from .. import tokens
 from ..errors import ReminderdError
-from ..feed_cache import load_done
+from ..feed_cache import load_done, stamped_feed
 from ..feeds import (
     LAYOUTS,
     FeedName,
     FeedNameError,
     available_feeds,
-    feed_items,
     feed_meta,
     feed_title,
     parse_feed_name,
@@ -180,13 +179,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         store = _store(rt)
         done = load_done(store, {t.occurrence.year for t in plan.tasks})
-        current = {str(name): feed_items(plan, rt, name, done=done, today=day)}
-        stamped = feed_state.reconcile(store, current, day, _now(), cfg.language, write=False)[str(name)]
+        stamped = stamped_feed(store, rt, plan, name, done, day, _now())
     except (SQLAlchemyError, OSError) as e:  # the file is still useful without the database
         print(f"reminderd: cảnh báo: không đọc được CSDL ({e}); SEQUENCE = 0, không đánh dấu việc đã xong",
               file=sys.stderr)
-        current = {str(name): feed_items(plan, rt, name, today=day)}
-        stamped = feed_state.stamp(current, {}, day, _now(), cfg.language)[str(name)]
+        stamped = stamped_feed(None, rt, plan, name, {}, day, _now())
     if args.start or args.end:  # what falls in the range asked for (without one: the served feed)
         stamped = [s for s in stamped if s.item.start <= end and s.item.end > start]
     else:
