@@ -85,8 +85,15 @@ class Row:
     sequence: int
     last_modified: dt.datetime
     removed_at: dt.datetime | None
-    snapshot: Snapshot | None
+    stored: Snapshot | str | None  # the snapshot, or its text (read when needed)
     legacy: tuple[str, ...] = ()  # rows of an earlier version this entry replaces
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        s = self.stored
+        if isinstance(s, str):
+            return Snapshot.load(s) if s.startswith("2|") else None
+        return s
 
 
 # ---- logical entries ---------------------------------------------------------------------
@@ -135,7 +142,22 @@ class Collector:
         self.sums: dict[str, int] = {}
         self.first: dict[str, tuple[Copy, list[str]]] = {}  # logical → a copy, its publishing feeds
         self._items: dict[int, tuple[int, object]] = {}  # id(item) → (hash, item kept alive)
+        self._pending: dict[tuple[object, ...], int] = {}
+        self._tasks: dict[str, str] = {}
         self._mix: dict[str, tuple[int, int]] = {}
+
+    def _pending_hash(self, p: Pending) -> int:
+        """A folded entry's hash: what it would be worded from (``Pending.fingerprint``), the
+        task's part made once for all the entry's copies."""
+        k = (p.key, p.role, p.kind, p.layout, p.sfx, p.done, p.who, p.ring)
+        h = self._pending.get(k)
+        if h is None:
+            base = self._tasks.get(p.key)
+            if base is None:
+                base = self._tasks[p.key] = p.task_fingerprint(self.runtime)
+            h = self._pending[k] = _h64(f"{base}|{p.role}|{p.kind}|{p.layout}|{p.sfx}|{p.done!r}|{p.who}|{p.ring}"
+                                        .encode("utf-8"))
+        return h
 
     def add(self, feed: str, copies: Iterable[Copy]) -> None:
         mix = self._mix.get(feed)
@@ -146,12 +168,15 @@ class Collector:
         sums, first, items = self.sums, self.first, self._items
         for c in copies:
             it = c.item
-            got = items.get(id(it))
-            if got is None:
-                h = item_hash(it) if isinstance(it, FeedItem) else _h64(it.fingerprint(self.runtime).encode("utf-8"))
-                items[id(it)] = (h, it)
+            if isinstance(it, Pending):
+                h = self._pending_hash(it)
             else:
-                h = got[0]
+                got = items.get(id(it))
+                if got is None:
+                    h = item_hash(it)
+                    items[id(it)] = (h, it)
+                else:
+                    h = got[0]
             lg = c.logical
             sums[lg] = (sums.get(lg, 0) + h * mult + add + c.hidden) & _MASK
             seen = first.get(lg)
@@ -177,9 +202,7 @@ class Collector:
 # ---- the table -----------------------------------------------------------------------------
 
 def _row(r: Any) -> Row:
-    text = r.snapshot or ""
-    return Row(r.uid, r.content_hash, r.sequence, r.last_modified, r.removed_at,
-               Snapshot.load(text) if text.startswith("2|") else None)
+    return Row(r.uid, r.content_hash, r.sequence, r.last_modified, r.removed_at, r.snapshot)
 
 
 def _legacy(r: Any) -> tuple[str, Snapshot] | None:
@@ -229,7 +252,7 @@ def load(store: Store, uids: Iterable[str] | None = None, *, layout: str | None 
         removed = [r.removed_at for r, _ in lst]
         feeds = tuple(dict.fromkeys(f for _, snap in lst for f in snap.feeds))
         out[lg] = Row(lg, "legacy", max(r.sequence for r, _ in lst), max(r.last_modified for r, _ in lst),
-                      max(removed) if all(removed) else None, replace(lst[0][1], feeds=feeds), uids_of)
+                      max(removed) if all(removed) else None, replace(lst[0][1], feeds=feeds), uids_of)  # type: ignore[arg-type]
     return out
 
 
@@ -254,23 +277,25 @@ def diff(hashes: Mapping[str, str], snapshot: Any, rows: Mapping[str, Row], now:
         r = rows.get(lg)
         if r is not None and r.removed_at is None and lg not in hashes:
             writes.append(Write(replace(r, content_hash=REMOVED, sequence=r.sequence + 1, last_modified=now,
-                                        removed_at=now), r))
+                                        removed_at=now, stored=r.snapshot), r))
     return writes
 
 
-def apply(store: Store, writes: list[Write], drop: Iterable[str] = ()) -> None:
+def apply(store: Store, writes: list[Write], drop: Iterable[str] = ()) -> bool:
     """Write changes; a row that another daemon changed meanwhile is left as it is.
 
     Batched (executemany): a first build of a large catalog writes a hundred thousand rows.
+    True if every write took (no other daemon got there first).
     """
     t = schema.feed_items
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     legacy: list[str] = list(drop)
     for w in writes:
+        snap = w.new.snapshot
         values = {"content_hash": w.new.content_hash, "sequence": w.new.sequence,
                   "last_modified": w.new.last_modified, "removed_at": w.new.removed_at,
-                  "snapshot": w.new.snapshot.dump() if w.new.snapshot else None}
+                  "snapshot": snap.dump() if snap else None}
         if w.old is None or w.old.content_hash == "legacy":
             inserts.append({"uid": w.new.uid, **values})
         else:
@@ -278,12 +303,14 @@ def apply(store: Store, writes: list[Write], drop: Iterable[str] = ()) -> None:
     with store.engine.begin() as conn:
         for i in range(0, len(legacy), _CHUNK):
             conn.execute(t.delete().where(t.c.uid.in_(legacy[i:i + _CHUNK])))
-        insert_ignore_many(conn, t, inserts)
+        took = insert_ignore_many(conn, t, inserts) == len(inserts)
         if updates:
-            conn.execute(t.update().where(t.c.uid == bindparam("b_uid"),
-                                          t.c.sequence == bindparam("b_old_sequence"))
-                         .values({c: bindparam(c) for c in ("content_hash", "sequence", "last_modified",
-                                                             "removed_at", "snapshot")}), updates)
+            res = conn.execute(t.update().where(t.c.uid == bindparam("b_uid"),
+                                                t.c.sequence == bindparam("b_old_sequence"))
+                               .values({c: bindparam(c) for c in ("content_hash", "sequence", "last_modified",
+                                                                   "removed_at", "snapshot")}), updates)
+            took = took and res.rowcount == len(updates)
+    return took
 
 
 def sync(store: Store, hashes: Mapping[str, str], snapshot: Any, now: dt.datetime, *, layout: str,
@@ -302,9 +329,10 @@ def sync(store: Store, hashes: Mapping[str, str], snapshot: Any, now: dt.datetim
     writes = diff(hashes, snapshot, rows, now, gone)
     drop = [u for r in rows.values() for u in r.legacy]
     if (writes or drop) and write:
-        apply(store, writes, drop)
-        changed = load(store, [w.new.uid for w in writes])
-        rows = {**rows, **changed}
+        if apply(store, writes, drop):
+            rows = {**rows, **{w.new.uid: w.new for w in writes}}
+        else:  # another daemon wrote some of these meanwhile: the table is the truth
+            rows = {**rows, **load(store, [w.new.uid for w in writes])}
     elif writes:
         # Read-only: new and changed entries get the stamps the daemon would give them, but
         # nothing counts as removed.

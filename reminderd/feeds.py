@@ -431,14 +431,14 @@ class Pending(NamedTuple):
     ring: bool
     key: str
 
-    def fingerprint(self, runtime: Runtime) -> str:
+    def task_fingerprint(self, runtime: Runtime) -> str:
+        """What every entry of the task is worded from."""
         task, cfg = self.task, runtime.config
         occ, rule = task.occurrence, task.rule
-        return repr((cfg.language, self.key, self.role, self.kind, self.layout, self.sfx, self.done, self.who,
-                     self.ring, task.action, occ.title, task.window_start, task.due, task.provisional,
+        return repr((cfg.language, self.key, task.action, occ.title, task.window_start, task.due, task.provisional,
                      occ.provisional, rule.lead, rule.note, cfg.department_name(task.owner),
                      [cfg.department_name(x) for x in task.support], task.event.tags, task.event.country,
-                     _send_at(runtime) if self.ring else None))
+                     _send_at(runtime)))
 
 
 def word(p: Pending, runtime: Runtime, feed: FeedName, domain: str,

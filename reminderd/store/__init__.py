@@ -23,7 +23,7 @@ from . import schema
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 # The newest alembic revision; tests/test_store.py checks it against the migration scripts.
-SCHEMA_HEAD = "0009"
+SCHEMA_HEAD = "0010"
 
 
 class Store:
@@ -106,10 +106,12 @@ def _dialect_insert(conn: Connection, table: Any) -> Any:
     return sqlite_insert(table)
 
 
-def insert_ignore_many(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
-    """Many INSERTs in one executemany, each doing nothing on a unique-key conflict."""
-    if rows:
-        conn.execute(_dialect_insert(conn, table).on_conflict_do_nothing(), rows)
+def insert_ignore_many(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> int:
+    """Many INSERTs in one executemany, each doing nothing on a unique-key conflict; how many
+    rows were inserted (as the driver counts them)."""
+    if not rows:
+        return 0
+    return int(conn.execute(_dialect_insert(conn, table).on_conflict_do_nothing(), rows).rowcount)
 
 
 insert_ignore = _insert_ignore

@@ -121,7 +121,8 @@ feed_items = Table(
     Column("sequence", Integer, nullable=False, default=0),
     Column("last_modified", UTCDateTime(), nullable=False),
     Column("removed_at", UTCDateTime()),
-    Column("snapshot", Text),  # JSON of the last published item, to publish a CANCELLED copy
+    Column("snapshot", Text),  # feed_state.Snapshot.dump(): what a CANCELLED copy needs
+    sqlite_with_rowid=False,  # migration 0010: rows in the UID's b-tree, no second index
 )
 
 # Ad-hoc items added from the page or the API: the same TOML-shaped data as a catalog
