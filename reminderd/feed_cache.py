@@ -49,6 +49,7 @@ from .feeds import (
     Stamped,
     _utc,
     available_feeds,
+    carries,
     envelope,
     feed_copies,
     feed_meta,
@@ -116,6 +117,7 @@ class _Built:
     owners: dict[str, frozenset[str]]  # per feed of every layout made: feeds.shared_owners
     parts: dict[str, _Parts] = field(default_factory=dict)
     cancelled: dict[str, list[Stamped]] = field(default_factory=dict)  # per rendered feed
+    by_month: dict[Month, tuple[list[Any], list[Any]]] | None = None  # ``_subplan``'s index
 
     def layouts(self) -> list[str]:
         return sorted({n.layout for n in self.names.values()})
@@ -151,6 +153,16 @@ def acks_changed_elsewhere(ctx: Context) -> bool:
     return acks_fingerprint(ctx.store) != ctx.health.get("acks_fingerprint")
 
 
+@dataclass(frozen=True)
+class _Before:
+    """What an edit changed from: the plan, acknowledgements, titles' owners and month index."""
+
+    plan: Plan
+    done: Mapping[tuple[str, str, int], Done]
+    owners: Mapping[str, frozenset[str]]
+    index: dict[Month, tuple[list[Any], list[Any]]]
+
+
 class _Renderer:
     """VEVENT bytes of copies, each item's parts made once (shared by every feed)."""
 
@@ -170,6 +182,31 @@ class _Renderer:
 
 def _month(d: dt.date) -> Month:
     return (d.year, d.month)
+
+
+def _index(plan: Plan) -> dict[Month, tuple[list[Any], list[Any]]]:
+    """Month → the occurrences on it and the tasks with an entry or an occurrence in it."""
+    out: dict[Month, tuple[list[Any], list[Any]]] = {}
+    for o in plan.occurrences:
+        out.setdefault(_month(o.date), ([], []))[0].append(o)
+    for t in plan.tasks:
+        for m in {_month(t.window_start), _month(t.due), _month(t.occurrence.date)}:
+            out.setdefault(m, ([], []))[1].append(t)
+    return out
+
+
+def _subplan(plan: Plan, months: set[Month], index: dict[Month, tuple[list[Any], list[Any]]] | None = None) -> Plan:
+    """The part of ``plan`` that the entries of ``months`` come from (every feed's, whole feeds'
+    titles aside: ``shared_owners`` is computed on the whole plan)."""
+    index = _index(plan) if index is None else index
+    occs: dict[int, Any] = {}
+    tasks: dict[int, Any] = {}
+    for m in months:
+        got = index.get(m)
+        if got is not None:
+            occs.update((id(o), o) for o in got[0])
+            tasks.update((id(t), t) for t in got[1])
+    return Plan(plan.start, plan.end, tuple(occs.values()), tuple(tasks.values()))
 
 
 def render_months(copies: Sequence[Copy], cancelled: Iterable[Stamped], rows: Mapping[str, feed_state.Row],
@@ -306,7 +343,7 @@ class FeedCache:
         return base if layout == "days" else [with_layout(n, layout) for n in base]
 
     def _make(self, ctx: Context, built: _Built, layout: str, now: dt.datetime, months: set[Month] | None,
-              old: tuple[Plan, Mapping[tuple[str, str, int], Done]] | None = None) -> set[str]:
+              old: _Before | None = None) -> set[str]:
         """Make the entries of every feed of ``layout`` (``months``: only those), bring their rows
         up to date and render the months of the rendered feeds. Returns the feeds whose
         segments changed. ``old``: the plan and acknowledgements before an edit (to find the
@@ -320,8 +357,13 @@ class FeedCache:
         shared: dict[tuple[object, ...], object] = {}
         collector = feed_state.Collector(runtime)
         copies: dict[str, list[Copy]] = {}
+        plan = built.plan
+        if months is not None:
+            if built.by_month is None:
+                built.by_month = _index(plan)
+            plan = _subplan(plan, months, built.by_month)
         for f in every:
-            cs = feed_copies(built.plan, runtime, f, done=built.done, today=built.today, domain=domain, shared=shared,
+            cs = feed_copies(plan, runtime, f, done=built.done, today=built.today, domain=domain, shared=shared,
                              months=months, owners=built.owners[str(f)])
             collector.add(str(f), cs)
             if str(f) in built.names:
@@ -329,11 +371,10 @@ class FeedCache:
         gone: set[str] = set()
         if old is not None:
             old_shared: dict[tuple[object, ...], object] = {}
+            before_plan = _subplan(old.plan, months, old.index) if months is not None else old.plan
             for f in every:
-                before = feed_copies(old[0], runtime, f, done=old[1], today=built.today, domain=domain,
-                                     shared=old_shared, months=months,
-                                     owners=shared_owners(old[0], runtime, f) if old[0] is not built.plan
-                                     else built.owners[str(f)])
+                before = feed_copies(before_plan, runtime, f, done=old.done, today=built.today, domain=domain,
+                                     shared=old_shared, months=months, owners=old.owners.get(str(f)))
                 gone.update(c.logical for c in before)
             gone.difference_update(collector.sums)
         rows, removed = feed_state.sync(ctx.store, collector.hashes(), collector.snapshot, now, layout=layout,
@@ -400,7 +441,7 @@ class FeedCache:
         return out
 
     def _update(self, ctx: Context, built: _Built, months: set[Month], now: dt.datetime,
-                old: tuple[Plan, Mapping[tuple[str, str, int], Done]] | None = None) -> list[str]:
+                old: _Before | None = None) -> list[str]:
         changed: set[str] = set()
         for layout in built.layouts():
             changed |= self._make(ctx, built, layout, now, months, old)
@@ -436,11 +477,20 @@ class FeedCache:
                     tuple(o for o in old_plan.occurrences if o.event.id not in ids) + fresh.occurrences,
                     tuple(t for t in old_plan.tasks if t.event.id not in ids) + fresh.tasks)
         months = {_month(d) for p in (old_plan, fresh) for d in _dates(p, ids)}
+        before = _Before(old_plan, built.done, built.owners, built.by_month or _index(old_plan))
         built.runtime, built.plan = runtime, plan
-        built.owners = {}
-        old_done = built.done
+        built.owners = _owners_after(plan, runtime, before.owners, old_plan, fresh, ids)
+        # The month index of the new plan: the old one with the edited events' months made again.
+        index = dict(before.index)
+        fresh_index = _index(fresh)
+        for m in months:
+            occs, tasks = before.index.get(m, ([], []))
+            new_occs, new_tasks = fresh_index.get(m, ([], []))
+            index[m] = ([o for o in occs if o.event.id not in ids] + new_occs,
+                        [t for t in tasks if t.event.id not in ids] + new_tasks)
+        built.by_month = index
         built.done = {**built.done, **load_done(ctx.store, {t.occurrence.year for t in fresh.tasks})}
-        keys = self._update(ctx, built, months, now, old=(old_plan, old_done))
+        keys = self._update(ctx, built, months, now, old=before)
         self.built_at = now
         self._health(ctx, now)
         log.info("feeds: %d event(s) edited; re-made %d month(s) of %s", len(ids), len(months),
@@ -503,6 +553,29 @@ class FeedCache:
             return self._feeds.get(key)
 
 
+def _owners_after(plan: Plan, runtime: Runtime, before: Mapping[str, frozenset[str]], old_plan: Plan, fresh: Plan,
+                  ids: set[str]) -> dict[str, frozenset[str]]:
+    """``shared_owners`` of every feed after an edit of the events ``ids``: only the actions of
+    their tasks (before and after) can have gained or lost a second lead department."""
+    acts = {t.action for p in (old_plan, fresh) for t in p.tasks if t.event.id in ids}
+    by_action: dict[str, list[Any]] = {}
+    for t in plan.tasks:
+        if t.action in acts:
+            by_action.setdefault(t.action, []).append(t)
+    out: dict[str, frozenset[str]] = {}
+    for key, owners in before.items():
+        name = _variant(key)
+        if name is None:
+            continue
+        role = carries(runtime, name)
+        kept = set(owners) - acts
+        for a in acts:
+            if len({t.owner for t in by_action.get(a, ()) if role(t) is not False}) > 1:
+                kept.add(a)
+        out[key] = frozenset(kept)
+    return out
+
+
 def _dates(plan: Plan, ids: set[str]) -> Iterable[dt.date]:
     for o in plan.occurrences:
         if o.event.id in ids:
@@ -518,7 +591,7 @@ def _variant(text: str) -> FeedName | None:
 
     base, _, layout = text.partition("?layout=")
     try:
-        return with_layout(parse_feed_name(base), layout)
+        return with_layout(parse_feed_name(base), layout or "days")
     except ValueError:
         return None
 

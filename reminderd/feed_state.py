@@ -156,7 +156,7 @@ class Collector:
             if base is None:
                 base = self._tasks[p.key] = p.task_fingerprint(self.runtime)
             h = self._pending[k] = _h64(f"{base}|{p.role}|{p.kind}|{p.layout}|{p.sfx}|{p.done!r}|{p.who}|{p.ring}"
-                                        .encode("utf-8"))
+                                        .encode())
         return h
 
     def add(self, feed: str, copies: Iterable[Copy]) -> None:
@@ -252,7 +252,7 @@ def load(store: Store, uids: Iterable[str] | None = None, *, layout: str | None 
         removed = [r.removed_at for r, _ in lst]
         feeds = tuple(dict.fromkeys(f for _, snap in lst for f in snap.feeds))
         out[lg] = Row(lg, "legacy", max(r.sequence for r, _ in lst), max(r.last_modified for r, _ in lst),
-                      max(removed) if all(removed) else None, replace(lst[0][1], feeds=feeds), uids_of)  # type: ignore[arg-type]
+                      max(removed) if all(removed) else None, replace(lst[0][1], feeds=feeds), uids_of)
     return out
 
 

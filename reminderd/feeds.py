@@ -59,7 +59,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from email.utils import parseaddr
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, cast
 from urllib.parse import urlsplit
 
 import icalendar
@@ -398,7 +398,7 @@ def task_item(task: PlannedTask, runtime: Runtime, feed: FeedName, role: Role | 
         if cats is None:
             cats = words[cat_key] = _categories(runtime, task.event.tags, task.event.country)
         got = words[k] = (*_task_parts(task, runtime), short(task.action), cats)
-    head, tail, action, categories = got  # type: ignore[misc]
+    head, tail, action, categories = cast(tuple[list[str], list[str], str, tuple[str, ...]], got)
     if feed.layout == "bars":
         summary = t(lang, "task.summary", action=action, due=_date(lang, task.due))
         start, end = task.window_start, task.due + dt.timedelta(days=1)
@@ -413,7 +413,7 @@ def task_item(task: PlannedTask, runtime: Runtime, feed: FeedName, role: Role | 
     lines = [*head, t(lang, f"task.role.{role}"), *tail] if role else [*head, *tail]
     return FeedItem(uid=task_uid(task, feed, domain or uid_domain(runtime), entry), feed=str(feed), key=task.key,
                     start=start, end=end, summary=clean_text(summary),
-                    description=clean_text("\n".join(lines)), categories=categories)  # type: ignore[arg-type]
+                    description=clean_text("\n".join(lines)), categories=categories)
 
 
 class Pending(NamedTuple):
@@ -647,7 +647,7 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
         if got is None:
             base = f"{o.event.id}.{o.date:%Y%m%d}"
             got = cache[k] = (occurrence_item(o, runtime, feed, domain), base, f"{base}{lsuffix}@{domain}")
-        item, base, logical = got  # type: ignore[misc]
+        item, base, logical = cast(tuple[FeedItem, str, str], got)
         return Copy(o.date, f"{base}.{scope}@{domain}", item, False, logical)
 
     def tk_entries(task: PlannedTask, role: Role | None) -> Iterator[_Entry]:
@@ -711,11 +711,11 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
             # The same fold in another feed (all and a tag every event has) is worded once.
             fk = ("fold", f.kind, f.day, f.event.key if f.event else None, feed.kind == "department",
                   tuple((e.key, e.role, e.ack in done) for e in f.members))
-            it = cache.get(fk)  # type: ignore[assignment]
-            if it is None:
-                it = cache[fk] = _fold_item(f, runtime, feed, domain, done, today, alarmed)
+            folded = cast(FeedItem | None, cache.get(fk))
+            if folded is None:
+                folded = cache[fk] = _fold_item(f, runtime, feed, domain, done, today, alarmed)
             uid = _fold_uid(f, feed, domain)
-            copies.append(Copy(it.start, uid, it, False, uid))
+            copies.append(Copy(folded.start, uid, folded, False, uid))
         copies.extend(_folded_events(copies, runtime, feed, domain))
         _unique_titles(copies)
     copies.sort(key=lambda c: (c.start, c.uid))
@@ -816,13 +816,13 @@ def _folded_events(copies: list[Copy], runtime: Runtime, feed: FeedName, domain:
     for day, idx in by_day.items():
         if len(idx) <= BUSY_DAY:
             continue
-        titles = sorted(copies[i].item.summary for i in idx)
+        titles = sorted(_worded(copies[i]).summary for i in idx)
         for i in idx:
             copies[i] = copies[i]._replace(hidden=True)
         what = _what(titles)
         lines = [t(lang, "group.head.events", n=len(idx), date=i18n.fmt_date(lang, day))]
         lines += [t(lang, "group.event.line", title=x) for x in titles]
-        cats = tuple(dict.fromkeys(c for i in idx for c in copies[i].item.categories))
+        cats = tuple(dict.fromkeys(c for i in idx for c in _worded(copies[i]).categories))
         uid = _day_uid(day, "event", feed, domain)
         item = FeedItem(uid=uid, feed=str(feed), key=f"_day@{day.isoformat()}/event", start=day,
                         end=day + dt.timedelta(days=1),
@@ -832,6 +832,12 @@ def _folded_events(copies: list[Copy], runtime: Runtime, feed: FeedName, domain:
     return out
 
 
+def _worded(c: Copy) -> FeedItem:
+    """The item of an event's or a published entry's copy (only folded task entries are Pending)."""
+    assert isinstance(c.item, FeedItem)
+    return c.item
+
+
 def _unique_titles(copies: list[Copy]) -> None:
     """The last guarantee that no two published entries of one day share a title: a number."""
     seen: set[tuple[dt.date, str]] = set()
@@ -839,13 +845,13 @@ def _unique_titles(copies: list[Copy]) -> None:
         cur = copies[j]
         if cur.hidden:
             continue
-        title, n = cur.item.summary, 1
+        it = _worded(cur)
+        title, n = it.summary, 1
         while (cur.start, title) in seen:
             n += 1
-            title = f"{cur.item.summary} ({n})"
+            title = f"{it.summary} ({n})"
         seen.add((cur.start, title))
         if n > 1:
-            it = cur.item
             copies[j] = cur._replace(item=replace(it, summary=title, alarm=title if it.alarm is not None else None))
 
 
@@ -1058,7 +1064,7 @@ _published: list[weakref.WeakMethod[Callable[[str, dt.date], Stamped | None]]] =
 def register_published(lookup: Callable[[str, dt.date], Stamped | None]) -> None:
     """Register a bound method (held weakly: a cache that is gone is forgotten)."""
     _published[:] = [w for w in _published if w() is not None]
-    _published.append(weakref.WeakMethod(lookup))  # type: ignore[arg-type]
+    _published.append(weakref.WeakMethod(lookup))
 
 
 def published(uid: str, day: dt.date) -> Stamped | None:

@@ -98,7 +98,7 @@ def render(doc: OfficeDoc) -> bytes:
 
 def _styles(d: DocxDocument) -> None:
     normal = d.styles["Normal"]
-    font = normal.font  # type: ignore[attr-defined]
+    font = normal.font  # type: ignore[attr-defined, unused-ignore]
     font.name = FONT
     font.size = Pt(BODY_PT)
     # The template's theme fonts would win over the plain names for East Asian and complex
@@ -110,7 +110,7 @@ def _styles(d: DocxDocument) -> None:
             rfonts.set(qn(attr), FONT)
         for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
             rfonts.attrib.pop(qn(attr), None)
-    pf = normal.paragraph_format  # type: ignore[attr-defined]
+    pf = normal.paragraph_format  # type: ignore[attr-defined, unused-ignore]
     pf.space_before = Pt(0)
     pf.space_after = Pt(0)
     pf.line_spacing = 1.0

@@ -39,7 +39,7 @@ def sheet_name(name: str, taken: set[str]) -> str:
 
 def render(doc: OfficeDoc) -> bytes:
     wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
+    wb.remove(wb.active)  # type: ignore[arg-type, unused-ignore]
     wb.properties.title = f"{doc.kind} {doc.title}".strip()
     wb.properties.creator = doc.org
     wb.properties.created = dt.datetime(doc.date.year, doc.date.month, doc.date.day, tzinfo=dt.UTC)
@@ -91,7 +91,7 @@ def render(doc: OfficeDoc) -> bytes:
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
+        ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr, unused-ignore]
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -145,7 +145,7 @@ class Documents:
         fmt = request.query_params.get("format", "docx")
         if fmt not in documents.FORMATS:
             return None, self._t(v, "err.format", value=fmt)
-        return fmt, None  # type: ignore[return-value]
+        return fmt, None  # type: ignore[return-value, unused-ignore]
 
     def _send(self, request: Request, v: Visitor, doc: OfficeDoc, fmt: documents.Format) -> Response:
         body = documents.render(doc, fmt)
