@@ -29,6 +29,7 @@ import datetime as dt
 import gc
 import logging
 import threading
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from email.utils import format_datetime
@@ -55,7 +56,7 @@ from .feeds import (
     feed_meta,
     public_feeds,
     register_published,
-    shared_owners,
+    shared_owners_all,
     uid_domain,
     vevent_bytes,
     vevent_parts,
@@ -243,6 +244,7 @@ class FeedCache:
         self.problems: list[str] = []
         self._built: _Built | None = None
         self.variants: set[str] = set()  # feeds in another layout that someone asked for
+        self.timings: dict[str, float] = {}  # seconds per step of the last build or update
 
     @property
     def built(self) -> bool:
@@ -270,8 +272,12 @@ class FeedCache:
             return None
         domain = uid_domain(built.runtime)
         cache: dict[tuple[object, ...], object] = {}
-        copies = feed_copies(built.plan, built.runtime, feed, done=built.done, today=built.today, domain=domain,
-                             shared=cache, months={_month(day)}, owners=built.owners.get(str(feed)))
+        months = {_month(day)}
+        if built.by_month is None:
+            built.by_month = _index(built.plan)
+        copies = feed_copies(_subplan(built.plan, months, built.by_month), built.runtime, feed, done=built.done,
+                             today=built.today, domain=domain, shared=cache, months=months,
+                             owners=built.owners.get(str(feed)))
         for c in copies:
             if c.uid == uid:
                 r = feed_state.load(self._store, [c.logical]).get(c.logical) if self._store is not None else None
@@ -300,6 +306,8 @@ class FeedCache:
 
     def _rebuild(self, ctx: Context) -> None:
         self._store = ctx.store
+        self.timings = {}
+        clock = _Stopwatch(self.timings)
         runtime = ctx.runtime
         now = ctx.now()
         today = ctx.today()
@@ -313,6 +321,7 @@ class FeedCache:
                 names.append(name)
         start, end = runtime.horizon(today)
         plan = runtime.plan(start, end)
+        clock.lap("plan")
         # The fingerprint first: an acknowledgement made while this runs is caught by the next poll.
         fingerprint = acks_fingerprint(ctx.store)
         done = load_done(ctx.store, {t.occurrence.year for t in plan.tasks})
@@ -320,7 +329,9 @@ class FeedCache:
                        names={str(n): n for n in names}, owners={})
         for layout in built.layouts():
             self._make(ctx, built, layout, now, months=None)
+        clock = _Stopwatch(self.timings)
         self._feeds = self._compose(ctx, built, list(built.names), now, {})
+        clock.lap("compose")
         self._built = built
         self.built_at = now
         self.problems = problems
@@ -336,7 +347,8 @@ class FeedCache:
         ctx.health["feeds"] = {"ok": True, "built_at": now.isoformat(), "feeds": len(days),
                                "items": sum(f.items for f in days),
                                "horizon": [built.plan.start.isoformat(), built.plan.end.isoformat()],
-                               "problems": self.problems}
+                               "problems": self.problems,
+                               "seconds": {k: round(v, 3) for k, v in self.timings.items()}}
 
     def _every(self, built: _Built, layout: str) -> list[FeedName]:
         base = [n for n in built.names.values() if n.layout == "days"]
@@ -351,9 +363,10 @@ class FeedCache:
         runtime = built.runtime
         domain = uid_domain(runtime)
         every = self._every(built, layout)
-        for f in every:
-            if str(f) not in built.owners:
-                built.owners[str(f)] = shared_owners(built.plan, runtime, f)
+        clock = _Stopwatch(self.timings)
+        missing = [f for f in every if str(f) not in built.owners]
+        if missing:
+            built.owners.update(shared_owners_all(built.plan, runtime, missing))
         shared: dict[tuple[object, ...], object] = {}
         collector = feed_state.Collector(runtime)
         copies: dict[str, list[Copy]] = {}
@@ -362,10 +375,13 @@ class FeedCache:
             if built.by_month is None:
                 built.by_month = _index(plan)
             plan = _subplan(plan, months, built.by_month)
+        clock.lap("owners")
         for f in every:
             cs = feed_copies(plan, runtime, f, done=built.done, today=built.today, domain=domain, shared=shared,
                              months=months, owners=built.owners[str(f)])
+            clock.lap("entries")
             collector.add(str(f), cs)
+            clock.lap("hashes")
             if str(f) in built.names:
                 copies[str(f)] = cs
         gone: set[str] = set()
@@ -377,8 +393,10 @@ class FeedCache:
                                      shared=old_shared, months=months, owners=old.owners.get(str(f)))
                 gone.update(c.logical for c in before)
             gone.difference_update(collector.sums)
+        clock.lap("entries")
         rows, removed = feed_state.sync(ctx.store, collector.hashes(), collector.snapshot, now, layout=layout,
-                                        full=months is None, gone=gone)
+                                        full=months is None, gone=gone, present=collector.present)
+        clock.lap("database")
         rendered = {k: built.names[k] for k in copies}
         if months is None or removed:
             keys = {k: {c.item.key for c in cs} for k, cs in copies.items()} if removed else {}
@@ -404,6 +422,7 @@ class FeedCache:
                 head, tail = envelope(meta)
                 parts = built.parts[k] = _Parts(feed_body.segment(head), feed_body.segment(tail))
             made = render_months(copies[k], built.cancelled[k], rows, renderer, touched)
+            clock.lap("render")
             for m in (touched if touched is not None else set(made)):
                 got = made.get(m)
                 old_seg = parts.months.get(m)
@@ -417,6 +436,7 @@ class FeedCache:
                     parts.months[m] = seg
                     parts.counts[m] = got[1]
                     changed.add(k)
+            clock.lap("gzip")
         return changed if months is not None else set(rendered)
 
     def _compose(self, ctx: Context, built: _Built, keys: list[str], now: dt.datetime,
@@ -442,12 +462,15 @@ class FeedCache:
 
     def _update(self, ctx: Context, built: _Built, months: set[Month], now: dt.datetime,
                 old: _Before | None = None) -> list[str]:
+        self.timings = {}
         changed: set[str] = set()
         for layout in built.layouts():
             changed |= self._make(ctx, built, layout, now, months, old)
         keys = sorted(changed)
         if keys:
+            clock = _Stopwatch(self.timings)
             self._feeds = self._compose(ctx, built, keys, now, self._feeds)
+            clock.lap("compose")
         return keys
 
     # ---- ad-hoc edits -------------------------------------------------------------------
@@ -594,6 +617,19 @@ def _variant(text: str) -> FeedName | None:
         return with_layout(parse_feed_name(base), layout or "days")
     except ValueError:
         return None
+
+
+class _Stopwatch:
+    """Adds the seconds since the last lap to ``into[step]``."""
+
+    def __init__(self, into: dict[str, float]) -> None:
+        self.into = into
+        self.t = time.perf_counter()
+
+    def lap(self, step: str) -> None:
+        t = time.perf_counter()
+        self.into[step] = self.into.get(step, 0.0) + t - self.t
+        self.t = t
 
 
 class _gc_paused:

@@ -61,15 +61,19 @@ class Snapshot:
     end: dt.date  # exclusive
     summary: str
     feeds: tuple[str, ...]
+    left: tuple[str, ...] = ()  # feeds that published it and no longer have it (cancelled there)
 
     def dump(self) -> str:
-        return f"2|{self.start:%Y%m%d}|{self.end:%Y%m%d}|{','.join(self.feeds)}|{self.key}|{self.summary}"
+        feeds = ",".join(self.feeds) + (";" + ",".join(self.left) if self.left else "")
+        return f"2|{self.start:%Y%m%d}|{self.end:%Y%m%d}|{feeds}|{self.key}|{self.summary}"
 
     @classmethod
     def load(cls, text: str) -> Snapshot | None:
         try:
             _, start, end, feeds, key, summary = text.split("|", 5)
-            return cls(key, _ymd(start), _ymd(end), summary, tuple(f for f in feeds.split(",") if f))
+            shown, _, left = feeds.partition(";")
+            return cls(key, _ymd(start), _ymd(end), summary, tuple(f for f in shown.split(",") if f),
+                       tuple(f for f in left.split(",") if f))
         except ValueError:
             return None
 
@@ -94,6 +98,14 @@ class Row:
         if isinstance(s, str):
             return Snapshot.load(s) if s.startswith("2|") else None
         return s
+
+    @property
+    def has_left(self) -> bool:
+        """Published cancelled in feeds it left (a task moved to another department)."""
+        s = self.stored
+        if isinstance(s, str):
+            return ";" in s.split("|", 4)[3] if s.startswith("2|") else False
+        return bool(s and s.left)
 
 
 # ---- logical entries ---------------------------------------------------------------------
@@ -141,6 +153,7 @@ class Collector:
         self.runtime = runtime
         self.sums: dict[str, int] = {}
         self.first: dict[str, tuple[Copy, list[str]]] = {}  # logical → a copy, its publishing feeds
+        self.present: dict[str, list[str]] = {}  # logical → every feed that has it, folded or not
         self._items: dict[int, tuple[int, object]] = {}  # id(item) → (hash, item kept alive)
         self._pending: dict[tuple[object, ...], int] = {}
         self._tasks: dict[str, str] = {}
@@ -165,7 +178,7 @@ class Collector:
             f = _h64(feed.encode())
             mix = self._mix[feed] = (f | 1, _h64(b"+" + feed.encode()))
         mult, add = mix
-        sums, first, items = self.sums, self.first, self._items
+        sums, first, items, present = self.sums, self.first, self._items, self.present
         for c in copies:
             it = c.item
             if isinstance(it, Pending):
@@ -179,6 +192,11 @@ class Collector:
                     h = got[0]
             lg = c.logical
             sums[lg] = (sums.get(lg, 0) + h * mult + add + c.hidden) & _MASK
+            here = present.get(lg)
+            if here is None:
+                present[lg] = [feed]
+            elif here[-1] != feed:
+                here.append(feed)
             seen = first.get(lg)
             if seen is None:
                 first[lg] = (c, [] if c.hidden else [feed])
@@ -263,16 +281,26 @@ class Write:
 
 
 def diff(hashes: Mapping[str, str], snapshot: Any, rows: Mapping[str, Row], now: dt.datetime,
-         gone: Iterable[str]) -> list[Write]:
+         gone: Iterable[str], present: Mapping[str, Iterable[str]] | None = None) -> list[Write]:
     """What must change so that the table describes ``hashes`` (logical → content hash), and
-    marks the ``gone`` entries removed. ``snapshot(logical)`` gives a new row's snapshot."""
+    marks the ``gone`` entries removed. ``snapshot(logical)`` gives a new row's snapshot;
+    ``present``: the feeds that have each entry now, folded or not (an entry that a feed
+    published and no longer has is cancelled there: ``Snapshot.left``)."""
     writes: list[Write] = []
+    cutoff = now - dt.timedelta(days=CANCELLED_DAYS)
     for lg, h in hashes.items():
         r = rows.get(lg)
         if r is None:
             writes.append(Write(Row(lg, h, 0, now, None, snapshot(lg)), None))
         elif r.content_hash != h or r.removed_at is not None:
-            writes.append(Write(Row(lg, h, r.sequence + 1, now, None, snapshot(lg)), r))
+            snap = snapshot(lg)
+            old = r.snapshot if present is not None and r.removed_at is None else None
+            if old is not None:
+                left = set(old.feeds) | (set(old.left) if r.last_modified >= cutoff else set())
+                left.difference_update(present.get(lg, ()))  # type: ignore[union-attr]
+                if left:
+                    snap = replace(snap, left=tuple(sorted(left)))
+            writes.append(Write(Row(lg, h, r.sequence + 1, now, None, snap), r))
     for lg in gone:
         r = rows.get(lg)
         if r is not None and r.removed_at is None and lg not in hashes:
@@ -314,19 +342,21 @@ def apply(store: Store, writes: list[Write], drop: Iterable[str] = ()) -> bool:
 
 
 def sync(store: Store, hashes: Mapping[str, str], snapshot: Any, now: dt.datetime, *, layout: str,
-         full: bool, gone: Iterable[str] = (), write: bool = True) -> tuple[dict[str, Row], list[Row]]:
+         full: bool, gone: Iterable[str] = (), write: bool = True,
+         present: Mapping[str, Iterable[str]] | None = None) -> tuple[dict[str, Row], list[Row]]:
     """Bring the rows of ``hashes`` up to date (``full``: every row of the layout, and the
     rows not in ``hashes`` are gone; else only ``hashes`` and ``gone``).
 
     Returns the rows of ``hashes`` as the table now holds them (the table is the truth when
-    two daemons race), and the removed rows whose cancelled copies may still be published.
+    two daemons race), and the rows whose cancelled copies may still be published: removed
+    ones, and live ones that left some feeds.
     ``write=False`` (a read-only export): the stamps the daemon would give, nothing written.
     """
     gone = list(gone)
     rows = load(store, layout=layout) if full else load(store, [*hashes, *gone])
     if full:
         gone = [lg for lg in rows if lg not in hashes]
-    writes = diff(hashes, snapshot, rows, now, gone)
+    writes = diff(hashes, snapshot, rows, now, gone, present)
     drop = [u for r in rows.values() for u in r.legacy]
     if (writes or drop) and write:
         if apply(store, writes, drop):
@@ -338,8 +368,10 @@ def sync(store: Store, hashes: Mapping[str, str], snapshot: Any, now: dt.datetim
         # nothing counts as removed.
         rows = {**rows, **{w.new.uid: w.new for w in writes if w.new.removed_at is None}}
     current = {lg: rows[lg] for lg in hashes if lg in rows}
+    gone_set = set(gone)
     removed = [r for lg, r in rows.items() if r.removed_at is not None and lg not in hashes
-               and (full or lg in set(gone))]
+               and (full or lg in gone_set)]
+    removed += [r for r in current.values() if r.has_left]
     return current, removed
 
 
@@ -354,14 +386,15 @@ def cancelled(removed: Iterable[Row], feeds: Mapping[str, FeedName], keys: Mappi
     prefix = CANCEL_PREFIX.get(language, CANCEL_PREFIX["vi"])
     for r in removed:
         snap = r.snapshot
-        if snap is None or r.removed_at is None or r.removed_at < cutoff or snap.end <= today:
+        when = r.removed_at or r.last_modified
+        if snap is None or when < cutoff or snap.end <= today:
             continue
-        for fs in snap.feeds:
+        for fs in snap.feeds if r.removed_at is not None else snap.left:
             feed = feeds.get(fs)
             if feed is None:
                 continue
             replaced = snap.key in keys.get(fs, ()) or snap.key.startswith("_day@")
-            if replaced and r.removed_at < replaced_cutoff:
+            if replaced and when < replaced_cutoff:
                 continue
             start = max(snap.start, snap.end - dt.timedelta(days=1)) if replaced else snap.start
             item = FeedItem(uid=copy_uid(r.uid, feed), feed=fs, key=snap.key, start=start, end=snap.end,

@@ -56,7 +56,7 @@ import re
 import unicodedata
 import weakref
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from email.utils import parseaddr
 from typing import Literal, NamedTuple, cast
@@ -601,6 +601,38 @@ def shared_owners(plan: Plan, runtime: Runtime, feed: FeedName) -> frozenset[str
     return frozenset(a for a, o in owners.items() if len(o) > 1)
 
 
+def shared_owners_all(plan: Plan, runtime: Runtime, feeds: Iterable[FeedName]) -> dict[str, frozenset[str]]:
+    """``shared_owners`` of several feeds in one pass over the plan."""
+    cfg = runtime.config
+    feeds = list(feeds)
+    owners: dict[str, dict[str, set[str]]] = {str(f): defaultdict(set) for f in feeds}
+    every = [owners[str(f)] for f in feeds if f.kind == "all"]
+    by_dep: dict[str, list[dict[str, set[str]]]] = defaultdict(list)
+    by_tag: dict[str, list[dict[str, set[str]]]] = defaultdict(list)
+    by_country: dict[str, list[dict[str, set[str]]]] = defaultdict(list)
+    for f in feeds:
+        if f.kind == "department":
+            by_dep[cfg.current_department(f.value)].append(owners[str(f)])
+        elif f.kind == "tag":
+            by_tag[f.value].append(owners[str(f)])
+        elif f.kind == "country":
+            by_country[f.value].append(owners[str(f)])
+    for task in plan.tasks:
+        action, owner, event = task.action, task.rule.owner, task.occurrence.event
+        targets = list(every)
+        targets += by_dep.get(owner, ())
+        for s in task.rule.support:
+            if s != owner:
+                targets += by_dep.get(s, ())
+        for tag in event.tags:
+            targets += by_tag.get(tag, ())
+        if event.country:
+            targets += by_country.get(event.country, ())
+        for o in targets:
+            o[action].add(owner)
+    return {k: frozenset(a for a, o in v.items() if len(o) > 1) for k, v in owners.items()}
+
+
 def feed_items(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap | None = None,
                today: dt.date | None = None, domain: str | None = None,
                _shared: dict[tuple[object, ...], object] | None = None) -> list[FeedItem]:
@@ -650,27 +682,41 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
         item, base, logical = cast(tuple[FeedItem, str, str], got)
         return Copy(o.date, f"{base}.{scope}@{domain}", item, False, logical)
 
-    def tk_entries(task: PlannedTask, role: Role | None) -> Iterator[_Entry]:
-        kinds: tuple[Entry, ...] = ("due",) if bars or task.window_start == task.due else ("open", "due")
-        tkey = None
-        for kind in kinds:
-            start = task.window_start if kind == "open" or bars else task.due
-            if months is not None and (start.year, start.month) not in months:
-                continue
-            if tkey is None:
-                tkey, ack = task.key, task.ack_key
-                ids = f"{task.event.id}.{task.rule.id}.{task.occurrence.date:%Y%m%d}"
-            base = ids if bars else f"{ids}.{kind}"
-            yield _Entry(None, task, role, kind, uid=f"{base}.{scope}@{domain}", logical=f"{base}{lsuffix}@{domain}",
-                         key=tkey, ack=ack, start=start, sfx=task.action in owners and role != "owner")
-
+    # What every feed's entries of a task share, made once per build: its key, acknowledgement
+    # key, the ids its UIDs start with and its logical entries (formatting dates is not free).
+    tinfo = cast(dict[int, tuple[str, tuple[str, str, int], str, bool, str, str, str]],
+                 cache.setdefault(("tinfo",), {}))
     entries: list[_Entry] = []
+    add = entries.append
+
+    def tk_entries(task: PlannedTask, role: Role | None) -> None:
+        info = tinfo.get(id(task))
+        if info is None:
+            ids = f"{task.event.id}.{task.rule.id}.{task.occurrence.date:%Y%m%d}"
+            info = tinfo[id(task)] = (task.key, task.ack_key, ids, task.window_start == task.due,
+                                      f"{ids}.open@{domain}", f"{ids}.due@{domain}", f"{ids}.bars@{domain}")
+        tkey, ack, ids, one, l_open, l_due, l_bars = info
+        sfx = role != "owner" and task.action in owners
+        if bars:
+            start = task.window_start
+            if months is None or (start.year, start.month) in months:
+                add(_Entry(None, task, role, "due", False, f"{ids}.{scope}@{domain}", l_bars, tkey, ack, start, sfx))
+            return
+        if not one:
+            start = task.window_start
+            if months is None or (start.year, start.month) in months:
+                add(_Entry(None, task, role, "open", False, f"{ids}.open.{scope}@{domain}", l_open, tkey, ack, start,
+                           sfx))
+        start = task.due
+        if months is None or (start.year, start.month) in months:
+            add(_Entry(None, task, role, "due", False, f"{ids}.due.{scope}@{domain}", l_due, tkey, ack, start, sfx))
+
     if feed.kind == "department":
         seen: dict[str, Occurrence] = {}
         for task in plan.tasks:
             role = role_of(task)
             if role:
-                entries.extend(tk_entries(task, role))
+                tk_entries(task, role)
                 seen[task.occurrence.key] = task.occurrence
         occs = list(seen.values())
     else:
@@ -681,7 +727,7 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
         occs = [o for o in plan.occurrences if wanted(o)]
         for task in plan.tasks:
             if wanted(task.occurrence):
-                entries.extend(tk_entries(task, None))
+                tk_entries(task, None)
     if months is not None:
         occs = [o for o in occs if (o.date.year, o.date.month) in months]
 
@@ -707,13 +753,14 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
     else:
         folds = _folds(entries)
         copies.extend(finish(e) for e in entries)
+        lines = cast(dict[tuple[str, bool, bool], str], cache.setdefault(("lines",), {}))
         for f in folds:
             # The same fold in another feed (all and a tag every event has) is worded once.
             fk = ("fold", f.kind, f.day, f.event.key if f.event else None, feed.kind == "department",
                   tuple((e.key, e.role, e.ack in done) for e in f.members))
             folded = cast(FeedItem | None, cache.get(fk))
             if folded is None:
-                folded = cache[fk] = _fold_item(f, runtime, feed, domain, done, today, alarmed)
+                folded = cache[fk] = _fold_item(f, runtime, feed, domain, done, today, alarmed, lines)
             uid = _fold_uid(f, feed, domain)
             copies.append(Copy(folded.start, uid, folded, False, uid))
         copies.extend(_folded_events(copies, runtime, feed, domain))
@@ -760,13 +807,27 @@ def _folds(entries: list[_Entry]) -> list[_Fold]:
     return folds
 
 
+def _member_line(lang: str, cfg: Config, e: _Entry, done: bool, lines: dict[tuple[str, bool, bool], str]) -> str:
+    """A folded entry's line for one of its tasks (the same in every feed that folds it)."""
+    support = e.role == "support"
+    k = (e.key, support, done)
+    line = lines.get(k)
+    if line is None:
+        task = e.task
+        role = t(lang, "role.prefix.support") if support else ""
+        line = lines[k] = t(lang, "group.task", mark="✓" if done else "•", role=role, action=task.action,
+                            owner=cfg.department_name(task.owner), due=_short_date(lang, task.due))
+    return line
+
+
 def _fold_uid(fold: _Fold, feed: FeedName, domain: str) -> str:
     what = fold.kind if fold.event is None else f"{fold.kind}.{fold.event.event.id}"
     return _day_uid(fold.day, what, feed, domain)
 
 
 def _fold_item(fold: _Fold, runtime: Runtime, feed: FeedName, domain: str, done: DoneMap,
-               today: dt.date | None, alarmed: Callable[[Role | None], bool]) -> FeedItem:
+               today: dt.date | None, alarmed: Callable[[Role | None], bool],
+               lines_cache: dict[tuple[str, bool, bool], str] | None = None) -> FeedItem:
     """The entry that stands for a fold: a title that sums it up, its tasks listed one a line
     (✓ for the done ones), an alarm if the department leads one that is not done."""
     cfg = runtime.config
@@ -782,11 +843,9 @@ def _fold_item(fold: _Fold, runtime: Runtime, feed: FeedName, domain: str, done:
     if all(e.role == "support" for e in members):
         summary = t(lang, "role.prefix.support") + summary
     lines = [head]
+    cache = {} if lines_cache is None else lines_cache
     for e in members:
-        mark = "✓" if e.ack in done else "•"
-        role = t(lang, "role.prefix.support") if e.role == "support" else ""
-        lines.append(t(lang, "group.task", mark=mark, role=role, action=e.task.action,
-                       owner=cfg.department_name(e.task.owner), due=_short_date(lang, e.task.due)))
+        lines.append(_member_line(lang, cfg, e, e.ack in done, cache))
     open_ones = [e for e in members if e.ack not in done]
     if not open_ones:
         summary = t(lang, "done.prefix") + summary
