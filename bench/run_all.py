@@ -9,7 +9,7 @@ Installs nothing: it says what is missing (``apt-get install remind wrk nginx-li
 
 The doc's hand-written prose stays; what lies between ``<!-- bench:KEY -->`` and
 ``<!-- /bench:KEY -->`` is replaced by the new figures (KEY: summary, workdays, plan,
-remind, feeds, mail, daemon, web).
+remind, feeds, mail, daemon, scale, web).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import ROOT, Section, load_average, machine, verdict, which
 
 DOC = ROOT / "docs" / "BENCHMARKS.md"
-ORDER = ("workdays", "plan", "remind", "feeds", "mail", "daemon", "web")
+ORDER = ("workdays", "plan", "remind", "feeds", "mail", "daemon", "scale", "web")
 
 
 def missing() -> list[str]:
@@ -56,7 +56,16 @@ def git_state() -> str:
 
 
 def benches(quick: bool, runs: int | None) -> dict[str, Callable[[], Section]]:
-    from bench import bench_daemon, bench_feeds, bench_mail, bench_plan, bench_remind, bench_web, bench_workdays
+    from bench import (
+        bench_daemon,
+        bench_feeds,
+        bench_mail,
+        bench_plan,
+        bench_remind,
+        bench_scale,
+        bench_web,
+        bench_workdays,
+    )
 
     r = runs or (2 if quick else 5)
     return {
@@ -66,6 +75,8 @@ def benches(quick: bool, runs: int | None) -> dict[str, Callable[[], Section]]:
         "feeds": lambda: bench_feeds.run(seconds=2 if quick else 4, runs=1 if quick else min(r, 3)),
         "mail": lambda: bench_mail.run(n=300 if quick else 1000, runs=1 if quick else min(r, 3)),
         "daemon": lambda: bench_daemon.run(runs=1 if quick else min(r, 3), big_runs=0 if quick else 1),
+        "scale": lambda: bench_scale.run(sizes=(1_000,) if quick else (100, 1_000, 10_000),
+                                         big=None if quick else 50_000),
         "web": lambda: bench_web.run(runs=1 if quick else min(r, 3), requests=50 if quick else 200),
     }
 

@@ -392,10 +392,11 @@ class FeedCache:
                 before = feed_copies(before_plan, runtime, f, done=old.done, today=built.today, domain=domain,
                                      shared=old_shared, months=months, owners=old.owners.get(str(f)))
                 gone.update(c.logical for c in before)
-            gone.difference_update(collector.sums)
+            gone.difference_update(collector.entries)
         clock.lap("entries")
         rows, removed = feed_state.sync(ctx.store, collector.hashes(), collector.snapshot, now, layout=layout,
-                                        full=months is None, gone=gone, present=collector.present)
+                                        full=months is None, gone=gone,
+                                        present={k: v[3] for k, v in collector.entries.items()})
         clock.lap("database")
         rendered = {k: built.names[k] for k in copies}
         if months is None or removed:

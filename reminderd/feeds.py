@@ -765,7 +765,7 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
             copies.append(Copy(folded.start, uid, folded, False, uid))
         copies.extend(_folded_events(copies, runtime, feed, domain))
         _unique_titles(copies)
-    copies.sort(key=lambda c: (c.start, c.uid))
+    copies.sort()  # by start, then UID (unique in a feed: the items are never compared)
     return copies
 
 
