@@ -27,6 +27,7 @@ read as the entries they stand for and replaced by one row each at the next writ
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -65,7 +66,7 @@ class Snapshot:
 
     def dump(self) -> str:
         feeds = ",".join(self.feeds) + (";" + ",".join(self.left) if self.left else "")
-        return f"2|{self.start:%Y%m%d}|{self.end:%Y%m%d}|{feeds}|{self.key}|{self.summary}"
+        return f"2|{_compact(self.start)}|{_compact(self.end)}|{feeds}|{self.key}|{self.summary}"
 
     @classmethod
     def load(cls, text: str) -> Snapshot | None:
@@ -76,6 +77,11 @@ class Snapshot:
                        tuple(f for f in left.split(",") if f))
         except ValueError:
             return None
+
+
+@functools.lru_cache(maxsize=8192)
+def _compact(d: dt.date) -> str:
+    return f"{d:%Y%m%d}"
 
 
 def _ymd(text: str) -> dt.date:
@@ -155,21 +161,21 @@ class Collector:
         # that has it, folded or not]
         self.entries: dict[str, list[Any]] = {}
         self._items: dict[int, tuple[int, object]] = {}  # id(item) → (hash, item kept alive)
-        self._pending: dict[tuple[object, ...], int] = {}
-        self._tasks: dict[str, str] = {}
+        self._tasks: dict[str, int] = {}
+        self._ways: dict[tuple[object, ...], int] = {}
         self._mix: dict[str, tuple[int, int]] = {}
 
     def _pending_hash(self, p: Pending) -> int:
-        """A folded entry's hash: what it would be worded from (``Pending.fingerprint``), the
-        task's part made once for all the entry's copies."""
-        h = self._pending.get(p[1:])  # everything but the task object: role … key
-        if h is None:
-            base = self._tasks.get(p.key)
-            if base is None:
-                base = self._tasks[p.key] = p.task_fingerprint(self.runtime)
-            h = self._pending[p[1:]] = _h64(f"{base}|{p.role}|{p.kind}|{p.layout}|{p.sfx}|{p.done!r}|{p.who}|"
-                                            f"{p.ring}".encode())
-        return h
+        """A folded entry's hash: what it would be worded from (``Pending``): the task's part
+        hashed once for all its entries, mixed with how this one reads (a few dozen ways)."""
+        base = self._tasks.get(p.key)
+        if base is None:
+            base = self._tasks[p.key] = _h64(p.task_fingerprint(self.runtime).encode())
+        way = (p.role, p.kind, p.layout, p.sfx, p.who, p.ring, p.done)
+        code = self._ways.get(way)
+        if code is None:
+            code = self._ways[way] = _h64(repr(way).encode()) | 1
+        return (base * code) & _MASK
 
     def add(self, feed: str, copies: Iterable[Copy]) -> None:
         mix = self._mix.get(feed)
@@ -177,13 +183,11 @@ class Collector:
             f = _h64(feed.encode())
             mix = self._mix[feed] = (f | 1, _h64(b"+" + feed.encode()))
         mult, add = mix
-        entries, items, pending = self.entries, self._items, self._pending
+        entries, items, pending_hash = self.entries, self._items, self._pending_hash
         for c in copies:
             it = c.item
             if isinstance(it, Pending):
-                h = pending.get(it[1:])
-                if h is None:
-                    h = self._pending_hash(it)
+                h = pending_hash(it)
             else:
                 got = items.get(id(it))
                 if got is None:

@@ -509,13 +509,13 @@ def _common_prefix(texts: Sequence[str]) -> str:
     if not texts:
         return ""
     first = texts[0]
-    n = len(first)
-    for s in texts[1:]:
-        n = min(n, len(s))
-        for i in range(n):
-            if s[i] != first[i]:
-                n = i
-                break
+    # What all share is what the first and last in sorted order share.
+    lo, hi = min(texts), max(texts)
+    n = min(len(lo), len(hi))
+    for i in range(n):
+        if lo[i] != hi[i]:
+            n = i
+            break
     prefix = first[:n]
     if n < len(first) and not first[n].isspace() and not prefix.endswith((" ", ":", ",", ";")):
         prefix = prefix.rsplit(" ", 1)[0] if " " in prefix else ""
