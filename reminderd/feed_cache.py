@@ -119,6 +119,8 @@ class _Built:
     parts: dict[str, _Parts] = field(default_factory=dict)
     cancelled: dict[str, list[Stamped]] = field(default_factory=dict)  # per rendered feed
     by_month: dict[Month, tuple[list[Any], list[Any]]] | None = None  # ``_subplan``'s index
+    ack_months: dict[tuple[str, str, int], set[Month]] | None = None  # an ack key → its entries' months
+    years: set[int] = field(default_factory=set)  # the rule years of the plan's tasks
 
     def layouts(self) -> list[str]:
         return sorted({n.layout for n in self.names.values()})
@@ -324,14 +326,21 @@ class FeedCache:
         clock.lap("plan")
         # The fingerprint first: an acknowledgement made while this runs is caught by the next poll.
         fingerprint = acks_fingerprint(ctx.store)
-        done = load_done(ctx.store, {t.occurrence.year for t in plan.tasks})
+        years = {t.occurrence.year for t in plan.tasks}
+        done = load_done(ctx.store, years)
         built = _Built(runtime=runtime, today=today, plan=plan, public=public, done=done,
-                       names={str(n): n for n in names}, owners={})
+                       names={str(n): n for n in names}, owners={}, years=years)
         for layout in built.layouts():
             self._make(ctx, built, layout, now, months=None)
         clock = _Stopwatch(self.timings)
         self._feeds = self._compose(ctx, built, list(built.names), now, {})
         clock.lap("compose")
+        # What a later acknowledgement or edit looks up, made now rather than on its clock.
+        built.by_month = _index(plan)
+        built.ack_months = {}
+        for t in plan.tasks:
+            built.ack_months.setdefault(t.ack_key, set()).update((_month(t.window_start), _month(t.due)))
+        clock.lap("index")
         self._built = built
         self.built_at = now
         self.problems = problems
@@ -513,6 +522,8 @@ class FeedCache:
             index[m] = ([o for o in occs if o.event.id not in ids] + new_occs,
                         [t for t in tasks if t.event.id not in ids] + new_tasks)
         built.by_month = index
+        built.years |= {t.occurrence.year for t in fresh.tasks}
+        built.ack_months = None
         built.done = {**built.done, **load_done(ctx.store, {t.occurrence.year for t in fresh.tasks})}
         keys = self._update(ctx, built, months, now, old=before)
         self.built_at = now
@@ -539,14 +550,17 @@ class FeedCache:
     def _update_acks(self, ctx: Context, built: _Built) -> None:
         now = ctx.now()
         fingerprint = acks_fingerprint(ctx.store)
-        done = load_done(ctx.store, {t.occurrence.year for t in built.plan.tasks})
+        done = load_done(ctx.store, built.years)
         changed = {k for k in done.keys() | built.done.keys() if done.get(k) != built.done.get(k)}
         months: set[Month] = set()
         if changed:
-            for t in built.plan.tasks:
-                if t.ack_key in changed:
-                    months.add(_month(t.window_start))
-                    months.add(_month(t.due))
+            if built.ack_months is None:
+                index: dict[tuple[str, str, int], set[Month]] = {}
+                for t in built.plan.tasks:
+                    index.setdefault(t.ack_key, set()).update((_month(t.window_start), _month(t.due)))
+                built.ack_months = index
+            for k in changed:
+                months |= built.ack_months.get(k, set())
         built.done = done
         keys = self._update(ctx, built, months, now) if months else []
         ctx.health["acks_fingerprint"] = fingerprint
