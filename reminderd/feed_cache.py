@@ -54,6 +54,7 @@ from .feeds import (
     envelope,
     feed_copies,
     feed_meta,
+    forget_caches,
     public_feeds,
     register_published,
     shared_owners_all,
@@ -119,7 +120,7 @@ class _Built:
     parts: dict[str, _Parts] = field(default_factory=dict)
     cancelled: dict[str, list[Stamped]] = field(default_factory=dict)  # per rendered feed
     by_month: dict[Month, tuple[list[Any], list[Any]]] | None = None  # ``_subplan``'s index
-    ack_months: dict[tuple[str, str, int], set[Month]] | None = None  # an ack key → its entries' months
+    ack_months: dict[tuple[str, str, int], tuple[Month, ...]] | None = None  # an ack key → its entries' months
     years: set[int] = field(default_factory=set)  # the rule years of the plan's tasks
 
     def layouts(self) -> list[str]:
@@ -195,6 +196,18 @@ def _index(plan: Plan) -> dict[Month, tuple[list[Any], list[Any]]]:
     for t in plan.tasks:
         for m in {_month(t.window_start), _month(t.due), _month(t.occurrence.date)}:
             out.setdefault(m, ([], []))[1].append(t)
+    return out
+
+
+def _ack_months(plan: Plan) -> dict[tuple[str, str, int], tuple[Month, ...]]:
+    """An acknowledgement key → the months its task's entries fall in (tuples: a set each would
+    cost four times the memory on a large plan)."""
+    out: dict[tuple[str, str, int], tuple[Month, ...]] = {}
+    for t in plan.tasks:
+        k = t.ack_key
+        here = (_month(t.window_start), _month(t.due))
+        got = out.get(k)
+        out[k] = tuple(sorted({*here, *got})) if got else (here[:1] if here[0] == here[1] else here)
     return out
 
 
@@ -297,9 +310,10 @@ class FeedCache:
         with self._lock:
             try:
                 with _gc_paused():
-                    if not self._edit(ctx):
+                    full = not self._edit(ctx)
+                    if full:
                         self._rebuild(ctx)
-                _trim_heap()
+                _trim_heap(collect=full)
             except Exception as e:
                 log.exception("feeds: rebuild failed; keeping the previous feeds")
                 ctx.health["feeds"] = {**ctx.health.get("feeds", {}), "ok": False, "error": str(e)}
@@ -330,17 +344,17 @@ class FeedCache:
         done = load_done(ctx.store, years)
         built = _Built(runtime=runtime, today=today, plan=plan, public=public, done=done,
                        names={str(n): n for n in names}, owners={}, years=years)
+        # What a later acknowledgement or edit looks up, made now rather than on its clock, and
+        # before the build's scratch objects: kept objects made among them would pin the memory
+        # those leave behind.
+        built.by_month = _index(plan)
+        built.ack_months = _ack_months(plan)
+        clock.lap("index")
         for layout in built.layouts():
             self._make(ctx, built, layout, now, months=None)
         clock = _Stopwatch(self.timings)
         self._feeds = self._compose(ctx, built, list(built.names), now, {})
         clock.lap("compose")
-        # What a later acknowledgement or edit looks up, made now rather than on its clock.
-        built.by_month = _index(plan)
-        built.ack_months = {}
-        for t in plan.tasks:
-            built.ack_months.setdefault(t.ack_key, set()).update((_month(t.window_start), _month(t.due)))
-        clock.lap("index")
         self._built = built
         self.built_at = now
         self.problems = problems
@@ -555,12 +569,9 @@ class FeedCache:
         months: set[Month] = set()
         if changed:
             if built.ack_months is None:
-                index: dict[tuple[str, str, int], set[Month]] = {}
-                for t in built.plan.tasks:
-                    index.setdefault(t.ack_key, set()).update((_month(t.window_start), _month(t.due)))
-                built.ack_months = index
+                built.ack_months = _ack_months(built.plan)
             for k in changed:
-                months |= built.ack_months.get(k, set())
+                months.update(built.ack_months.get(k, ()))
         built.done = done
         keys = self._update(ctx, built, months, now) if months else []
         ctx.health["acks_fingerprint"] = fingerprint
@@ -660,9 +671,15 @@ class _gc_paused:
             gc.enable()
 
 
-def _trim_heap() -> None:
+def _trim_heap(collect: bool = False) -> None:
     """Give the rebuild's freed scratch memory back to the OS (glibc keeps it otherwise):
-    a long-running daemon's resident size then reflects the feeds it holds, not its peak."""
+    a long-running daemon's resident size then reflects the feeds it holds, not its peak.
+    ``collect``: run the cyclic collector first (a full build; not worth its time after an
+    acknowledgement)."""
+    forget_caches()
+    feed_state.forget_caches()
+    if collect:
+        gc.collect()
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
         libc.malloc_trim(0)

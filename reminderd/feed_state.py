@@ -84,6 +84,11 @@ def _compact(d: dt.date) -> str:
     return f"{d:%Y%m%d}"
 
 
+def forget_caches() -> None:
+    """Drop what a build memoised (see ``feeds.forget_caches``)."""
+    _compact.cache_clear()
+
+
 def _ymd(text: str) -> dt.date:
     return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
 

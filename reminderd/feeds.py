@@ -380,6 +380,14 @@ def _task_parts(task: PlannedTask, runtime: Runtime) -> tuple[list[str], list[st
 _fmt_date = functools.lru_cache(maxsize=8192)(i18n.fmt_date)
 
 
+def forget_caches() -> None:
+    """Drop what a build memoised. Its entries are made among the build's scratch objects and
+    would keep the memory those leave behind from going back to the OS (~60 MB of a 10,000-event
+    catalog's resident size)."""
+    _fmt_date.cache_clear()
+    _cats.cache_clear()
+
+
 def task_item(task: PlannedTask, runtime: Runtime, feed: FeedName, role: Role | None = None,
               entry: Entry = "due", domain: str | None = None,
               _words: dict[tuple[object, ...], object] | None = None) -> FeedItem:
