@@ -165,6 +165,7 @@ class _Before:
     done: Mapping[tuple[str, str, int], Done]
     owners: Mapping[str, frozenset[str]]
     index: dict[Month, tuple[list[Any], list[Any]]]
+    events: frozenset[str]  # the edited events
 
 
 class _Renderer:
@@ -409,12 +410,18 @@ class FeedCache:
                 copies[str(f)] = cs
         gone: set[str] = set()
         if old is not None:
-            old_shared: dict[tuple[object, ...], object] = {}
-            before_plan = _subplan(old.plan, months, old.index) if months is not None else old.plan
-            for f in every:
-                before = feed_copies(before_plan, runtime, f, done=old.done, today=built.today, domain=domain,
-                                     shared=old_shared, months=months, owners=old.owners.get(str(f)))
-                gone.update(c.logical for c in before)
+            # What the edit may have taken away: the edited events' own entries (every one is in
+            # ``all``) and the busy days' folds of these months (read back from the table).
+            ev = old.events
+            before_plan = Plan(old.plan.start, old.plan.end,
+                               tuple(o for o in old.plan.occurrences if o.event.id in ev),
+                               tuple(t for t in old.plan.tasks if t.event.id in ev))
+            everyone = next(f for f in every if f.kind == "all")
+            gone.update(c.logical for c in feed_copies(before_plan, runtime, everyone, done=old.done,
+                                                       today=built.today, domain=domain, months=months,
+                                                       owners=old.owners.get(str(everyone))))
+            if months is not None and layout == "days":  # (the bars layout folds nothing)
+                gone.update(feed_state.folds_in(ctx.store, months))
             gone.difference_update(collector.entries)
         clock.lap("entries")
         rows, removed = feed_state.sync(ctx.store, collector.hashes(), collector.snapshot, now, layout=layout,
@@ -524,7 +531,7 @@ class FeedCache:
                     tuple(o for o in old_plan.occurrences if o.event.id not in ids) + fresh.occurrences,
                     tuple(t for t in old_plan.tasks if t.event.id not in ids) + fresh.tasks)
         months = {_month(d) for p in (old_plan, fresh) for d in _dates(p, ids)}
-        before = _Before(old_plan, built.done, built.owners, built.by_month or _index(old_plan))
+        before = _Before(old_plan, built.done, built.owners, built.by_month or _index(old_plan), frozenset(ids))
         built.runtime, built.plan = runtime, plan
         built.owners = _owners_after(plan, runtime, before.owners, old_plan, fresh, ids)
         # The month index of the new plan: the old one with the edited events' months made again.

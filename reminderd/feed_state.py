@@ -350,6 +350,20 @@ def apply(store: Store, writes: list[Write], drop: Iterable[str] = ()) -> bool:
     return took
 
 
+def folds_in(store: Store, months: Iterable[tuple[int, int]]) -> set[str]:
+    """The busy days' folded entries of these months that the table holds as live (their UIDs
+    begin ``_day.YYYYMMDD``: a range of the primary key per month)."""
+    t = schema.feed_items
+    out: set[str] = set()
+    with store.engine.connect() as conn:
+        for y, m in sorted(set(months)):
+            lo = f"_day.{y:04d}{m:02d}"
+            hi = f"_day.{y + (m == 12):04d}{m % 12 + 1:02d}"
+            out.update(conn.execute(select(t.c.uid).where(t.c.uid >= lo, t.c.uid < hi,
+                                                          t.c.removed_at.is_(None))).scalars())
+    return out
+
+
 def _insert_sqlite(conn: Any, inserts: list[dict[str, Any]]) -> int:
     """A first build's hundred thousand rows straight to the driver: the same values as the
     table's types write them (each time converted once), without a conversion per row."""
