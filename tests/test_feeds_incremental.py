@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from reminderd import acks, adhoc, feed_body
 from reminderd.context import Context
 from reminderd.feed_cache import FeedCache, _index, _month, _subplan, install
-from reminderd.feeds import available_feeds, feed_copies, shared_owners_all, uid_domain
+from reminderd.feeds import FeedName, available_feeds, feed_copies, shared_owners_all, uid_domain
 from reminderd.store import schema
 
 from .webutil import Clock, make_context
@@ -144,3 +144,20 @@ def test_gzip_segments_are_one_stream(parts: list[bytes]) -> None:
     for p in parts:
         crc = feed_body.crc32_combine(crc, zlib.crc32(p), len(p))
     assert crc == zlib.crc32(whole)
+
+
+def test_the_bars_layout_follows_edits_too(ctx: Context) -> None:
+    cache = ctx.feeds
+    assert isinstance(cache, FeedCache)
+    bars = FeedName("department", "so-ngoai-vu", "bars")
+    assert cache.variant(ctx, bars) is not None
+    ev, problems = adhoc.add(ctx, ITEM, by="test")
+    assert ev is not None, problems
+    assert adhoc.delete(ctx, "dai-su-moi", by="test")
+    fresh = Context(ctx.runtime, ctx.store, now=ctx.now)
+    install(fresh)
+    fresh.feeds.rebuild(fresh)
+    assert served(ctx) == served(fresh)
+    mine, theirs = cache.get(str(bars)), fresh.feeds.variant(fresh, bars)
+    assert mine is not None and theirs is not None and mine.body == theirs.body
+    assert "dai-su-moi.don.20270312.department-so-ngoai-vu.bars@" in mine.body.decode()  # cancelled there
