@@ -252,6 +252,7 @@ class Daemon:
         ctx.health["scheduler"] = "running"
         self.metrics.scheduler.set(1)
         self.jobs.after_plan.append("feeds")
+        self.jobs.hold_dispatch = True  # released by the first feed build (scheduling.Jobs)
         self.jobs.run_soon("plan")  # catch-up: plans, then dispatches what came due while down
 
         for sig in (signal.SIGTERM, signal.SIGINT):

@@ -28,9 +28,10 @@ carries state of its own — what is due lives in the outbox (``send_after``,
 ``state``), so a late or repeated pass does exactly what an on-time one would.
 
 Catch-up after downtime follows from the same fact, not from APScheduler's memory
-(which is empty at every start): at start the daemon runs a planning pass and a
-dispatch at once, and the dispatch sends every row whose ``send_after`` passed
-while it was down. Whether a late row still goes out as a reminder or as an
+(which is empty at every start): at start the daemon runs a planning pass, the
+first feed build and then a dispatch (held until the build is done, so that the two
+large passes do not run side by side), and the dispatch sends every row whose
+``send_after`` passed while it was down. Whether a late row still goes out as a reminder or as an
 overdue notice (its due date passed) is the outbox's decision, made from dates.
 Nothing is skipped because it is late, and nothing is sent twice, because the
 outbox row's state changes from pending to sent exactly once.
@@ -92,6 +93,11 @@ class Jobs:
         # Jobs to start once the next planning pass ends (the start-up chain: plan → feeds),
         # so two heavy passes do not run side by side and inflate the resident memory.
         self.after_plan: list[str] = []
+        # At start-up the first dispatch waits for the first feed build (``hold_dispatch``):
+        # a catch-up's hundreds of messages composed while a large catalog's feeds are built
+        # would double the resident memory (the two interleave in the heap), and the messages'
+        # .ics attachments then carry the SEQUENCE the feeds publish.
+        self.hold_dispatch = False
         # A pass that failed (the database went away under it) is made good at the next
         # dispatch tick: its claims are released and a failed planning pass is run again,
         # instead of waiting for the claims' lease or for tomorrow's planning time.
@@ -180,10 +186,14 @@ class Jobs:
         facts = {"at": now.isoformat(), "ok": True, "seconds": round(seconds, 3), **_summary(result)}
         self.ctx.health["last_plan"] = facts
         event(log, "plan.done", **{k: v for k, v in facts.items() if k not in ("at", "ok")})
-        # Rows whose time has already come (catch-up, a reload that moved a date) go out now.
-        self.run_soon("dispatch")
+        # Rows whose time has already come (catch-up, a reload that moved a date) go out now
+        # (at start-up: once the first feed build is done).
+        if not self.hold_dispatch:
+            self.run_soon("dispatch")
 
     async def dispatch(self) -> None:
+        if self.hold_dispatch:
+            return  # the start-up feed build is running; it starts the dispatch when done
         try:
             latest: int | None = await asyncio.to_thread(latest_audit_id, self.ctx)
         except Exception:  # the database is away: the dispatch below says so
@@ -251,15 +261,20 @@ class Jobs:
             event(log, "acks.synced")
 
     async def rebuild_feeds(self) -> None:
-        rebuild = getattr(self.ctx.feeds, "rebuild", None)
-        if rebuild is None:
-            return
-        t0 = time.perf_counter()
-        # The daily rebuild (dates move past "today") runs in a thread: the loop keeps serving.
-        result = await asyncio.to_thread(rebuild, self.ctx)
-        if inspect.isawaitable(result):
-            await result
-        event(log, "feeds.rebuilt", seconds=round(time.perf_counter() - t0, 3))
+        try:
+            rebuild = getattr(self.ctx.feeds, "rebuild", None)
+            if rebuild is None:
+                return
+            t0 = time.perf_counter()
+            # The daily rebuild (dates move past "today") runs in a thread: the loop keeps serving.
+            result = await asyncio.to_thread(rebuild, self.ctx)
+            if inspect.isawaitable(result):
+                await result
+            event(log, "feeds.rebuilt", seconds=round(time.perf_counter() - t0, 3))
+        finally:
+            if self.hold_dispatch:  # built or not, the start-up's held dispatch goes now
+                self.hold_dispatch = False
+                self.run_soon("dispatch")
 
     # --- status -----------------------------------------------------------------------
     async def publish_status(self) -> None:
