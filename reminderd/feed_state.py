@@ -212,11 +212,13 @@ class Collector:
                 if rec[1].hidden:
                     rec[1] = c
 
-    def snapshot(self, logical: str) -> Snapshot:
+    def snapshot(self, logical: str) -> Snapshot | None:
+        """What a cancelled copy of the entry would need; None if no feed publishes it (folded
+        everywhere: there is nothing to cancel, and most rows of a large catalog are such)."""
         _, c, feeds, _ = self.entries[logical]
         it = c.item
-        if isinstance(it, Pending):
-            return Snapshot(it.key, c.start, c.start + dt.timedelta(days=1), "", tuple(feeds))
+        if not feeds or isinstance(it, Pending):
+            return None
         return Snapshot(it.key, it.start, it.end, it.summary, tuple(feeds))
 
     def hashes(self) -> dict[str, str]:
@@ -304,8 +306,8 @@ def diff(hashes: Mapping[str, str], snapshot: Any, rows: Mapping[str, Row], now:
             if old is not None:
                 left = set(old.feeds) | (set(old.left) if r.last_modified >= cutoff else set())
                 left.difference_update(present.get(lg, ()))  # type: ignore[union-attr]
-                if left:
-                    snap = replace(snap, left=tuple(sorted(left)))
+                if left:  # (now folded everywhere else: the old snapshot says what it was)
+                    snap = replace(snap or replace(old, feeds=()), left=tuple(sorted(left)))
             writes.append(Write(Row(lg, h, r.sequence + 1, now, None, snap), r))
     for lg in gone:
         r = rows.get(lg)
