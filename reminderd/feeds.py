@@ -771,7 +771,7 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
                 folded = cache[fk] = _fold_item(f, runtime, feed, domain, done, today, alarmed, lines)
             uid = _fold_uid(f, feed, domain)
             copies.append(Copy(folded.start, uid, folded, False, uid))
-        copies.extend(_folded_events(copies, runtime, feed, domain))
+        copies.extend(_folded_events(copies, len(occs), runtime, feed, domain))
         _unique_titles(copies)
     copies.sort()  # by start, then UID (unique in a feed: the items are never compared)
     return copies
@@ -871,14 +871,14 @@ def _fold_item(fold: _Fold, runtime: Runtime, feed: FeedName, domain: str, done:
     return item
 
 
-def _folded_events(copies: list[Copy], runtime: Runtime, feed: FeedName, domain: str) -> list[Copy]:
-    """A busy day's events are one entry too; the events it folds are marked hidden (in place)."""
+def _folded_events(copies: list[Copy], n_events: int, runtime: Runtime, feed: FeedName,
+                   domain: str) -> list[Copy]:
+    """A busy day's events are one entry too; the events it folds are marked hidden (in place).
+    The events are the first ``n_events`` copies."""
     lang = runtime.config.language
     by_day: dict[dt.date, list[int]] = defaultdict(list)
-    for i, c in enumerate(copies):
-        key = c.item.key
-        if "/" not in key and not key.startswith("_day@"):  # an event ("event@date")
-            by_day[c.start].append(i)
+    for i in range(n_events):
+        by_day[copies[i].start].append(i)
     out = []
     for day, idx in by_day.items():
         if len(idx) <= BUSY_DAY:
@@ -908,10 +908,9 @@ def _worded(c: Copy) -> FeedItem:
 def _unique_titles(copies: list[Copy]) -> None:
     """The last guarantee that no two published entries of one day share a title: a number."""
     seen: set[tuple[dt.date, str]] = set()
-    for j in sorted(range(len(copies)), key=lambda j: copies[j].uid):
+    shown = [j for j, c in enumerate(copies) if not c.hidden]
+    for j in sorted(shown, key=lambda j: copies[j].uid):
         cur = copies[j]
-        if cur.hidden:
-            continue
         it = _worded(cur)
         title, n = it.summary, 1
         while (cur.start, title) in seen:
