@@ -55,6 +55,7 @@ from .feeds import (
     feed_copies,
     feed_meta,
     forget_caches,
+    month_of,
     public_feeds,
     register_published,
     shared_owners_all,
@@ -117,9 +118,9 @@ class _Built:
     done: dict[tuple[str, str, int], Done]
     names: dict[str, FeedName]  # the rendered feeds
     owners: dict[str, frozenset[str]]  # per feed of every layout made: feeds.shared_owners
+    by_month: dict[Month, tuple[list[Any], list[Any]]]  # ``_subplan``'s index of ``plan``
     parts: dict[str, _Parts] = field(default_factory=dict)
     cancelled: dict[str, list[Stamped]] = field(default_factory=dict)  # per rendered feed
-    by_month: dict[Month, tuple[list[Any], list[Any]]] | None = None  # ``_subplan``'s index
     ack_months: dict[tuple[str, str, int], tuple[Month, ...]] | None = None  # an ack key → its entries' months
     years: set[int] = field(default_factory=set)  # the rule years of the plan's tasks
 
@@ -185,17 +186,13 @@ class _Renderer:
         return vevent_bytes(got[0], uid, sequence, lm)
 
 
-def _month(d: dt.date) -> Month:
-    return (d.year, d.month)
-
-
 def _index(plan: Plan) -> dict[Month, tuple[list[Any], list[Any]]]:
     """Month → the occurrences on it and the tasks with an entry or an occurrence in it."""
     out: dict[Month, tuple[list[Any], list[Any]]] = {}
     for o in plan.occurrences:
-        out.setdefault(_month(o.date), ([], []))[0].append(o)
+        out.setdefault(month_of(o.date), ([], []))[0].append(o)
     for t in plan.tasks:
-        for m in {_month(t.window_start), _month(t.due), _month(t.occurrence.date)}:
+        for m in {month_of(t.window_start), month_of(t.due), month_of(t.occurrence.date)}:
             out.setdefault(m, ([], []))[1].append(t)
     return out
 
@@ -206,7 +203,7 @@ def _ack_months(plan: Plan) -> dict[tuple[str, str, int], tuple[Month, ...]]:
     out: dict[tuple[str, str, int], tuple[Month, ...]] = {}
     for t in plan.tasks:
         k = t.ack_key
-        here = (_month(t.window_start), _month(t.due))
+        here = (month_of(t.window_start), month_of(t.due))
         got = out.get(k)
         out[k] = tuple(sorted({*here, *got})) if got else (here[:1] if here[0] == here[1] else here)
     return out
@@ -227,10 +224,10 @@ def _subplan(plan: Plan, months: set[Month], index: dict[Month, tuple[list[Any],
 
 
 def render_months(copies: Sequence[Copy], cancelled: Iterable[Stamped], rows: Mapping[str, feed_state.Row],
-                  renderer: _Renderer, months: set[Month] | None = None) -> dict[Month, tuple[bytes, int]]:
+                  renderer: _Renderer, now: dt.datetime,
+                  months: set[Month] | None = None) -> dict[Month, tuple[bytes, int]]:
     """Each month's VEVENT bytes and number of published entries (``months``: only these)."""
     events: dict[Month, list[tuple[dt.date, str, bytes]]] = {}
-    now = dt.datetime.now(dt.UTC)
     for c in copies:
         if c.hidden:
             continue
@@ -238,10 +235,10 @@ def render_months(copies: Sequence[Copy], cancelled: Iterable[Stamped], rows: Ma
         assert isinstance(it, FeedItem)
         r = rows.get(c.logical)
         seq, lm = (r.sequence, r.last_modified) if r is not None else (0, now)  # the table could not be written
-        events.setdefault(_month(c.start), []).append((c.start, c.uid, renderer.event(it, c.uid, seq, lm)))
+        events.setdefault(month_of(c.start), []).append((c.start, c.uid, renderer.event(it, c.uid, seq, lm)))
     late: set[Month] = set()
     for s in cancelled:
-        m = _month(s.item.start)
+        m = month_of(s.item.start)
         if months is not None and m not in months:
             continue
         events.setdefault(m, []).append((s.item.start, s.item.uid,
@@ -261,6 +258,7 @@ class FeedCache:
         self._built: _Built | None = None
         self.variants: set[str] = set()  # feeds in another layout that someone asked for
         self.timings: dict[str, float] = {}  # seconds per step of the last build or update
+        self._store: Store | None = None  # the database of the last build (the mail lookup reads it)
 
     @property
     def built(self) -> bool:
@@ -288,9 +286,7 @@ class FeedCache:
             return None
         domain = uid_domain(built.runtime)
         cache: dict[tuple[object, ...], object] = {}
-        months = {_month(day)}
-        if built.by_month is None:
-            built.by_month = _index(built.plan)
+        months = {month_of(day)}
         copies = feed_copies(_subplan(built.plan, months, built.by_month), built.runtime, feed, done=built.done,
                              today=built.today, domain=domain, shared=cache, months=months,
                              owners=built.owners.get(str(feed)))
@@ -301,8 +297,6 @@ class FeedCache:
                 item = replace(it, uid=uid, feed=str(feed), hidden=c.hidden)
                 return Stamped(item, r.sequence, r.last_modified) if r else None
         return None
-
-    _store: Store | None = None
 
     # ---- full rebuild -------------------------------------------------------------------
     def rebuild(self, ctx: Context) -> None:
@@ -343,13 +337,12 @@ class FeedCache:
         fingerprint = acks_fingerprint(ctx.store)
         years = {t.occurrence.year for t in plan.tasks}
         done = load_done(ctx.store, years)
+        # What a later acknowledgement or edit looks up (the indexes) is made now rather than on
+        # its clock, and before the build's scratch objects: kept objects made among them would
+        # pin the memory those leave behind.
         built = _Built(runtime=runtime, today=today, plan=plan, public=public, done=done,
-                       names={str(n): n for n in names}, owners={}, years=years)
-        # What a later acknowledgement or edit looks up, made now rather than on its clock, and
-        # before the build's scratch objects: kept objects made among them would pin the memory
-        # those leave behind.
-        built.by_month = _index(plan)
-        built.ack_months = _ack_months(plan)
+                       names={str(n): n for n in names}, owners={}, by_month=_index(plan), years=years,
+                       ack_months=_ack_months(plan))
         clock.lap("index")
         for layout in built.layouts():
             self._make(ctx, built, layout, now, months=None)
@@ -394,11 +387,7 @@ class FeedCache:
         shared: dict[tuple[object, ...], object] = {}
         collector = feed_state.Collector(runtime)
         copies: dict[str, list[Copy]] = {}
-        plan = built.plan
-        if months is not None:
-            if built.by_month is None:
-                built.by_month = _index(plan)
-            plan = _subplan(plan, months, built.by_month)
+        plan = built.plan if months is None else _subplan(built.plan, months, built.by_month)
         clock.lap("owners")
         for f in every:
             cs = feed_copies(plan, runtime, f, done=built.done, today=built.today, domain=domain, shared=shared,
@@ -425,15 +414,13 @@ class FeedCache:
             gone.difference_update(collector.entries)
         clock.lap("entries")
         rows, removed = feed_state.sync(ctx.store, collector.hashes(), collector.snapshot, now, layout=layout,
-                                        full=months is None, gone=gone,
-                                        present={k: v[3] for k, v in collector.entries.items()})
+                                        full=months is None, gone=gone, present=collector.present)
         clock.lap("database")
         rendered = {k: built.names[k] for k in copies}
-        if months is None or removed:
-            keys = {k: {c.item.key for c in cs} for k, cs in copies.items()} if removed else {}
+        fresh: dict[str, list[Stamped]] = {}
+        if removed:
+            keys = {k: {c.item.key for c in cs} for k, cs in copies.items()}
             fresh = feed_state.cancelled(removed, rendered, keys, built.today, now, runtime.config.language)
-        else:
-            fresh = {}
         touched = set(months) if months is not None else None
         for k in rendered:
             lst = built.cancelled.get(k, []) if months is not None else []
@@ -443,7 +430,7 @@ class FeedCache:
             lst.sort(key=lambda s: (s.item.start, s.item.uid))
             built.cancelled[k] = lst
             if touched is not None:
-                touched.update(_month(s.item.start) for s in fresh.get(k, []))
+                touched.update(month_of(s.item.start) for s in fresh.get(k, []))
         renderer = _Renderer()
         changed: set[str] = set()
         for k, name in rendered.items():
@@ -452,7 +439,7 @@ class FeedCache:
             if parts is None or months is None:
                 head, tail = envelope(meta)
                 parts = built.parts[k] = _Parts(feed_body.segment(head), feed_body.segment(tail))
-            made = render_months(copies[k], built.cancelled[k], rows, renderer, touched)
+            made = render_months(copies[k], built.cancelled[k], rows, renderer, now, touched)
             clock.lap("render")
             for m in (touched if touched is not None else set(made)):
                 got = made.get(m)
@@ -530,8 +517,8 @@ class FeedCache:
         plan = Plan(old_plan.start, old_plan.end,
                     tuple(o for o in old_plan.occurrences if o.event.id not in ids) + fresh.occurrences,
                     tuple(t for t in old_plan.tasks if t.event.id not in ids) + fresh.tasks)
-        months = {_month(d) for p in (old_plan, fresh) for d in _dates(p, ids)}
-        before = _Before(old_plan, built.done, built.owners, built.by_month or _index(old_plan), frozenset(ids))
+        months = {month_of(d) for p in (old_plan, fresh) for d in _dates(p, ids)}
+        before = _Before(old_plan, built.done, built.owners, built.by_month, frozenset(ids))
         built.runtime, built.plan = runtime, plan
         built.owners = _owners_after(plan, runtime, before.owners, old_plan, fresh, ids)
         # The month index of the new plan: the old one with the edited events' months made again.

@@ -30,7 +30,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -224,6 +224,11 @@ class Collector:
     def hashes(self) -> dict[str, str]:
         return {k: f"{v[0]:016x}" for k, v in self.entries.items()}
 
+    def present(self, logical: str) -> list[str]:
+        """Every feed that has the entry now, folded or not."""
+        rec = self.entries.get(logical)
+        return rec[3] if rec is not None else []
+
 
 # ---- the table -----------------------------------------------------------------------------
 
@@ -289,7 +294,7 @@ class Write:
 
 
 def diff(hashes: Mapping[str, str], snapshot: Any, rows: Mapping[str, Row], now: dt.datetime,
-         gone: Iterable[str], present: Mapping[str, Iterable[str]] | None = None) -> list[Write]:
+         gone: Iterable[str], present: Callable[[str], Iterable[str]] | None = None) -> list[Write]:
     """What must change so that the table describes ``hashes`` (logical → content hash), and
     marks the ``gone`` entries removed. ``snapshot(logical)`` gives a new row's snapshot;
     ``present``: the feeds that have each entry now, folded or not (an entry that a feed
@@ -303,9 +308,9 @@ def diff(hashes: Mapping[str, str], snapshot: Any, rows: Mapping[str, Row], now:
         elif r.content_hash != h or r.removed_at is not None:
             snap = snapshot(lg)
             old = r.snapshot if present is not None and r.removed_at is None else None
-            if old is not None:
+            if old is not None and present is not None:
                 left = set(old.feeds) | (set(old.left) if r.last_modified >= cutoff else set())
-                left.difference_update(present.get(lg, ()))  # type: ignore[union-attr]
+                left.difference_update(present(lg))
                 if left:  # (now folded everywhere else: the old snapshot says what it was)
                     snap = replace(snap or replace(old, feeds=()), left=tuple(sorted(left)))
             writes.append(Write(Row(lg, h, r.sequence + 1, now, None, snap), r))
@@ -388,7 +393,7 @@ def _insert_sqlite(conn: Any, inserts: list[dict[str, Any]]) -> int:
 
 def sync(store: Store, hashes: Mapping[str, str], snapshot: Any, now: dt.datetime, *, layout: str,
          full: bool, gone: Iterable[str] = (), write: bool = True,
-         present: Mapping[str, Iterable[str]] | None = None) -> tuple[dict[str, Row], list[Row]]:
+         present: Callable[[str], Iterable[str]] | None = None) -> tuple[dict[str, Row], list[Row]]:
     """Bring the rows of ``hashes`` up to date (``full``: every row of the layout, and the
     rows not in ``hashes`` are gone; else only ``hashes`` and ``gone``).
 

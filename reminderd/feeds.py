@@ -427,7 +427,8 @@ def task_item(task: PlannedTask, runtime: Runtime, feed: FeedName, role: Role | 
 class Pending(NamedTuple):
     """A task's entry that is folded into a busy day's: tracked (``feed_state`` keeps its
     SEQUENCE for the mail attachment) but not published, so worded only when someone asks
-    (``word``). ``fingerprint`` stands for its content: everything its wording is made of."""
+    (``word``). Its content is stood for by ``task_fingerprint`` (what the task's wording is
+    made of) and the fields that say how it reads (``feed_state.Collector``)."""
 
     task: PlannedTask
     role: Role | None
@@ -482,9 +483,8 @@ def word(p: Pending, runtime: Runtime, feed: FeedName, domain: str,
 
 @dataclass(slots=True)
 class _Entry:
-    """A task entry on its way through the per-feed passes."""
+    """A task entry on its way through the per-feed passes (worded only if it is published)."""
 
-    item: FeedItem | None
     task: PlannedTask
     role: Role | None
     entry: Entry
@@ -601,12 +601,7 @@ def shared_owners(plan: Plan, runtime: Runtime, feed: FeedName) -> frozenset[str
     """The actions that more than one department leads among this feed's tasks: their entries'
     titles name the lead department. Over the whole feed, so that a month re-rendered alone
     words its entries as the whole feed does."""
-    role = carries(runtime, feed)
-    owners: dict[str, set[str]] = defaultdict(set)
-    for task in plan.tasks:
-        if role(task) is not False:
-            owners[task.action].add(task.owner)
-    return frozenset(a for a, o in owners.items() if len(o) > 1)
+    return shared_owners_all(plan, runtime, [feed])[str(feed)]
 
 
 def shared_owners_all(plan: Plan, runtime: Runtime, feeds: Iterable[FeedName]) -> dict[str, frozenset[str]]:
@@ -708,16 +703,16 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
         if bars:
             start = task.window_start
             if months is None or (start.year, start.month) in months:
-                add(_Entry(None, task, role, "due", False, f"{ids}.{scope}@{domain}", l_bars, tkey, ack, start, sfx))
+                add(_Entry(task, role, "due", False, f"{ids}.{scope}@{domain}", l_bars, tkey, ack, start, sfx))
             return
         if not one:
             start = task.window_start
             if months is None or (start.year, start.month) in months:
-                add(_Entry(None, task, role, "open", False, f"{ids}.open.{scope}@{domain}", l_open, tkey, ack, start,
+                add(_Entry(task, role, "open", False, f"{ids}.open.{scope}@{domain}", l_open, tkey, ack, start,
                            sfx))
         start = task.due
         if months is None or (start.year, start.month) in months:
-            add(_Entry(None, task, role, "due", False, f"{ids}.due.{scope}@{domain}", l_due, tkey, ack, start, sfx))
+            add(_Entry(task, role, "due", False, f"{ids}.due.{scope}@{domain}", l_due, tkey, ack, start, sfx))
 
     if feed.kind == "department":
         seen: dict[str, Occurrence] = {}

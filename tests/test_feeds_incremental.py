@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 
 from reminderd import acks, adhoc, feed_body
 from reminderd.context import Context
-from reminderd.feed_cache import FeedCache, _index, _month, _subplan, install
-from reminderd.feeds import FeedName, available_feeds, feed_copies, shared_owners_all, uid_domain
+from reminderd.feed_cache import FeedCache, _index, _subplan, install
+from reminderd.feeds import FeedName, available_feeds, feed_copies, month_of, shared_owners_all, uid_domain
 from reminderd.store import schema
 
 from .webutil import Clock, make_context
@@ -67,9 +67,9 @@ def test_a_month_alone_is_what_the_whole_feed_has_in_it(ctx: Context) -> None:
         for m in months[:: 5]:
             part = feed_copies(_subplan(plan, {m}, index), rt, name, today=ctx.today(), domain=domain, months={m},
                                owners=owners[str(name)])
-            want = [(c.start, c.uid, c.hidden, c.logical) for c in whole if _month(c.start) == m]
+            want = [(c.start, c.uid, c.hidden, c.logical) for c in whole if month_of(c.start) == m]
             assert [(c.start, c.uid, c.hidden, c.logical) for c in part] == want, (name, m)
-            texts = {c.uid: c.item for c in whole if _month(c.start) == m and not c.hidden}
+            texts = {c.uid: c.item for c in whole if month_of(c.start) == m and not c.hidden}
             assert all(texts[c.uid] == c.item for c in part if not c.hidden), (name, m)
 
 
