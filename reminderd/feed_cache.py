@@ -50,6 +50,7 @@ from .feeds import (
     Stamped,
     _utc,
     available_feeds,
+    carried,
     carries,
     envelope,
     feed_copies,
@@ -388,10 +389,11 @@ class FeedCache:
         collector = feed_state.Collector(runtime)
         copies: dict[str, list[Copy]] = {}
         plan = built.plan if months is None else _subplan(built.plan, months, built.by_month)
+        carry = carried(plan, runtime, every)
         clock.lap("owners")
         for f in every:
             cs = feed_copies(plan, runtime, f, done=built.done, today=built.today, domain=domain, shared=shared,
-                             months=months, owners=built.owners[str(f)])
+                             months=months, owners=built.owners[str(f)], carry=carry.pop(str(f)))
             clock.lap("entries")
             collector.add(str(f), cs)
             clock.lap("hashes")

@@ -495,6 +495,7 @@ class _Entry:
     ack: tuple[str, str, int] = ("", "", 0)
     start: dt.date = dt.date.min
     sfx: bool = False  # the title names the lead department (``shared_owners``)
+    rank: int = 0  # where it is listed in a fold (``_ranks``)
 
 
 def _done_lines(lang: str, done: Done, who: bool, tz: dt.tzinfo) -> list[str]:
@@ -606,34 +607,73 @@ def shared_owners(plan: Plan, runtime: Runtime, feed: FeedName) -> frozenset[str
 
 def shared_owners_all(plan: Plan, runtime: Runtime, feeds: Iterable[FeedName]) -> dict[str, frozenset[str]]:
     """``shared_owners`` of several feeds in one pass over the plan."""
-    cfg = runtime.config
     feeds = list(feeds)
     owners: dict[str, dict[str, set[str]]] = {str(f): defaultdict(set) for f in feeds}
-    every = [owners[str(f)] for f in feeds if f.kind == "all"]
-    by_dep: dict[str, list[dict[str, set[str]]]] = defaultdict(list)
-    by_tag: dict[str, list[dict[str, set[str]]]] = defaultdict(list)
-    by_country: dict[str, list[dict[str, set[str]]]] = defaultdict(list)
+    for k, (tasks, _) in carried(plan, runtime, feeds, occurrences=False).items():
+        o = owners[k]
+        for task, _role in tasks:
+            o[task.action].add(task.rule.owner)
+    return {k: frozenset(a for a, o in v.items() if len(o) > 1) for k, v in owners.items()}
+
+
+Carried = tuple[list[tuple[PlannedTask, "Role | None"]], list[Occurrence]]
+
+
+def carried(plan: Plan, runtime: Runtime, feeds: Iterable[FeedName], *,
+            occurrences: bool = True) -> dict[str, Carried]:
+    """What each feed carries, in one pass over the plan (``carries`` asked of every task by
+    every feed would cost a call per task and feed): its tasks with their role, in the plan's
+    order, and its occurrences (a department's: those of its tasks, in their order; the
+    others': the plan's that the feed is about)."""
+    cfg = runtime.config
+    feeds = list(feeds)
+    out: dict[str, Carried] = {str(f): ([], []) for f in feeds}
+    every: list[Carried] = []
+    by_dep: dict[str, list[Carried]] = defaultdict(list)
+    by_tag: dict[str, list[Carried]] = defaultdict(list)
+    by_country: dict[str, list[Carried]] = defaultdict(list)
     for f in feeds:
+        got = out[str(f)]
         if f.kind == "department":
-            by_dep[cfg.current_department(f.value)].append(owners[str(f)])
+            by_dep[cfg.current_department(f.value)].append(got)
         elif f.kind == "tag":
-            by_tag[f.value].append(owners[str(f)])
+            by_tag[f.value].append(got)
         elif f.kind == "country":
-            by_country[f.value].append(owners[str(f)])
+            by_country[f.value].append(got)
+        else:
+            every.append(got)
     for task in plan.tasks:
-        action, owner, event = task.action, task.rule.owner, task.occurrence.event
-        targets = list(every)
-        targets += by_dep.get(owner, ())
+        owner, event = task.rule.owner, task.occurrence.event
+        for c in every:
+            c[0].append((task, None))
+        for tag in event.tags if len(event.tags) < 2 else dict.fromkeys(event.tags):
+            for c in by_tag.get(tag, ()):
+                c[0].append((task, None))
+        if event.country:
+            for c in by_country.get(event.country, ()):
+                c[0].append((task, None))
+        for c in by_dep.get(owner, ()):
+            c[0].append((task, "owner"))
         for s in task.rule.support:
             if s != owner:
-                targets += by_dep.get(s, ())
-        for tag in event.tags:
-            targets += by_tag.get(tag, ())
+                for c in by_dep.get(s, ()):
+                    c[0].append((task, "support"))
+    if not occurrences:
+        return out
+    for o in plan.occurrences:
+        event = o.event
+        for c in every:
+            c[1].append(o)
+        for tag in event.tags if len(event.tags) < 2 else dict.fromkeys(event.tags):
+            for c in by_tag.get(tag, ()):
+                c[1].append(o)
         if event.country:
-            targets += by_country.get(event.country, ())
-        for o in targets:
-            o[action].add(owner)
-    return {k: frozenset(a for a, o in v.items() if len(o) > 1) for k, v in owners.items()}
+            for c in by_country.get(event.country, ()):
+                c[1].append(o)
+    for cs in by_dep.values():
+        for c in cs:
+            c[1].extend({t.occurrence.key: t.occurrence for t, _ in c[0]}.values())
+    return out
 
 
 def feed_items(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap | None = None,
@@ -655,14 +695,15 @@ def feed_items(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap | 
 def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap | None = None,
                 today: dt.date | None = None, domain: str | None = None,
                 shared: dict[tuple[object, ...], object] | None = None, months: Set[Month] | None = None,
-                owners: frozenset[str] | None = None) -> list[Copy]:
+                owners: frozenset[str] | None = None, carry: Carried | None = None) -> list[Copy]:
     """The entries of one feed (folded ones included), sorted by start date and UID.
 
     ``shared`` lets feeds reuse an entry worded once: the same task reads the same in ``all``,
     ``country/…`` and ``tag/…``, and only its UID differs. ``months``: only the entries that
     start in these months (a busy day is folded within its month, so a month's entries are the
     same whether the feed is made whole or a month at a time); ``owners`` then comes from
-    ``shared_owners`` (computed here otherwise).
+    ``shared_owners`` (computed here otherwise); ``carry``: what the feed carries of ``plan``
+    (``carried``, computed here otherwise).
     """
     cfg = runtime.config
     domain = domain or uid_domain(runtime)
@@ -672,25 +713,28 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
     scope = feed.scope
     bars = feed.layout == "bars"
     lsuffix = ".bars" if bars else ""
-    role_of = carries(runtime, feed)
     if owners is None:
         owners = shared_owners(plan, runtime, feed)
 
-    def occ_copy(o: Occurrence) -> Copy:
-        k = ("o", o.key)
+    def occ_copy(o: Occurrence, hidden: bool) -> Copy:
+        k = ("o", id(o))
         got = cache.get(k)
         if got is None:
             base = f"{o.event.id}.{o.date:%Y%m%d}"
-            got = cache[k] = (occurrence_item(o, runtime, feed, domain), base, f"{base}{lsuffix}@{domain}")
-        item, base, logical = cast(tuple[FeedItem, str, str], got)
-        return Copy(o.date, f"{base}.{scope}@{domain}", item, False, logical)
+            got = cache[k] = (occurrence_item(o, runtime, feed, domain), base, f"{base}{lsuffix}@{domain}", o)
+        item, base, logical, _ = cast(tuple[FeedItem, str, str, Occurrence], got)
+        return Copy(o.date, f"{base}.{scope}@{domain}", item, hidden, logical)
 
     # What every feed's entries of a task share, made once per build: its key, acknowledgement
     # key, the ids its UIDs start with and its logical entries (formatting dates is not free).
     tinfo = cast(dict[int, tuple[str, tuple[str, str, int], str, bool, str, str, str]],
                  cache.setdefault(("tinfo",), {}))
+    ranks = cast(dict[int, int] | None, cache.get(("ranks",)))
+    if ranks is None:
+        ranks = cache[("ranks",)] = _ranks(plan)
     entries: list[_Entry] = []
     add = entries.append
+    in_months = (lambda d: True) if months is None else (lambda d: (d.year, d.month) in months)
 
     def tk_entries(task: PlannedTask, role: Role | None) -> None:
         info = tinfo.get(id(task))
@@ -700,37 +744,26 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
                                       f"{ids}.open@{domain}", f"{ids}.due@{domain}", f"{ids}.bars@{domain}")
         tkey, ack, ids, one, l_open, l_due, l_bars = info
         sfx = role != "owner" and task.action in owners
+        rank = ranks[id(task)] + (_SUPPORT_RANK if role == "support" else 0)
         if bars:
             start = task.window_start
-            if months is None or (start.year, start.month) in months:
-                add(_Entry(task, role, "due", False, f"{ids}.{scope}@{domain}", l_bars, tkey, ack, start, sfx))
+            if in_months(start):
+                add(_Entry(task, role, "due", False, f"{ids}.{scope}@{domain}", l_bars, tkey, ack, start, sfx, rank))
             return
         if not one:
             start = task.window_start
-            if months is None or (start.year, start.month) in months:
+            if in_months(start):
                 add(_Entry(task, role, "open", False, f"{ids}.open.{scope}@{domain}", l_open, tkey, ack, start,
-                           sfx))
+                           sfx, rank))
         start = task.due
-        if months is None or (start.year, start.month) in months:
-            add(_Entry(task, role, "due", False, f"{ids}.due.{scope}@{domain}", l_due, tkey, ack, start, sfx))
+        if in_months(start):
+            add(_Entry(task, role, "due", False, f"{ids}.due.{scope}@{domain}", l_due, tkey, ack, start, sfx, rank))
 
-    if feed.kind == "department":
-        seen: dict[str, Occurrence] = {}
-        for task in plan.tasks:
-            role = role_of(task)
-            if role:
-                tk_entries(task, role)
-                seen[task.occurrence.key] = task.occurrence
-        occs = list(seen.values())
-    else:
-        def wanted(o: Occurrence) -> bool:
-            if feed.kind == "country":
-                return o.event.country == feed.value
-            return feed.kind == "all" or feed.value in o.event.tags
-        occs = [o for o in plan.occurrences if wanted(o)]
-        for task in plan.tasks:
-            if wanted(task.occurrence):
-                tk_entries(task, None)
+    if carry is None:
+        carry = carried(plan, runtime, [feed])[str(feed)]
+    for task, role in carry[0]:
+        tk_entries(task, role)
+    occs = carry[1]
     if months is not None:
         occs = [o for o in occs if (o.date.year, o.date.month) in months]
 
@@ -740,33 +773,42 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
     def alarmed(role: Role | None) -> bool:
         return feed.kind == "department" and (role == "owner" or (role == "support" and support_alarms))
 
+    layout = feed.layout
+    ring_role = {"owner"} | ({"support"} if support_alarms else set()) if feed.kind == "department" else set()
+
     def finish(e: _Entry) -> Copy:
         """Done marks and the alarm: the last, per-item step (an acknowledgement changes only this).
         A folded entry is not worded (nobody sees it): it stays Pending until someone asks."""
         d = done.get(e.ack) if done else None
-        ring = d is None and alarmed(e.role) and (today is None or e.start >= today)
-        pending = Pending(e.task, e.role, e.entry, feed.layout, e.sfx, d, show_who and d is not None, ring, e.key)
+        ring = d is None and e.role in ring_role and (today is None or e.start >= today)
+        pending = Pending(e.task, e.role, e.entry, layout, e.sfx, d, show_who and d is not None, ring, e.key)
         if e.hidden:
             return Copy(e.start, e.uid, pending, True, e.logical)
         return Copy(e.start, e.uid, word(pending, runtime, feed, domain, cache), False, e.logical)
 
-    copies: list[Copy] = [occ_copy(o) for o in occs]
+    # A busy day's events are one entry (``_folded_events``): known before their copies are made.
+    per_day: dict[dt.date, int] = defaultdict(int)
+    if not bars:
+        for o in occs:
+            per_day[o.date] += 1
+    copies: list[Copy] = [occ_copy(o, per_day[o.date] > BUSY_DAY) for o in occs]
     if bars:
-        copies.extend(finish(e) for e in entries)
+        copies.extend([finish(e) for e in entries])
     else:
         folds = _folds(entries)
-        copies.extend(finish(e) for e in entries)
+        copies.extend([finish(e) for e in entries])
         lines = cast(dict[tuple[str, bool, bool], str], cache.setdefault(("lines",), {}))
+        dep = feed.kind == "department"
         for f in folds:
             # The same fold in another feed (all and a tag every event has) is worded once.
-            fk = ("fold", f.kind, f.day, f.event.key if f.event else None, feed.kind == "department",
-                  tuple((e.key, e.role, e.ack in done) for e in f.members))
+            fk = ("fold", f.kind, f.day, f.event.key if f.event else None, dep,
+                  tuple([(e.rank, e.ack in done) for e in f.members]) if done else tuple([e.rank for e in f.members]))
             folded = cast(FeedItem | None, cache.get(fk))
             if folded is None:
                 folded = cache[fk] = _fold_item(f, runtime, feed, domain, done, today, alarmed, lines)
             uid = _fold_uid(f, feed, domain)
             copies.append(Copy(folded.start, uid, folded, False, uid))
-        copies.extend(_folded_events(copies, len(occs), runtime, feed, domain))
+        copies.extend(_folded_events(copies, len(occs), runtime, feed, domain, cache))
         _unique_titles(copies)
     copies.sort()  # by start, then UID (unique in a feed: the items are never compared)
     return copies
@@ -782,6 +824,16 @@ class _Fold:
     members: list[_Entry]
 
 
+_SUPPORT_RANK = 1 << 40  # a supporting department's part is listed after the lead ones
+
+
+def _ranks(plan: Plan) -> dict[int, int]:
+    """Where each task is listed in a fold, as a number (sorting numbers is cheaper than tuples
+    of strings): by action, lead department and key; a supporting part after the lead ones."""
+    order = sorted(plan.tasks, key=lambda t: (t.action, t.rule.owner, t.key))
+    return {id(t): i for i, t in enumerate(order)}
+
+
 def _folds(entries: list[_Entry]) -> list[_Fold]:
     """Which entries are shown folded (they are marked hidden, in place).
 
@@ -790,24 +842,30 @@ def _folds(entries: list[_Entry]) -> list[_Fold]:
     thing). Then a day with still more than BUSY_DAY entries of a kind shows one entry listing
     them all. A month view's cell then holds what is due or opens that day.
     """
-    by_event: dict[tuple[dt.date, str, int], list[_Entry]] = defaultdict(list)
+    units: dict[tuple[dt.date, str], list[_Entry]] = defaultdict(list)
     for e in entries:
-        by_event[(e.start, e.entry, id(e.task.occurrence))].append(e)
-    units: dict[tuple[dt.date, str], list[list[_Entry]]] = defaultdict(list)
-    for (day, kind, _), group in by_event.items():
-        units[(day, kind)].append(group)
+        units[(e.start, e.entry)].append(e)
     folds: list[_Fold] = []
-    for (day, kind), groups in units.items():
+    for (day, kind), lst in units.items():
+        if len(lst) < 2:
+            continue
         entry_kind: Entry = "open" if kind == "open" else "due"
-        if len(groups) > BUSY_DAY:
-            folds.append(_Fold(day, entry_kind, None, [e for g in groups for e in g]))
-        else:
-            folds.extend(_Fold(day, entry_kind, g[0].task.occurrence, g) for g in groups if len(g) > 1)
+        if len(lst) > BUSY_DAY and len({id(e.task.occurrence) for e in lst}) > BUSY_DAY:
+            folds.append(_Fold(day, entry_kind, None, lst))
+            continue
+        by_event: dict[int, list[_Entry]] = defaultdict(list)
+        for e in lst:
+            by_event[id(e.task.occurrence)].append(e)
+        folds.extend(_Fold(day, entry_kind, g[0].task.occurrence, g) for g in by_event.values() if len(g) > 1)
     for f in folds:
-        f.members.sort(key=lambda e: (e.role == "support", e.task.action, e.task.rule.owner, e.key))
+        f.members.sort(key=_rank)
         for e in f.members:
             e.hidden = True
     return folds
+
+
+def _rank(e: _Entry) -> int:
+    return e.rank
 
 
 def _member_line(lang: str, cfg: Config, e: _Entry, done: bool, lines: dict[tuple[str, bool, bool], str]) -> str:
@@ -867,29 +925,31 @@ def _fold_item(fold: _Fold, runtime: Runtime, feed: FeedName, domain: str, done:
 
 
 def _folded_events(copies: list[Copy], n_events: int, runtime: Runtime, feed: FeedName,
-                   domain: str) -> list[Copy]:
-    """A busy day's events are one entry too; the events it folds are marked hidden (in place).
-    The events are the first ``n_events`` copies."""
+                   domain: str, cache: dict[tuple[object, ...], object] | None = None) -> list[Copy]:
+    """A busy day's events are one entry too. The events are the first ``n_events`` copies; those
+    of a busy day come hidden already. The same day in another feed is worded once (``cache``)."""
     lang = runtime.config.language
-    by_day: dict[dt.date, list[int]] = defaultdict(list)
+    by_day: dict[dt.date, list[Copy]] = defaultdict(list)
     for i in range(n_events):
-        by_day[copies[i].start].append(i)
+        c = copies[i]
+        if c.hidden:
+            by_day[c.start].append(c)
+    cache = {} if cache is None else cache
     out = []
-    for day, idx in by_day.items():
-        if len(idx) <= BUSY_DAY:
-            continue
-        titles = sorted(_worded(copies[i]).summary for i in idx)
-        for i in idx:
-            copies[i] = copies[i]._replace(hidden=True)
-        what = _what(titles)
-        lines = [t(lang, "group.head.events", n=len(idx), date=i18n.fmt_date(lang, day))]
-        lines += [t(lang, "group.event.line", title=x) for x in titles]
-        cats = tuple(dict.fromkeys(c for i in idx for c in _worded(copies[i]).categories))
+    for day, cs in by_day.items():
         uid = _day_uid(day, "event", feed, domain)
-        item = FeedItem(uid=uid, feed=str(feed), key=f"_day@{day.isoformat()}/event", start=day,
-                        end=day + dt.timedelta(days=1),
-                        summary=clean_text(t(lang, "group.events", n=len(idx), what=what)),
-                        description=clean_text("\n".join(lines)), categories=cats)
+        fk = ("events", day, tuple(sorted(c.logical for c in cs)))
+        item = cast(FeedItem | None, cache.get(fk))
+        if item is None:
+            titles = sorted(_worded(c).summary for c in cs)
+            what = _what(titles)
+            lines = [t(lang, "group.head.events", n=len(cs), date=i18n.fmt_date(lang, day))]
+            lines += [t(lang, "group.event.line", title=x) for x in titles]
+            cats = tuple(dict.fromkeys(c for x in cs for c in _worded(x).categories))
+            item = cache[fk] = FeedItem(uid=uid, feed=str(feed), key=f"_day@{day.isoformat()}/event", start=day,
+                                        end=day + dt.timedelta(days=1),
+                                        summary=clean_text(t(lang, "group.events", n=len(cs), what=what)),
+                                        description=clean_text("\n".join(lines)), categories=cats)
         out.append(Copy(day, uid, item, False, uid))
     return out
 
