@@ -32,7 +32,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import bindparam, select
 
@@ -169,13 +169,14 @@ class Collector:
         self._tasks: dict[str, int] = {}
         self._ways: dict[tuple[object, ...], int] = {}
         self._mix: dict[str, tuple[int, int]] = {}
+        self._memo: dict[object, str] = {}  # reprs of rules, events and dates (task_fingerprint)
 
     def _pending_hash(self, p: Pending) -> int:
         """A folded entry's hash: what it would be worded from (``Pending``): the task's part
         hashed once for all its entries, mixed with how this one reads (a few dozen ways)."""
         base = self._tasks.get(p.key)
         if base is None:
-            base = self._tasks[p.key] = _h64(p.task_fingerprint(self.runtime).encode())
+            base = self._tasks[p.key] = _h64(p.task_fingerprint(self.runtime, self._memo).encode())
         way = (p.role, p.kind, p.layout, p.sfx, p.who, p.ring, p.done)
         code = self._ways.get(way)
         if code is None:
@@ -188,15 +189,18 @@ class Collector:
             f = _h64(feed.encode())
             mix = self._mix[feed] = (f | 1, _h64(b"+" + feed.encode()))
         mult, add = mix
-        entries, items, pending_hash = self.entries, self._items, self._pending_hash
+        entries, items, tasks, ways = self.entries, self._items, self._tasks, self._ways
         for c in copies:
             it = c.item
-            if isinstance(it, Pending):
-                h = pending_hash(it)
+            if type(it) is Pending:
+                # (``_pending_hash`` inlined: most copies of a large catalog are folded ones)
+                base = tasks.get(it.key)
+                code = ways.get((it.role, it.kind, it.layout, it.sfx, it.who, it.ring, it.done))
+                h = (base * code) & _MASK if base is not None and code is not None else self._pending_hash(it)
             else:
                 got = items.get(id(it))
                 if got is None:
-                    h = item_hash(it)
+                    h = item_hash(cast(FeedItem, it))
                     items[id(it)] = (h, it)
                 else:
                     h = got[0]

@@ -440,14 +440,27 @@ class Pending(NamedTuple):
     ring: bool
     key: str
 
-    def task_fingerprint(self, runtime: Runtime) -> str:
-        """What every entry of the task is worded from."""
+    def task_fingerprint(self, runtime: Runtime, memo: dict[object, str] | None = None) -> str:
+        """What every entry of the task is worded from: the repr of a tuple of it, made from the
+        reprs of its parts (``memo``: those of rules, events and dates, shared over a build)."""
         task, cfg = self.task, runtime.config
-        occ, rule = task.occurrence, task.rule
-        return repr((cfg.language, self.key, task.action, occ.title, task.window_start, task.due, task.provisional,
-                     occ.provisional, rule.lead, rule.note, cfg.department_name(task.owner),
-                     [cfg.department_name(x) for x in task.support], task.event.tags, task.event.country,
-                     _send_at(runtime)))
+        occ, rule, event = task.occurrence, task.rule, task.event
+        memo = {} if memo is None else memo
+        r = memo.get(id(rule))
+        if r is None:
+            r = memo[id(rule)] = ", ".join(map(repr, (rule.lead, rule.note, cfg.department_name(task.owner),
+                                                       [cfg.department_name(x) for x in task.support])))
+        e = memo.get(id(event))
+        if e is None:
+            e = memo[id(event)] = f"{event.tags!r}, {event.country!r}, {_send_at(runtime)!r})"
+        ws = memo.get(task.window_start)
+        if ws is None:
+            ws = memo[task.window_start] = repr(task.window_start)
+        due = memo.get(task.due)
+        if due is None:
+            due = memo[task.due] = repr(task.due)
+        return (f"({cfg.language!r}, {self.key!r}, {task.action!r}, {occ.title!r}, {ws}, {due}, "
+                f"{task.provisional!r}, {occ.provisional!r}, {r}, {e}")
 
 
 def word(p: Pending, runtime: Runtime, feed: FeedName, domain: str,
@@ -734,7 +747,9 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
         ranks = cache[("ranks",)] = _ranks(plan)
     entries: list[_Entry] = []
     add = entries.append
-    in_months = (lambda d: True) if months is None else (lambda d: (d.year, d.month) in months)
+
+    def in_months(d: dt.date) -> bool:
+        return months is None or (d.year, d.month) in months
 
     def tk_entries(task: PlannedTask, role: Role | None) -> None:
         info = tinfo.get(id(task))
@@ -910,8 +925,8 @@ def _fold_item(fold: _Fold, runtime: Runtime, feed: FeedName, domain: str, done:
     open_ones = [e for e in members if e.ack not in done]
     if not open_ones:
         summary = t(lang, "done.prefix") + summary
-    cats = tuple(dict.fromkeys(c for e in members for c in _categories(runtime, e.task.event.tags,
-                                                                      e.task.event.country)))
+    about = dict.fromkeys((e.task.event.tags, e.task.event.country) for e in members)
+    cats = tuple(dict.fromkeys(c for tags, country in about for c in _categories(runtime, tags, country)))
     uid = _fold_uid(fold, feed, domain)
     if fold.event is None:
         key = f"_day@{day.isoformat()}/{fold.kind}"
