@@ -93,7 +93,7 @@ def _ymd(text: str) -> dt.date:
     return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # (not frozen: a build makes a hundred thousand; none is changed)
 class Row:
     uid: str  # the logical entry
     content_hash: str
@@ -291,7 +291,7 @@ def load(store: Store, uids: Iterable[str] | None = None, *, layout: str | None 
     return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Write:
     new: Row
     old: Row | None  # None: insert; else compare-and-set on the old sequence
@@ -333,24 +333,26 @@ def apply(store: Store, writes: list[Write], drop: Iterable[str] = ()) -> bool:
     True if every write took (no other daemon got there first).
     """
     t = schema.feed_items
-    inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     legacy: list[str] = list(drop)
+    new_rows: list[Row] = []
     for w in writes:
-        snap = w.new.snapshot
-        values = {"content_hash": w.new.content_hash, "sequence": w.new.sequence,
-                  "last_modified": w.new.last_modified, "removed_at": w.new.removed_at,
-                  "snapshot": snap.dump() if snap else None}
         if w.old is None or w.old.content_hash == "legacy":
-            inserts.append({"uid": w.new.uid, **values})
-        else:
-            updates.append({"b_uid": w.new.uid, "b_old_sequence": w.old.sequence, **values})
+            new_rows.append(w.new)
+            continue
+        snap = w.new.snapshot
+        updates.append({"b_uid": w.new.uid, "b_old_sequence": w.old.sequence, "content_hash": w.new.content_hash,
+                        "sequence": w.new.sequence, "last_modified": w.new.last_modified,
+                        "removed_at": w.new.removed_at, "snapshot": snap.dump() if snap else None})
     with store.engine.begin() as conn:
         for i in range(0, len(legacy), _CHUNK):
             conn.execute(t.delete().where(t.c.uid.in_(legacy[i:i + _CHUNK])))
-        if conn.dialect.name == "sqlite" and inserts:
-            took = _insert_sqlite(conn, inserts) == len(inserts)
+        if conn.dialect.name == "sqlite":
+            took = _insert_sqlite(conn, new_rows) == len(new_rows) if new_rows else True
         else:
+            inserts = [{"uid": r.uid, "content_hash": r.content_hash, "sequence": r.sequence,
+                        "last_modified": r.last_modified, "removed_at": r.removed_at,
+                        "snapshot": _dump(r)} for r in new_rows]
             took = insert_ignore_many(conn, t, inserts) == len(inserts)
         if updates:
             res = conn.execute(t.update().where(t.c.uid == bindparam("b_uid"),
@@ -375,7 +377,12 @@ def folds_in(store: Store, months: Iterable[tuple[int, int]]) -> set[str]:
     return out
 
 
-def _insert_sqlite(conn: Any, inserts: list[dict[str, Any]]) -> int:
+def _dump(r: Row) -> str | None:
+    snap = r.snapshot
+    return snap.dump() if snap else None
+
+
+def _insert_sqlite(conn: Any, new_rows: list[Row]) -> int:
     """A first build's hundred thousand rows straight to the driver: the same values as the
     table's types write them (each time converted once), without a conversion per row."""
     col = schema.feed_items.c.last_modified
@@ -388,8 +395,9 @@ def _insert_sqlite(conn: Any, inserts: list[dict[str, Any]]) -> int:
             got = done[d] = convert(d) if convert else d
         return got
 
-    rows = [(r["uid"], r["content_hash"], r["sequence"], value(r["last_modified"]), value(r["removed_at"]),
-             r["snapshot"]) for r in inserts]
+    rows = [(r.uid, r.content_hash, r.sequence, value(r.last_modified), value(r.removed_at), _dump(r))
+            for r in new_rows]
+    rows.sort()  # in key order: each page of the table's B-tree is then filled once, not split over and over
     res = conn.exec_driver_sql("INSERT OR IGNORE INTO feed_items (uid, content_hash, sequence, last_modified, "
                                "removed_at, snapshot) VALUES (?, ?, ?, ?, ?, ?)", rows)
     return int(res.rowcount)
