@@ -571,6 +571,21 @@ def _what(texts: Sequence[str]) -> str:
     return f"{common}, …" if common else _listing(texts)
 
 
+class _TaskInfo(NamedTuple):
+    """What every feed's entries of a task share, made once per build: its key,
+    acknowledgement key, the ids its UIDs start with, its logical entries and its place in a
+    fold (formatting dates is not free)."""
+
+    key: str
+    ack: tuple[str, str, int]
+    ids: str
+    one_day: bool  # the window is the due day alone: one entry
+    l_open: str
+    l_due: str
+    l_bars: str
+    rank: int
+
+
 class Copy(NamedTuple):
     """One feed's entry: a worded ``item`` shared by every feed that shows it the same way (its
     own ``uid`` and ``feed`` may be another feed's), this feed's UID, and whether it is folded.
@@ -738,46 +753,38 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
         item, base, logical, _ = cast(tuple[FeedItem, str, str, Occurrence], got)
         return Copy(o.date, f"{base}.{scope}@{domain}", item, hidden, logical)
 
-    # What every feed's entries of a task share, made once per build: its key, acknowledgement
-    # key, the ids its UIDs start with and its logical entries (formatting dates is not free).
-    tinfo = cast(dict[int, tuple[str, tuple[str, str, int], str, bool, str, str, str]],
-                 cache.setdefault(("tinfo",), {}))
+    tinfo = cast(dict[int, _TaskInfo], cache.setdefault(("tinfo",), {}))
     ranks = cast(dict[int, int] | None, cache.get(("ranks",)))
     if ranks is None:
         ranks = cache[("ranks",)] = _ranks(plan)
     entries: list[_Entry] = []
     add = entries.append
-
-    def in_months(d: dt.date) -> bool:
-        return months is None or (d.year, d.month) in months
-
-    def tk_entries(task: PlannedTask, role: Role | None) -> None:
+    if carry is None:
+        carry = carried(plan, runtime, [feed])[str(feed)]
+    open_sfx, due_sfx, bars_sfx = f".open.{scope}@{domain}", f".due.{scope}@{domain}", f".{scope}@{domain}"
+    for task, role in carry[0]:  # (one loop, no call per task: it runs for every task of every feed)
         info = tinfo.get(id(task))
         if info is None:
             ids = f"{task.event.id}.{task.rule.id}.{task.occurrence.date:%Y%m%d}"
-            info = tinfo[id(task)] = (task.key, task.ack_key, ids, task.window_start == task.due,
-                                      f"{ids}.open@{domain}", f"{ids}.due@{domain}", f"{ids}.bars@{domain}")
-        tkey, ack, ids, one, l_open, l_due, l_bars = info
+            info = tinfo[id(task)] = _TaskInfo(task.key, task.ack_key, ids, task.window_start == task.due,
+                                               f"{ids}.open@{domain}", f"{ids}.due@{domain}",
+                                               f"{ids}.bars@{domain}", ranks[id(task)])
+        tkey, ack, ids, one, l_open, l_due, l_bars, rank = info
         sfx = role != "owner" and task.action in owners
-        rank = ranks[id(task)] + (_SUPPORT_RANK if role == "support" else 0)
+        if role == "support":
+            rank += _SUPPORT_RANK
         if bars:
             start = task.window_start
-            if in_months(start):
-                add(_Entry(task, role, "due", False, f"{ids}.{scope}@{domain}", l_bars, tkey, ack, start, sfx, rank))
-            return
+            if months is None or (start.year, start.month) in months:
+                add(_Entry(task, role, "due", False, ids + bars_sfx, l_bars, tkey, ack, start, sfx, rank))
+            continue
         if not one:
             start = task.window_start
-            if in_months(start):
-                add(_Entry(task, role, "open", False, f"{ids}.open.{scope}@{domain}", l_open, tkey, ack, start,
-                           sfx, rank))
+            if months is None or (start.year, start.month) in months:
+                add(_Entry(task, role, "open", False, ids + open_sfx, l_open, tkey, ack, start, sfx, rank))
         start = task.due
-        if in_months(start):
-            add(_Entry(task, role, "due", False, f"{ids}.due.{scope}@{domain}", l_due, tkey, ack, start, sfx, rank))
-
-    if carry is None:
-        carry = carried(plan, runtime, [feed])[str(feed)]
-    for task, role in carry[0]:
-        tk_entries(task, role)
+        if months is None or (start.year, start.month) in months:
+            add(_Entry(task, role, "due", False, ids + due_sfx, l_due, tkey, ack, start, sfx, rank))
     occs = carry[1]
     if months is not None:
         occs = [o for o in occs if (o.date.year, o.date.month) in months]
@@ -791,15 +798,20 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
     layout = feed.layout
     ring_role = {"owner"} | ({"support"} if support_alarms else set()) if feed.kind == "department" else set()
 
-    def finish(e: _Entry) -> Copy:
+    def finish(entries: list[_Entry]) -> list[Copy]:
         """Done marks and the alarm: the last, per-item step (an acknowledgement changes only this).
         A folded entry is not worded (nobody sees it): it stays Pending until someone asks."""
-        d = done.get(e.ack) if done else None
-        ring = d is None and e.role in ring_role and (today is None or e.start >= today)
-        pending = Pending(e.task, e.role, e.entry, layout, e.sfx, d, show_who and d is not None, ring, e.key)
-        if e.hidden:
-            return Copy(e.start, e.uid, pending, True, e.logical)
-        return Copy(e.start, e.uid, word(pending, runtime, feed, domain, cache), False, e.logical)
+        out: list[Copy] = []
+        add = out.append
+        for e in entries:
+            d = done.get(e.ack) if done else None
+            ring = d is None and e.role in ring_role and (today is None or e.start >= today)
+            pending = Pending(e.task, e.role, e.entry, layout, e.sfx, d, show_who and d is not None, ring, e.key)
+            if e.hidden:
+                add(Copy(e.start, e.uid, pending, True, e.logical))
+            else:
+                add(Copy(e.start, e.uid, word(pending, runtime, feed, domain, cache), False, e.logical))
+        return out
 
     # A busy day's events are one entry (``_folded_events``): known before their copies are made.
     per_day: dict[dt.date, int] = defaultdict(int)
@@ -808,10 +820,10 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
             per_day[o.date] += 1
     copies: list[Copy] = [occ_copy(o, per_day[o.date] > BUSY_DAY) for o in occs]
     if bars:
-        copies.extend([finish(e) for e in entries])
+        copies.extend(finish(entries))
     else:
         folds = _folds(entries)
-        copies.extend([finish(e) for e in entries])
+        copies.extend(finish(entries))
         lines = cast(dict[tuple[str, bool, bool], str], cache.setdefault(("lines",), {}))
         dep = feed.kind == "department"
         for f in folds:
