@@ -393,7 +393,8 @@ class FeedCache:
         clock.lap("owners")
         for f in every:
             cs = feed_copies(plan, runtime, f, done=built.done, today=built.today, domain=domain, shared=shared,
-                             months=months, owners=built.owners[str(f)], carry=carry.pop(str(f)))
+                             months=months, owners=built.owners[str(f)], carry=carry.pop(str(f)),
+                             ordered=False)  # (rendering reads the published ones only)
             clock.lap("entries")
             collector.add(str(f), cs)
             clock.lap("hashes")

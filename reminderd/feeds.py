@@ -723,8 +723,10 @@ def feed_items(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap | 
 def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap | None = None,
                 today: dt.date | None = None, domain: str | None = None,
                 shared: dict[tuple[object, ...], object] | None = None, months: Set[Month] | None = None,
-                owners: frozenset[str] | None = None, carry: Carried | None = None) -> list[Copy]:
-    """The entries of one feed (folded ones included), sorted by start date and UID.
+                owners: frozenset[str] | None = None, carry: Carried | None = None,
+                ordered: bool = True) -> list[Copy]:
+    """The entries of one feed (folded ones included), sorted by start date and UID
+    (``ordered=False``: only the published ones, the folded ones after them in no order).
 
     ``shared`` lets feeds reuse an entry worded once: the same task reads the same in ``all``,
     ``country/…`` and ``tag/…``, and only its UID differs. ``months``: only the entries that
@@ -837,8 +839,12 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
             copies.append(Copy(folded.start, uid, folded, False, uid))
         copies.extend(_folded_events(copies, len(occs), runtime, feed, domain, cache))
         _unique_titles(copies)
-    copies.sort()  # by start, then UID (unique in a feed: the items are never compared)
-    return copies
+    if ordered:
+        copies.sort()  # by start, then UID (unique in a feed: the items are never compared)
+        return copies
+    shown = sorted(c for c in copies if not c.hidden)
+    shown.extend(c for c in copies if c.hidden)
+    return shown
 
 
 @dataclass
