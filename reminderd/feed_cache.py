@@ -382,14 +382,14 @@ class FeedCache:
         domain = uid_domain(runtime)
         every = self._every(built, layout)
         clock = _Stopwatch(self.timings)
+        plan = built.plan if months is None else _subplan(built.plan, months, built.by_month)
+        carry = carried(plan, runtime, every)
         missing = [f for f in every if str(f) not in built.owners]
-        if missing:
-            built.owners.update(shared_owners_all(built.plan, runtime, missing))
+        if missing:  # (over the whole plan: what it carries is known already when that is built)
+            built.owners.update(shared_owners_all(built.plan, runtime, missing, carry if months is None else None))
         shared: dict[tuple[object, ...], object] = {}
         collector = feed_state.Collector(runtime)
         copies: dict[str, list[Copy]] = {}
-        plan = built.plan if months is None else _subplan(built.plan, months, built.by_month)
-        carry = carried(plan, runtime, every)
         clock.lap("owners")
         for f in every:
             cs = feed_copies(plan, runtime, f, done=built.done, today=built.today, domain=domain, shared=shared,

@@ -633,11 +633,15 @@ def shared_owners(plan: Plan, runtime: Runtime, feed: FeedName) -> frozenset[str
     return shared_owners_all(plan, runtime, [feed])[str(feed)]
 
 
-def shared_owners_all(plan: Plan, runtime: Runtime, feeds: Iterable[FeedName]) -> dict[str, frozenset[str]]:
-    """``shared_owners`` of several feeds in one pass over the plan."""
+def shared_owners_all(plan: Plan, runtime: Runtime, feeds: Iterable[FeedName],
+                      carry: Mapping[str, Carried] | None = None) -> dict[str, frozenset[str]]:
+    """``shared_owners`` of several feeds in one pass over the plan (``carry``: what they carry
+    of the whole plan, if it is known)."""
     feeds = list(feeds)
     owners: dict[str, dict[str, set[str]]] = {str(f): defaultdict(set) for f in feeds}
-    for k, (tasks, _) in carried(plan, runtime, feeds, occurrences=False).items():
+    if carry is None:
+        carry = carried(plan, runtime, feeds, occurrences=False)
+    for k, (tasks, _) in ((str(f), carry[str(f)]) for f in feeds):
         o = owners[k]
         for task, _role in tasks:
             o[task.action].add(task.rule.owner)
