@@ -20,7 +20,16 @@ from sqlalchemy import func, select
 from reminderd import acks, adhoc, feed_body
 from reminderd.context import Context
 from reminderd.feed_cache import FeedCache, _index, _subplan, install
-from reminderd.feeds import FeedName, available_feeds, feed_copies, month_of, shared_owners_all, uid_domain
+from reminderd.feeds import (
+    FeedName,
+    available_feeds,
+    carried,
+    carries,
+    feed_copies,
+    month_of,
+    shared_owners_all,
+    uid_domain,
+)
 from reminderd.store import schema
 
 from .webutil import Clock, make_context
@@ -71,6 +80,27 @@ def test_a_month_alone_is_what_the_whole_feed_has_in_it(ctx: Context) -> None:
             assert [(c.start, c.uid, c.hidden, c.logical) for c in part] == want, (name, m)
             texts = {c.uid: c.item for c in whole if month_of(c.start) == m and not c.hidden}
             assert all(texts[c.uid] == c.item for c in part if not c.hidden), (name, m)
+
+
+def test_what_a_feed_carries_in_one_pass_is_what_each_task_says(ctx: Context) -> None:
+    """``carried`` (one pass over the plan for every feed) against ``carries`` asked of each task
+    by each feed, and a department's occurrences those of its tasks, in the plan's order."""
+    rt = ctx.runtime
+    plan = rt.plan(*rt.horizon(ctx.today()))
+    names = available_feeds(rt)
+    got = carried(plan, rt, names)
+    for name in names:
+        role = carries(rt, name)
+        want = [(t, r) for t in plan.tasks if (r := role(t)) is not False]
+        tasks, occs = got[str(name)]
+        assert [(id(t), r) for t, r in tasks] == [(id(t), r) for t, r in want], name
+        if name.kind == "department":
+            want_occs = list({t.occurrence.key: t.occurrence for t, _ in want}.values())
+        else:
+            want_occs = [o for o in plan.occurrences
+                         if (name.kind == "all" or (name.kind == "tag" and name.value in o.event.tags)
+                             or (name.kind == "country" and o.event.country == name.value))]
+        assert [o.key for o in occs] == [o.key for o in want_occs], name
 
 
 def test_an_acknowledgement_remakes_what_a_rebuild_would(ctx: Context) -> None:
