@@ -56,6 +56,7 @@ from .feeds import (
     feed_copies,
     feed_meta,
     forget_caches,
+    logical_entries,
     month_of,
     public_feeds,
     register_published,
@@ -388,18 +389,22 @@ class FeedCache:
         if missing:  # (over the whole plan: what it carries is known already when that is built)
             built.owners.update(shared_owners_all(built.plan, runtime, missing, carry if months is None else None))
         shared: dict[tuple[object, ...], object] = {}
-        collector = feed_state.Collector(runtime)
+        everyone = next(f for f in every if f.kind == "all")
+        collector = feed_state.Collector(runtime, layout=layout, done=built.done, today=built.today,
+                                         shared=built.owners[str(everyone)], carry=dict(carry))
         copies: dict[str, list[Copy]] = {}
         clock.lap("owners")
         for f in every:
             cs = feed_copies(plan, runtime, f, done=built.done, today=built.today, domain=domain, shared=shared,
                              months=months, owners=built.owners[str(f)], carry=carry.pop(str(f)),
-                             ordered=False)  # (rendering reads the published ones only)
+                             folded=False)  # (the folded ones: ``logical_entries`` below)
             clock.lap("entries")
             collector.add(str(f), cs)
             clock.lap("hashes")
             if str(f) in built.names:
                 copies[str(f)] = cs
+        collector.add_entries(logical_entries(plan, runtime, layout, domain=domain, months=months, shared=shared))
+        clock.lap("hashes")
         gone: set[str] = set()
         if old is not None:
             # What the edit may have taken away: the edited events' own entries (every one is in
@@ -408,7 +413,6 @@ class FeedCache:
             before_plan = Plan(old.plan.start, old.plan.end,
                                tuple(o for o in old.plan.occurrences if o.event.id in ev),
                                tuple(t for t in old.plan.tasks if t.event.id in ev))
-            everyone = next(f for f in every if f.kind == "all")
             gone.update(c.logical for c in feed_copies(before_plan, runtime, everyone, done=old.done,
                                                        today=built.today, domain=domain, months=months,
                                                        owners=old.owners.get(str(everyone))))
@@ -708,13 +712,19 @@ def stamped_feed(store: Store | None, runtime: Runtime, plan: Plan, feed: FeedNa
     domain = uid_domain(runtime)
     every = [with_layout(n, feed.layout) for n in available_feeds(runtime)]
     shared: dict[tuple[object, ...], object] = {}
-    collector = feed_state.Collector(runtime)
+    carry = carried(plan, runtime, every)
+    owners = shared_owners_all(plan, runtime, every, carry)
+    everyone = with_layout(FeedName("all"), feed.layout)
+    collector = feed_state.Collector(runtime, layout=feed.layout, done=done, today=today,
+                                     shared=owners[str(everyone)], carry=carry)
     mine: list[Copy] = []
     for f in every:
-        cs = feed_copies(plan, runtime, f, done=done, today=today, domain=domain, shared=shared)
+        cs = feed_copies(plan, runtime, f, done=done, today=today, domain=domain, shared=shared,
+                         owners=owners[str(f)], carry=carry[str(f)], folded=f == feed)
         collector.add(str(f), cs)
         if f == feed:
             mine = cs
+    collector.add_entries(logical_entries(plan, runtime, feed.layout, domain=domain, shared=shared))
     if store is not None:
         rows, removed = feed_state.sync(store, collector.hashes(), collector.snapshot, now, layout=feed.layout,
                                         full=True, write=False)

@@ -36,7 +36,7 @@ from typing import Any, cast
 
 from sqlalchemy import bindparam, select
 
-from .feeds import Copy, FeedItem, FeedName, Pending, Stamped, parse_feed_name, with_layout
+from .feeds import Carried, Copy, FeedItem, FeedName, Logical, Stamped, parse_feed_name, task_fingerprint, with_layout
 from .runtime import Runtime
 from .store import Store, insert_ignore_many, schema
 
@@ -158,12 +158,22 @@ def item_hash(it: FeedItem) -> int:
 
 
 class Collector:
-    """Sums the copies of each logical entry over the feeds of one layout."""
+    """Sums the hash of each logical entry of one layout: a part for the entry itself, whether it
+    is published or folded (``add_entries``: what it is worded from, once), and a part for each
+    feed that publishes it (``add``: its words there). A folded copy adds nothing of its own:
+    the folded copies are most of a large catalog's, and are never made one by one."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, *, layout: str = "days", done: Mapping[Any, Any] | None = None,
+                 today: dt.date | None = None, shared: frozenset[str] = frozenset(),
+                 carry: Mapping[str, Carried] | None = None) -> None:
         self.runtime = runtime
-        # logical → [hash sum, a copy (a published one if any), its publishing feeds, every feed
-        # that has it, folded or not]
+        self.layout = layout
+        self.done = done or {}
+        self.today = today
+        self.shared = shared  # the actions that more than one department leads (titles name it)
+        self._carry = carry or {}  # what each feed carries: the feeds an entry is in (``present``)
+        self._where: dict[int, list[str]] | None = None
+        # logical → [hash sum, a published copy or None, its publishing feeds, its task or occurrence]
         self.entries: dict[str, list[Any]] = {}
         self._items: dict[int, tuple[int, object]] = {}  # id(item) → (hash, item kept alive)
         self._tasks: dict[str, int] = {}
@@ -171,67 +181,94 @@ class Collector:
         self._mix: dict[str, tuple[int, int]] = {}
         self._memo: dict[object, str] = {}  # reprs of rules, events and dates (task_fingerprint)
 
-    def _pending_hash(self, p: Pending) -> int:
-        """A folded entry's hash: what it would be worded from (``Pending``): the task's part
-        hashed once for all its entries, mixed with how this one reads (a few dozen ways)."""
-        base = self._tasks.get(p.key)
-        if base is None:
-            base = self._tasks[p.key] = _h64(p.task_fingerprint(self.runtime, self._memo).encode())
-        way = (p.role, p.kind, p.layout, p.sfx, p.who, p.ring, p.done)
-        code = self._ways.get(way)
-        if code is None:
-            code = self._ways[way] = _h64(repr(way).encode()) | 1
-        return (base * code) & _MASK
+    def _item_hash(self, it: FeedItem) -> int:
+        got = self._items.get(id(it))
+        if got is None:
+            h = item_hash(it)
+            self._items[id(it)] = (h, it)
+            return h
+        return got[0]
+
+    def add_entries(self, entries: Iterable[Logical]) -> None:
+        """Every logical entry of the layout, folded or not (``feeds.logical_entries``). A task's
+        part: what it is worded from (the task's, hashed once for its entries) and how it reads
+        (the kind of entry, done or not, its alarm day passed or not, whether titles name its
+        lead department)."""
+        rows, tasks, ways, done, today = self.entries, self._tasks, self._ways, self.done, self.today
+        layout, shared = self.layout, self.shared
+        for e in entries:
+            task = e.task
+            if task is None:
+                assert e.item is not None
+                h = self._item_hash(e.item)
+                source: object = e.occurrence
+            else:
+                base = tasks.get(e.key)
+                if base is None:
+                    base = tasks[e.key] = _h64(task_fingerprint(task, e.key, self.runtime, self._memo).encode())
+                way = (e.kind, layout, done.get(e.ack), today is None or e.start >= today, task.action in shared)
+                code = ways.get(way)
+                if code is None:
+                    code = ways[way] = _h64(repr(way).encode()) | 1
+                h = (base * code) & _MASK
+                source = task
+            rec = rows.get(e.logical)
+            if rec is None:
+                rows[e.logical] = [h, None, [], source]
+            else:
+                rec[0] = (rec[0] + h) & _MASK
+                rec[3] = source
 
     def add(self, feed: str, copies: Iterable[Copy]) -> None:
+        """One feed's published copies (folded ones, if given, are passed over)."""
         mix = self._mix.get(feed)
         if mix is None:
             f = _h64(feed.encode())
             mix = self._mix[feed] = (f | 1, _h64(b"+" + feed.encode()))
         mult, add = mix
-        entries, items, tasks, ways = self.entries, self._items, self._tasks, self._ways
+        entries = self.entries
         for c in copies:
-            it = c.item
-            if type(it) is Pending:
-                # (``_pending_hash`` inlined: most copies of a large catalog are folded ones)
-                base = tasks.get(it.key)
-                code = ways.get((it.role, it.kind, it.layout, it.sfx, it.who, it.ring, it.done))
-                h = (base * code) & _MASK if base is not None and code is not None else self._pending_hash(it)
-            else:
-                got = items.get(id(it))
-                if got is None:
-                    h = item_hash(cast(FeedItem, it))
-                    items[id(it)] = (h, it)
-                else:
-                    h = got[0]
-            hidden = c.hidden
+            if c.hidden:
+                continue
+            h = self._item_hash(cast(FeedItem, c.item))
             rec = entries.get(c.logical)
             if rec is None:
-                entries[c.logical] = [(h * mult + add + hidden) & _MASK, c, [] if hidden else [feed], [feed]]
+                entries[c.logical] = [(h * mult + add) & _MASK, c, [feed], None]
                 continue
-            rec[0] = (rec[0] + h * mult + add + hidden) & _MASK
-            rec[3].append(feed)
-            if not hidden:
-                rec[2].append(feed)
-                if rec[1].hidden:
-                    rec[1] = c
+            rec[0] = (rec[0] + h * mult + add) & _MASK
+            rec[2].append(feed)
+            if rec[1] is None:
+                rec[1] = c
 
     def snapshot(self, logical: str) -> Snapshot | None:
         """What a cancelled copy of the entry would need; None if no feed publishes it (folded
         everywhere: there is nothing to cancel, and most rows of a large catalog are such)."""
         _, c, feeds, _ = self.entries[logical]
-        it = c.item
-        if not feeds or isinstance(it, Pending):
+        if c is None:
             return None
+        it = c.item
         return Snapshot(it.key, it.start, it.end, it.summary, tuple(feeds))
 
     def hashes(self) -> dict[str, str]:
         return {k: f"{v[0]:016x}" for k, v in self.entries.items()}
 
     def present(self, logical: str) -> list[str]:
-        """Every feed that has the entry now, folded or not."""
+        """Every feed that has the entry now, folded or not: those that carry its task or
+        occurrence (a busy day's own entry: the feed that publishes it)."""
         rec = self.entries.get(logical)
-        return rec[3] if rec is not None else []
+        if rec is None:
+            return []
+        if rec[3] is None:
+            return list(rec[2])
+        if self._where is None:
+            where: dict[int, list[str]] = {}
+            for feed, (tasks, occs) in self._carry.items():
+                for t, _ in tasks:
+                    where.setdefault(id(t), []).append(feed)
+                for o in occs:
+                    where.setdefault(id(o), []).append(feed)
+            self._where = where
+        return self._where.get(id(rec[3]), list(rec[2]))
 
 
 # ---- the table -----------------------------------------------------------------------------

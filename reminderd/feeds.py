@@ -441,26 +441,30 @@ class Pending(NamedTuple):
     key: str
 
     def task_fingerprint(self, runtime: Runtime, memo: dict[object, str] | None = None) -> str:
-        """What every entry of the task is worded from: the repr of a tuple of it, made from the
-        reprs of its parts (``memo``: those of rules, events and dates, shared over a build)."""
-        task, cfg = self.task, runtime.config
-        occ, rule, event = task.occurrence, task.rule, task.event
-        memo = {} if memo is None else memo
-        r = memo.get(id(rule))
-        if r is None:
-            r = memo[id(rule)] = ", ".join(map(repr, (rule.lead, rule.note, cfg.department_name(task.owner),
-                                                       [cfg.department_name(x) for x in task.support])))
-        e = memo.get(id(event))
-        if e is None:
-            e = memo[id(event)] = f"{event.tags!r}, {event.country!r}, {_send_at(runtime)!r})"
-        ws = memo.get(task.window_start)
-        if ws is None:
-            ws = memo[task.window_start] = repr(task.window_start)
-        due = memo.get(task.due)
-        if due is None:
-            due = memo[task.due] = repr(task.due)
-        return (f"({cfg.language!r}, {self.key!r}, {task.action!r}, {occ.title!r}, {ws}, {due}, "
-                f"{task.provisional!r}, {occ.provisional!r}, {r}, {e}")
+        return task_fingerprint(self.task, self.key, runtime, memo)
+
+
+def task_fingerprint(task: PlannedTask, key: str, runtime: Runtime, memo: dict[object, str] | None = None) -> str:
+    """What every entry of the task is worded from: the repr of a tuple of it, made from the reprs
+    of its parts (``memo``: those of rules, events and dates, shared over a build)."""
+    cfg = runtime.config
+    occ, rule, event = task.occurrence, task.rule, task.event
+    memo = {} if memo is None else memo
+    r = memo.get(id(rule))
+    if r is None:
+        r = memo[id(rule)] = ", ".join(map(repr, (rule.lead, rule.note, cfg.department_name(task.owner),
+                                                   [cfg.department_name(x) for x in task.support])))
+    e = memo.get(id(event))
+    if e is None:
+        e = memo[id(event)] = f"{event.tags!r}, {event.country!r}, {_send_at(runtime)!r})"
+    ws = memo.get(task.window_start)
+    if ws is None:
+        ws = memo[task.window_start] = repr(task.window_start)
+    due = memo.get(task.due)
+    if due is None:
+        due = memo[task.due] = repr(task.due)
+    return (f"({cfg.language!r}, {key!r}, {task.action!r}, {occ.title!r}, {ws}, {due}, "
+            f"{task.provisional!r}, {occ.provisional!r}, {r}, {e}")
 
 
 def word(p: Pending, runtime: Runtime, feed: FeedName, domain: str,
@@ -584,6 +588,82 @@ class _TaskInfo(NamedTuple):
     l_due: str
     l_bars: str
     rank: int
+
+
+def _task_info(task: PlannedTask, domain: str, ranks: Mapping[int, int]) -> _TaskInfo:
+    ids = f"{task.event.id}.{task.rule.id}.{task.occurrence.date:%Y%m%d}"
+    return _TaskInfo(task.key, task.ack_key, ids, task.window_start == task.due, f"{ids}.open@{domain}",
+                     f"{ids}.due@{domain}", f"{ids}.bars@{domain}", ranks[id(task)])
+
+
+def _task_infos(plan: Plan, cache: dict[tuple[object, ...], object]) -> tuple[dict[int, _TaskInfo], dict[int, int]]:
+    """The build's ``_TaskInfo`` by task (filled as tasks come) and the tasks' places in a fold."""
+    tinfo = cast(dict[int, _TaskInfo], cache.setdefault(("tinfo",), {}))
+    ranks = cast(dict[int, int] | None, cache.get(("ranks",)))
+    if ranks is None:
+        ranks = cache[("ranks",)] = _ranks(plan)
+    return tinfo, ranks
+
+
+def _occurrence_info(o: Occurrence, runtime: Runtime, feed: FeedName, domain: str, layout: str,
+                     cache: dict[tuple[object, ...], object]) -> tuple[FeedItem, str, str]:
+    """An occurrence's item (the same in every feed), the id its UIDs start with and its logical
+    entry, made once per build."""
+    k = ("o", id(o), layout)
+    got = cache.get(k)
+    if got is None:
+        base = f"{o.event.id}.{o.date:%Y%m%d}"
+        lsuffix = ".bars" if layout == "bars" else ""
+        got = cache[k] = (occurrence_item(o, runtime, feed, domain), base, f"{base}{lsuffix}@{domain}", o)
+    item, base, logical, _ = cast(tuple[FeedItem, str, str, Occurrence], got)
+    return item, base, logical
+
+
+class Logical(NamedTuple):
+    """A logical entry of a layout (``feed_state`` keeps one row for each): an occurrence's
+    (``item``) or a task's (``task``, its ``kind`` of entry and acknowledgement key)."""
+
+    logical: str
+    start: dt.date
+    kind: Entry
+    task: PlannedTask | None
+    item: FeedItem | None  # an occurrence's
+    key: str  # the task's or occurrence's key
+    ack: tuple[str, str, int] | None
+    occurrence: Occurrence | None
+
+
+def logical_entries(plan: Plan, runtime: Runtime, layout: str, *, domain: str | None = None,
+                    months: Set[Month] | None = None,
+                    shared: dict[tuple[object, ...], object] | None = None) -> list[Logical]:
+    """Every logical entry of ``plan`` in ``layout`` (``months``: those that start in them),
+    folded or not: what ``all`` has (every feed's entries are some of them, a busy day's own
+    entries aside)."""
+    domain = domain or uid_domain(runtime)
+    cache: dict[tuple[object, ...], object] = {} if shared is None else shared
+    everyone = with_layout(FeedName("all"), layout)
+    tinfo, ranks = _task_infos(plan, cache)
+    out: list[Logical] = []
+    add = out.append
+    bars = layout == "bars"
+    for o in plan.occurrences:
+        if months is None or (o.date.year, o.date.month) in months:
+            item, _, logical = _occurrence_info(o, runtime, everyone, domain, layout, cache)
+            add(Logical(logical, o.date, "due", None, item, item.key, None, o))
+    for task in plan.tasks:
+        info = tinfo.get(id(task))
+        if info is None:
+            info = tinfo[id(task)] = _task_info(task, domain, ranks)
+        if bars or not info.one_day:
+            start = task.window_start
+            if months is None or (start.year, start.month) in months:
+                add(Logical(info.l_bars if bars else info.l_open, start, "due" if bars else "open", task, None,
+                            info.key, info.ack, None))
+        if not bars:
+            start = task.due
+            if months is None or (start.year, start.month) in months:
+                add(Logical(info.l_due, start, "due", task, None, info.key, info.ack, None))
+    return out
 
 
 class Copy(NamedTuple):
@@ -728,9 +808,10 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
                 today: dt.date | None = None, domain: str | None = None,
                 shared: dict[tuple[object, ...], object] | None = None, months: Set[Month] | None = None,
                 owners: frozenset[str] | None = None, carry: Carried | None = None,
-                ordered: bool = True) -> list[Copy]:
+                folded: bool = True) -> list[Copy]:
     """The entries of one feed (folded ones included), sorted by start date and UID
-    (``ordered=False``: only the published ones, the folded ones after them in no order).
+    (``folded=False``: only the published ones; the folded ones are not made, which is most of
+    the work on a large catalog: ``logical_entries`` stands for them).
 
     ``shared`` lets feeds reuse an entry worded once: the same task reads the same in ``all``,
     ``country/…`` and ``tag/…``, and only its UID differs. ``months``: only the entries that
@@ -743,26 +824,17 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
     domain = domain or uid_domain(runtime)
     done = done or {}
     cache: dict[tuple[object, ...], object] = {} if shared is None else shared
-    str(feed)
     scope = feed.scope
-    bars = feed.layout == "bars"
-    lsuffix = ".bars" if bars else ""
+    layout = feed.layout
+    bars = layout == "bars"
     if owners is None:
         owners = shared_owners(plan, runtime, feed)
 
     def occ_copy(o: Occurrence, hidden: bool) -> Copy:
-        k = ("o", id(o))
-        got = cache.get(k)
-        if got is None:
-            base = f"{o.event.id}.{o.date:%Y%m%d}"
-            got = cache[k] = (occurrence_item(o, runtime, feed, domain), base, f"{base}{lsuffix}@{domain}", o)
-        item, base, logical, _ = cast(tuple[FeedItem, str, str, Occurrence], got)
+        item, base, logical = _occurrence_info(o, runtime, feed, domain, layout, cache)
         return Copy(o.date, f"{base}.{scope}@{domain}", item, hidden, logical)
 
-    tinfo = cast(dict[int, _TaskInfo], cache.setdefault(("tinfo",), {}))
-    ranks = cast(dict[int, int] | None, cache.get(("ranks",)))
-    if ranks is None:
-        ranks = cache[("ranks",)] = _ranks(plan)
+    tinfo, ranks = _task_infos(plan, cache)
     entries: list[_Entry] = []
     add = entries.append
     if carry is None:
@@ -771,10 +843,7 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
     for task, role in carry[0]:  # (one loop, no call per task: it runs for every task of every feed)
         info = tinfo.get(id(task))
         if info is None:
-            ids = f"{task.event.id}.{task.rule.id}.{task.occurrence.date:%Y%m%d}"
-            info = tinfo[id(task)] = _TaskInfo(task.key, task.ack_key, ids, task.window_start == task.due,
-                                               f"{ids}.open@{domain}", f"{ids}.due@{domain}",
-                                               f"{ids}.bars@{domain}", ranks[id(task)])
+            info = tinfo[id(task)] = _task_info(task, domain, ranks)
         tkey, ack, ids, one, l_open, l_due, l_bars, rank = info
         sfx = role != "owner" and task.action in owners
         if role == "support":
@@ -801,7 +870,6 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
     def alarmed(role: Role | None) -> bool:
         return feed.kind == "department" and (role == "owner" or (role == "support" and support_alarms))
 
-    layout = feed.layout
     ring_role = {"owner"} | ({"support"} if support_alarms else set()) if feed.kind == "department" else set()
 
     def finish(entries: list[_Entry]) -> list[Copy]:
@@ -810,6 +878,8 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
         out: list[Copy] = []
         add = out.append
         for e in entries:
+            if e.hidden and not folded:
+                continue
             d = done.get(e.ack) if done else None
             ring = d is None and e.role in ring_role and (today is None or e.start >= today)
             pending = Pending(e.task, e.role, e.entry, layout, e.sfx, d, show_who and d is not None, ring, e.key)
@@ -836,18 +906,18 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
             # The same fold in another feed (all and a tag every event has) is worded once.
             fk = ("fold", f.kind, f.day, f.event.key if f.event else None, dep,
                   tuple([(e.rank, e.ack in done) for e in f.members]) if done else tuple([e.rank for e in f.members]))
-            folded = cast(FeedItem | None, cache.get(fk))
-            if folded is None:
-                folded = cache[fk] = _fold_item(f, runtime, feed, domain, done, today, alarmed, lines)
+            fitem = cast(FeedItem | None, cache.get(fk))
+            if fitem is None:
+                fitem = cache[fk] = _fold_item(f, runtime, feed, domain, done, today, alarmed, lines)
             uid = _fold_uid(f, feed, domain)
-            copies.append(Copy(folded.start, uid, folded, False, uid))
+            copies.append(Copy(fitem.start, uid, fitem, False, uid))
         copies.extend(_folded_events(copies, len(occs), runtime, feed, domain, cache))
         _unique_titles(copies)
-    if ordered:
+    if folded:
         copies.sort()  # by start, then UID (unique in a feed: the items are never compared)
         return copies
-    shown = sorted(c for c in copies if not c.hidden)
-    shown.extend(c for c in copies if c.hidden)
+    shown = [c for c in copies if not c.hidden]
+    shown.sort()
     return shown
 
 
