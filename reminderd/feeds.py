@@ -605,18 +605,21 @@ def _task_infos(plan: Plan, cache: dict[tuple[object, ...], object]) -> tuple[di
     return tinfo, ranks
 
 
+_OccInfo = tuple[FeedItem, str, str, Occurrence]  # item, the id its UIDs start with, logical entry (kept alive)
+
+
+def _occurrence_infos(layout: str, cache: dict[tuple[object, ...], object]) -> dict[int, _OccInfo]:
+    return cast(dict[int, _OccInfo], cache.setdefault(("occ", layout), {}))
+
+
 def _occurrence_info(o: Occurrence, runtime: Runtime, feed: FeedName, domain: str, layout: str,
-                     cache: dict[tuple[object, ...], object]) -> tuple[FeedItem, str, str]:
+                     infos: dict[int, _OccInfo]) -> _OccInfo:
     """An occurrence's item (the same in every feed), the id its UIDs start with and its logical
-    entry, made once per build."""
-    k = ("o", id(o), layout)
-    got = cache.get(k)
-    if got is None:
-        base = f"{o.event.id}.{o.date:%Y%m%d}"
-        lsuffix = ".bars" if layout == "bars" else ""
-        got = cache[k] = (occurrence_item(o, runtime, feed, domain), base, f"{base}{lsuffix}@{domain}", o)
-    item, base, logical, _ = cast(tuple[FeedItem, str, str, Occurrence], got)
-    return item, base, logical
+    entry, made once per build (``infos``: ``_occurrence_infos``)."""
+    base = f"{o.event.id}.{o.date:%Y%m%d}"
+    lsuffix = ".bars" if layout == "bars" else ""
+    got = infos[id(o)] = (occurrence_item(o, runtime, feed, domain), base, f"{base}{lsuffix}@{domain}", o)
+    return got
 
 
 class Logical(NamedTuple):
@@ -646,9 +649,10 @@ def logical_entries(plan: Plan, runtime: Runtime, layout: str, *, domain: str | 
     out: list[Logical] = []
     add = out.append
     bars = layout == "bars"
+    infos = _occurrence_infos(layout, cache)
     for o in plan.occurrences:
         if months is None or (o.date.year, o.date.month) in months:
-            item, _, logical = _occurrence_info(o, runtime, everyone, domain, layout, cache)
+            item, _, logical, _ = infos.get(id(o)) or _occurrence_info(o, runtime, everyone, domain, layout, infos)
             add(Logical(logical, o.date, "due", None, item, item.key, None, o))
     for task in plan.tasks:
         info = tinfo.get(id(task))
@@ -830,10 +834,6 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
     if owners is None:
         owners = shared_owners(plan, runtime, feed)
 
-    def occ_copy(o: Occurrence, hidden: bool) -> Copy:
-        item, base, logical = _occurrence_info(o, runtime, feed, domain, layout, cache)
-        return Copy(o.date, f"{base}.{scope}@{domain}", item, hidden, logical)
-
     tinfo, ranks = _task_infos(plan, cache)
     entries: list[_Entry] = []
     add = entries.append
@@ -894,7 +894,18 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
     if not bars:
         for o in occs:
             per_day[o.date] += 1
-    copies: list[Copy] = [occ_copy(o, per_day[o.date] > BUSY_DAY) for o in occs]
+    copies: list[Copy] = []
+    busy: dict[dt.date, list[tuple[FeedItem, str]]] = defaultdict(list)
+    infos = _occurrence_infos(layout, cache)
+    uid_sfx = f".{scope}@{domain}"
+    for o in occs:
+        item, base, logical, _ = infos.get(id(o)) or _occurrence_info(o, runtime, feed, domain, layout, infos)
+        if per_day[o.date] > BUSY_DAY:
+            busy[o.date].append((item, logical))
+            if folded:
+                copies.append(Copy(o.date, base + uid_sfx, item, True, logical))
+        else:
+            copies.append(Copy(o.date, base + uid_sfx, item, False, logical))
     if bars:
         copies.extend(finish(entries))
     else:
@@ -911,7 +922,7 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
                 fitem = cache[fk] = _fold_item(f, runtime, feed, domain, done, today, alarmed, lines)
             uid = _fold_uid(f, feed, domain)
             copies.append(Copy(fitem.start, uid, fitem, False, uid))
-        copies.extend(_folded_events(copies, len(occs), runtime, feed, domain, cache))
+        copies.extend(_folded_events(busy, runtime, feed, domain, cache))
         _unique_titles(copies)
     if folded:
         copies.sort()  # by start, then UID (unique in a feed: the items are never compared)
@@ -1031,31 +1042,26 @@ def _fold_item(fold: _Fold, runtime: Runtime, feed: FeedName, domain: str, done:
     return item
 
 
-def _folded_events(copies: list[Copy], n_events: int, runtime: Runtime, feed: FeedName,
+def _folded_events(busy: Mapping[dt.date, list[tuple[FeedItem, str]]], runtime: Runtime, feed: FeedName,
                    domain: str, cache: dict[tuple[object, ...], object] | None = None) -> list[Copy]:
-    """A busy day's events are one entry too. The events are the first ``n_events`` copies; those
-    of a busy day come hidden already. The same day in another feed is worded once (``cache``)."""
+    """A busy day's events are one entry too (``busy``: each such day's events, their item and
+    logical entry). The same day in another feed is worded once (``cache``)."""
     lang = runtime.config.language
-    by_day: dict[dt.date, list[Copy]] = defaultdict(list)
-    for i in range(n_events):
-        c = copies[i]
-        if c.hidden:
-            by_day[c.start].append(c)
     cache = {} if cache is None else cache
     out = []
-    for day, cs in by_day.items():
+    for day, evs in busy.items():
         uid = _day_uid(day, "event", feed, domain)
-        fk = ("events", day, tuple(sorted(c.logical for c in cs)))
+        fk = ("events", day, tuple(sorted(lg for _, lg in evs)))
         item = cast(FeedItem | None, cache.get(fk))
         if item is None:
-            titles = sorted(_worded(c).summary for c in cs)
+            titles = sorted(it.summary for it, _ in evs)
             what = _what(titles)
-            lines = [t(lang, "group.head.events", n=len(cs), date=i18n.fmt_date(lang, day))]
+            lines = [t(lang, "group.head.events", n=len(evs), date=i18n.fmt_date(lang, day))]
             lines += [t(lang, "group.event.line", title=x) for x in titles]
-            cats = tuple(dict.fromkeys(c for x in cs for c in _worded(x).categories))
+            cats = tuple(dict.fromkeys(c for it, _ in evs for c in it.categories))
             item = cache[fk] = FeedItem(uid=uid, feed=str(feed), key=f"_day@{day.isoformat()}/event", start=day,
                                         end=day + dt.timedelta(days=1),
-                                        summary=clean_text(t(lang, "group.events", n=len(cs), what=what)),
+                                        summary=clean_text(t(lang, "group.events", n=len(evs), what=what)),
                                         description=clean_text("\n".join(lines)), categories=cats)
         out.append(Copy(day, uid, item, False, uid))
     return out
