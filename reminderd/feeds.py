@@ -911,7 +911,7 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
     else:
         folds = _folds(entries)
         copies.extend(finish(entries))
-        lines = cast(dict[tuple[str, bool, bool], str], cache.setdefault(("lines",), {}))
+        lines = cast(dict[int, str], cache.setdefault(("lines",), {}))
         dep = feed.kind == "department"
         for f in folds:
             # The same fold in another feed (all and a tag every event has) is worded once.
@@ -986,17 +986,12 @@ def _rank(e: _Entry) -> int:
     return e.rank
 
 
-def _member_line(lang: str, cfg: Config, e: _Entry, done: bool, lines: dict[tuple[str, bool, bool], str]) -> str:
+def _member_line(lang: str, cfg: Config, e: _Entry, done: bool) -> str:
     """A folded entry's line for one of its tasks (the same in every feed that folds it)."""
-    support = e.role == "support"
-    k = (e.key, support, done)
-    line = lines.get(k)
-    if line is None:
-        task = e.task
-        role = t(lang, "role.prefix.support") if support else ""
-        line = lines[k] = t(lang, "group.task", mark="✓" if done else "•", role=role, action=task.action,
-                            owner=cfg.department_name(task.owner), due=_short_date(lang, task.due))
-    return line
+    task = e.task
+    role = t(lang, "role.prefix.support") if e.role == "support" else ""
+    return t(lang, "group.task", mark="✓" if done else "•", role=role, action=task.action,
+             owner=cfg.department_name(task.owner), due=_short_date(lang, task.due))
 
 
 def _fold_uid(fold: _Fold, feed: FeedName, domain: str) -> str:
@@ -1006,7 +1001,7 @@ def _fold_uid(fold: _Fold, feed: FeedName, domain: str) -> str:
 
 def _fold_item(fold: _Fold, runtime: Runtime, feed: FeedName, domain: str, done: DoneMap,
                today: dt.date | None, alarmed: Callable[[Role | None], bool],
-               lines_cache: dict[tuple[str, bool, bool], str] | None = None) -> FeedItem:
+               lines_cache: dict[int, str] | None = None) -> FeedItem:
     """The entry that stands for a fold: a title that sums it up, its tasks listed one a line
     (✓ for the done ones), an alarm if the department leads one that is not done."""
     cfg = runtime.config
@@ -1022,14 +1017,22 @@ def _fold_item(fold: _Fold, runtime: Runtime, feed: FeedName, domain: str, done:
     if all(e.role == "support" for e in members):
         summary = t(lang, "role.prefix.support") + summary
     lines = [head]
-    cache = {} if lines_cache is None else lines_cache
+    add = lines.append
+    # A member's line by its place in a fold (a task's, a supporting part's apart), the same in
+    # every feed: a done one's under the place's complement.
+    cache: dict[int, str] = {} if lines_cache is None else lines_cache
     for e in members:
-        lines.append(_member_line(lang, cfg, e, e.ack in done, cache))
-    open_ones = [e for e in members if e.ack not in done]
+        d = bool(done) and e.ack in done
+        k = ~e.rank if d else e.rank
+        line = cache.get(k)
+        if line is None:
+            line = cache[k] = _member_line(lang, cfg, e, d)
+        add(line)
+    open_ones = [e for e in members if e.ack not in done] if done else members
     if not open_ones:
         summary = t(lang, "done.prefix") + summary
-    about = dict.fromkeys((e.task.event.tags, e.task.event.country) for e in members)
-    cats = tuple(dict.fromkeys(c for tags, country in about for c in _categories(runtime, tags, country)))
+    about = {id(ev): ev for ev in (e.task.occurrence.event for e in members)}
+    cats = tuple(dict.fromkeys(c for ev in about.values() for c in _categories(runtime, ev.tags, ev.country)))
     uid = _fold_uid(fold, feed, domain)
     if fold.event is None:
         key = f"_day@{day.isoformat()}/{fold.kind}"
@@ -1037,7 +1040,8 @@ def _fold_item(fold: _Fold, runtime: Runtime, feed: FeedName, domain: str, done:
         key = f"_day@{day.isoformat()}/{fold.kind}/{fold.event.key}"
     item = FeedItem(uid=uid, feed=str(feed), key=key, start=day, end=day + dt.timedelta(days=1),
                     summary=clean_text(summary), description=clean_text("\n".join(lines)), categories=cats)
-    if any(alarmed(e.role) for e in open_ones) and (today is None or day >= today):
+    if (feed.kind == "department" and (today is None or day >= today)
+            and any(alarmed(e.role) for e in open_ones)):
         item = replace(item, alarm=item.summary, alarm_at=alarm_time(runtime, day))
     return item
 
