@@ -1032,7 +1032,11 @@ def _fold_item(fold: _Fold, runtime: Runtime, feed: FeedName, domain: str, done:
     if not open_ones:
         summary = t(lang, "done.prefix") + summary
     about = {id(ev): ev for ev in (e.task.occurrence.event for e in members)}
-    cats = tuple(dict.fromkeys(c for ev in about.values() for c in _categories(runtime, ev.tags, ev.country)))
+    if len(about) == 1:
+        ev = next(iter(about.values()))
+        cats = _categories(runtime, ev.tags, ev.country)
+    else:
+        cats = tuple(dict.fromkeys(c for ev in about.values() for c in _cats(lang, ev.tags, ev.country)))
     uid = _fold_uid(fold, feed, domain)
     if fold.event is None:
         key = f"_day@{day.isoformat()}/{fold.kind}"
