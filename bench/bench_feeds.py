@@ -87,7 +87,7 @@ def serve(cfg: str, port: int) -> None:
     import uvicorn
 
     from reminderd.context import Context
-    from reminderd.feed_cache import install
+    from reminderd.feeds.cache import install
     from reminderd.runtime import load_runtime
     from reminderd.store import open_store
     from reminderd.web.app import create_app

@@ -85,7 +85,7 @@ def measure() -> dict[str, float | int | str]:
 def feed_rebuilds() -> tuple[float, float, int, int]:
     """Every feed of the example config rendered (the daemon's FeedCache), twice, on a copy in a temp dir."""
     from reminderd.context import Context
-    from reminderd.feed_cache import install
+    from reminderd.feeds.cache import install
     from reminderd.runtime import load_runtime
     from reminderd.store import open_store
 

@@ -35,7 +35,8 @@ import asyncio, gc, json, os, sqlite3, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[3])
 from bench.gen_catalog import write_catalog
-from reminderd import acks, adhoc, feed_cache, outbox, reload
+from reminderd import acks, adhoc, outbox, reload
+from reminderd.feeds import cache as feed_cache
 from reminderd.context import Context
 from reminderd.runtime import load_runtime
 from reminderd.store import open_store

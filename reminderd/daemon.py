@@ -34,10 +34,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import feed_cache, logs, metrics, reload
+from . import logs, metrics, reload
 from .config import Config, mail_transport, maildir_path
 from .context import Context, system_clock
 from .errors import ReminderdError
+from .feeds import cache as feed_cache
 from .logs import event
 from .runtime import Runtime, load_runtime
 from .scheduling import JOB_DEFAULTS, Jobs, release_claims

@@ -17,7 +17,7 @@ acks       every ``dispatch_interval`` seconds               acknowledgements an
                                                             ``reminderd ack``) added or undid: the
                                                             ``on_acks_change`` listeners (feeds) follow
 feeds      daily just after midnight (reloads rebuild        ``ctx.feeds.rebuild(ctx)``
-           through feed_cache's own change listener)
+           through feeds.cache's own change listener)
 ========== ================================================ =====================================
 
 Misfire policy. Every job is ``coalesce=True``, ``max_instances=1``,
@@ -252,7 +252,7 @@ class Jobs:
 
     async def sync_acks(self) -> None:
         """Pick up acknowledgements added or undone by the other daemon of a pair or the CLI."""
-        from .feed_cache import acks_changed_elsewhere
+        from .feeds.cache import acks_changed_elsewhere
 
         if "acks_fingerprint" not in self.ctx.health:
             return  # the feeds are not built yet: they will read the acknowledgements when they are

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .feed_text import TAG_TITLES
+from .feeds.text import TAG_TITLES
 from .model import Occurrence, PlannedTask
 from .plan import Plan
 from .workdays import WorkdayCalendar

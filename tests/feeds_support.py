@@ -16,7 +16,7 @@ from ical.calendar import Calendar as StrictCalendar
 from ical.calendar_stream import IcsCalendarStream
 
 from reminderd.context import Context
-from reminderd.feed_cache import FeedCache, install
+from reminderd.feeds.cache import FeedCache, install
 from reminderd.runtime import load_runtime
 from reminderd.store import open_store
 from reminderd.web.app import create_app

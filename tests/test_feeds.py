@@ -18,8 +18,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reminderd.feed_cache import FeedCache, install
-from reminderd.feed_text import TAG_TITLES, tag_title
 from reminderd.feeds import (
     FeedName,
     FeedNameError,
@@ -34,6 +32,8 @@ from reminderd.feeds import (
     task_uid,
     with_layout,
 )
+from reminderd.feeds.cache import FeedCache, install
+from reminderd.feeds.text import TAG_TITLES, tag_title
 from reminderd.runtime import load_runtime
 from tests.conftest import SMALL_CATALOG
 from tests.feeds_support import FEEDS_CONFIG, Clock, cache, check_bytes, make_ctx, strict
@@ -372,7 +372,8 @@ def test_fast_vevent_writer_is_byte_identical_to_icalendar(summary: str, descrip
                                                            categories: list[str], start: dt.date, days: int,
                                                            sequence: int, minutes: int, status: str, uid: str,
                                                            stamp: dt.datetime) -> None:
-    from reminderd.feeds import FeedItem, Stamped, _vevent, _vevent_ical
+    from reminderd.feeds import FeedItem, Stamped
+    from reminderd.feeds.ical import _vevent, _vevent_ical
     alarm_at = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC) + dt.timedelta(minutes=minutes)
     item = FeedItem(uid=uid, feed="all", key="k", start=start, end=start + dt.timedelta(days=days),
                     summary=summary, description=description, categories=tuple(categories), alarm=alarm,

@@ -23,8 +23,8 @@ from sqlalchemy import insert
 from reminderd import acks, tokens
 from reminderd.cli import main
 from reminderd.context import Context
-from reminderd.feed_cache import acks_changed_elsewhere
 from reminderd.feeds import FeedName, task_uid
+from reminderd.feeds.cache import acks_changed_elsewhere
 from reminderd.model import PlannedTask
 from reminderd.scheduling import Jobs
 from reminderd.store import schema

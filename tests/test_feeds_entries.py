@@ -18,8 +18,8 @@ import pytest
 
 from reminderd.context import Context
 from reminderd.countries import VI as COUNTRY_NAMES
-from reminderd.feed_cache import FeedCache, RenderedFeed, install
 from reminderd.feeds import BUSY_DAY, FeedName, feed_items, with_layout
+from reminderd.feeds.cache import FeedCache, RenderedFeed, install
 
 from .conftest import EXAMPLE_CONFIG, ROOT
 from .feeds_support import check_bytes

@@ -17,9 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from reminderd import acks, adhoc, feed_body
+from reminderd import acks, adhoc
 from reminderd.context import Context
-from reminderd.feed_cache import FeedCache, _index, _subplan, install
 from reminderd.feeds import (
     FeedName,
     available_feeds,
@@ -30,6 +29,8 @@ from reminderd.feeds import (
     shared_owners_all,
     uid_domain,
 )
+from reminderd.feeds import body as feed_body
+from reminderd.feeds.cache import FeedCache, _index, _subplan, install
 from reminderd.store import schema
 
 from .webutil import Clock, make_context

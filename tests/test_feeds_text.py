@@ -10,8 +10,8 @@ import icalendar
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from reminderd.feed_text import REPLACEMENT, clean_text
 from reminderd.feeds import FeedItem, FeedMeta, Stamped, render
+from reminderd.feeds.text import REPLACEMENT, clean_text
 from tests.feeds_support import check_bytes, strict
 
 NASTY = st.sampled_from(["\r\n", "\r", "\n", ",", ";", "\\", ":", "\\n", "\\,", '"', "\t", " ",

@@ -12,7 +12,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import tokens
 from ..errors import ReminderdError
-from ..feed_cache import load_done, stamped_feed
 from ..feeds import (
     LAYOUTS,
     FeedName,
@@ -24,6 +23,7 @@ from ..feeds import (
     render,
     with_layout,
 )
+from ..feeds.cache import load_done, stamped_feed
 from ..i18n import lookup
 from ..runtime import Runtime
 from ..store import Store, open_store

@@ -121,7 +121,7 @@ feed_items = Table(
     Column("sequence", Integer, nullable=False, default=0),
     Column("last_modified", UTCDateTime(), nullable=False),
     Column("removed_at", UTCDateTime()),
-    Column("snapshot", Text),  # feed_state.Snapshot.dump(): what a CANCELLED copy needs
+    Column("snapshot", Text),  # feeds.state.Snapshot.dump(): what a CANCELLED copy needs
     sqlite_with_rowid=False,  # migration 0010: rows in the UID's b-tree, no second index
 )
 

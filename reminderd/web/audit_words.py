@@ -10,7 +10,7 @@ from typing import Any
 
 from ..config import Config
 from ..countries import country_name
-from ..feed_text import tag_title
+from ..feeds.text import tag_title
 from .adhoc_form import date_words, lead_words
 from .editing_text import tier_name
 

@@ -178,7 +178,7 @@ class Editing:
 
     def _tier_tasks(self, lang: str) -> dict[str, list[str]]:
         """What each tier brings, in words: "Quốc khánh các nước — bắt đầu 7 ngày làm việc trước, …"."""
-        from ..feed_text import tag_title
+        from ..feeds.text import tag_title
 
         seen: dict[str, list[str]] = {}
         for ev in self.ctx.runtime.catalog.events:

@@ -42,8 +42,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import tokens
 from ..context import Context
-from ..feed_cache import FeedCache, RenderedFeed, install
 from ..feeds import LAYOUTS, FeedName, FeedNameError, parse_feed_name, with_layout
+from ..feeds.cache import FeedCache, RenderedFeed, install
 
 PUBLIC = "public"
 CONTENT_TYPE = "text/calendar; charset=utf-8"

@@ -33,8 +33,8 @@ from starlette.staticfiles import StaticFiles
 from .. import acks, adhoc, webauth
 from ..context import Context
 from ..countries import country_name
-from ..feed_text import TAG_TITLES, tag_title
 from ..feeds import FeedName
+from ..feeds.text import TAG_TITLES, tag_title
 from ..security import throttle
 from ..security.messages import throttle_message
 from ..store import schema

@@ -5,7 +5,7 @@ Revises: 0009
 Create Date: 2026-12-06 04:00:00
 
 Since 0010 the table holds one row per logical entry rather than per feed copy
-(reminderd/feed_state.py; rows of the old shape are converted on the first feed build). On
+(reminderd/feeds/state.py; rows of the old shape are converted on the first feed build). On
 SQLite the table is rebuilt WITHOUT ROWID: its rows live in the b-tree of their UID, with no
 second copy of each UID in a separate index (a third of the table's size). PostgreSQL is left
 as it is.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .i18n import lookup
+from ..i18n import lookup
 
 TEXTS: dict[str, dict[str, str]] = {
     "cal.all": {"vi": "{org} — Lịch đối ngoại", "en": "{org} — Foreign-affairs calendar"},

@@ -36,9 +36,11 @@ from typing import Any, cast
 
 from sqlalchemy import bindparam, select
 
-from .feeds import Carried, Copy, FeedItem, FeedName, Logical, Stamped, parse_feed_name, task_fingerprint, with_layout
-from .runtime import Runtime
-from .store import Store, insert_ignore_many, schema
+from ..runtime import Runtime
+from ..store import Store, insert_ignore_many, schema
+from .entries import Carried, Copy, Logical
+from .items import FeedItem, Stamped, task_fingerprint
+from .names import FeedName, parse_feed_name, with_layout
 
 CANCELLED_DAYS = 30
 # An item replaced by another shape of the same thing (a new UID scheme, a task now shown as
@@ -515,7 +517,7 @@ def feed_versions(store: Store, etags: Mapping[str, str], now: dt.datetime) -> d
 
     Item times alone are not enough: dropping an item changes the feed but no item's time.
     """
-    from .store import insert_ignore
+    from ..store import insert_ignore
 
     t = schema.daemon_state
     with store.engine.connect() as conn:

@@ -37,39 +37,26 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from . import feed_body, feed_state
-from .context import Context
-from .feed_body import Segment
-from .feeds import (
+from ..context import Context
+from ..plan import Plan, build_plan
+from ..runtime import Runtime
+from ..store import Store, schema
+from . import body as feed_body
+from . import state as feed_state
+from .body import Segment
+from .entries import (
     Copy,
-    Done,
-    FeedItem,
-    FeedName,
     Month,
-    Parts,
-    Stamped,
-    _utc,
-    available_feeds,
     carried,
     carries,
-    envelope,
     feed_copies,
-    feed_meta,
-    forget_caches,
     logical_entries,
     month_of,
-    public_feeds,
-    register_published,
     shared_owners_all,
-    uid_domain,
-    vevent_bytes,
-    vevent_parts,
-    with_layout,
-    word,
 )
-from .plan import Plan, build_plan
-from .runtime import Runtime
-from .store import Store, schema
+from .ical import Parts, _utc, envelope, feed_meta, register_published, vevent_bytes, vevent_parts
+from .items import Done, FeedItem, Stamped, forget_caches, word
+from .names import FeedName, available_feeds, public_feeds, uid_domain, with_layout
 
 log = logging.getLogger(__name__)
 
@@ -637,7 +624,7 @@ def _dates(plan: Plan, ids: set[str]) -> Iterable[dt.date]:
 
 
 def _variant(text: str) -> FeedName | None:
-    from .feeds import parse_feed_name
+    from .names import parse_feed_name
 
     base, _, layout = text.partition("?layout=")
     try:
