@@ -25,6 +25,7 @@ from reminderd.feeds import (
     carried,
     carries,
     feed_copies,
+    logical_entries,
     month_of,
     shared_owners_all,
     uid_domain,
@@ -102,6 +103,27 @@ def test_what_a_feed_carries_in_one_pass_is_what_each_task_says(ctx: Context) ->
                          if (name.kind == "all" or (name.kind == "tag" and name.value in o.event.tags)
                              or (name.kind == "country" and o.event.country == name.value))]
         assert [o.key for o in occs] == [o.key for o in want_occs], name
+
+
+def test_the_logical_entries_are_every_entry_of_all_folded_or_not(ctx: Context) -> None:
+    """``logical_entries`` (what the table keeps a row for, folded entries included, without a
+    copy each) names exactly the entries ``all`` has, a busy day's own entries aside, in both
+    layouts and for a month alone."""
+    rt = ctx.runtime
+    plan = rt.plan(*rt.horizon(ctx.today()))
+    domain = uid_domain(rt)
+    for layout in ("days", "bars"):
+        everyone = FeedName("all", layout=layout)
+        copies = feed_copies(plan, rt, everyone, today=ctx.today(), domain=domain)
+        want = {c.logical for c in copies if not c.logical.startswith("_day.")}
+        got = [e.logical for e in logical_entries(plan, rt, layout, domain=domain)]
+        assert len(got) == len(set(got)) and set(got) == want, layout
+        assert any(c.hidden for c in copies) or layout == "bars"
+    m = month_of(ctx.today())
+    index = _index(plan)
+    part = {e.logical for e in logical_entries(_subplan(plan, {m}, index), rt, "days", domain=domain, months={m})}
+    whole = {e.logical for e in logical_entries(plan, rt, "days", domain=domain) if month_of(e.start) == m}
+    assert part == whole
 
 
 def test_an_acknowledgement_remakes_what_a_rebuild_would(ctx: Context) -> None:
