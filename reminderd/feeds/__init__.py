@@ -95,7 +95,6 @@ from .items import (
     occurrence_item,
     occurrence_uid,
     short,
-    task_fingerprint,
     task_item,
     task_uid,
     word,
@@ -120,6 +119,6 @@ __all__ = [
     "alarm_time", "available_feeds", "carried", "carries", "envelope", "feed_copies", "feed_items", "feed_meta",
     "feed_title", "items_for_feeds", "lead_words", "logical_entries", "month_of", "occurrence_item",
     "occurrence_uid", "organizer", "parse_feed_name", "public_feeds", "published", "register_published",
-    "render", "shared_owners", "shared_owners_all", "short", "task_fingerprint", "task_ics", "task_item",
+    "render", "shared_owners", "shared_owners_all", "short", "task_ics", "task_item",
     "task_uid", "uid_domain", "uid_line", "vevent_bytes", "vevent_parts", "with_layout", "word",
 ]

@@ -251,7 +251,7 @@ class Pending(NamedTuple):
     """A task's entry that is folded into a busy day's: tracked (``state`` keeps its
     SEQUENCE for the mail attachment) but not published, so worded only when someone asks
     (``word``). Its content is stood for by ``task_fingerprint`` (what the task's wording is
-    made of) and the fields that say how it reads (``feed_state.Collector``)."""
+    made of) and the fields that say how it reads."""
 
     task: PlannedTask
     role: Role | None
@@ -262,32 +262,6 @@ class Pending(NamedTuple):
     who: bool
     ring: bool
     key: str
-
-    def task_fingerprint(self, runtime: Runtime, memo: dict[object, str] | None = None) -> str:
-        return task_fingerprint(self.task, self.key, runtime, memo)
-
-
-def task_fingerprint(task: PlannedTask, key: str, runtime: Runtime, memo: dict[object, str] | None = None) -> str:
-    """What every entry of the task is worded from: the repr of a tuple of it, made from the reprs
-    of its parts (``memo``: those of rules, events and dates, shared over a build)."""
-    cfg = runtime.config
-    occ, rule, event = task.occurrence, task.rule, task.event
-    memo = {} if memo is None else memo
-    r = memo.get(id(rule))
-    if r is None:
-        r = memo[id(rule)] = ", ".join(map(repr, (rule.lead, rule.note, cfg.department_name(task.owner),
-                                                   [cfg.department_name(x) for x in task.support])))
-    e = memo.get(id(event))
-    if e is None:
-        e = memo[id(event)] = f"{event.tags!r}, {event.country!r}, {_send_at(runtime)!r})"
-    ws = memo.get(task.window_start)
-    if ws is None:
-        ws = memo[task.window_start] = repr(task.window_start)
-    due = memo.get(task.due)
-    if due is None:
-        due = memo[task.due] = repr(task.due)
-    return (f"({cfg.language!r}, {key!r}, {task.action!r}, {occ.title!r}, {ws}, {due}, "
-            f"{task.provisional!r}, {occ.provisional!r}, {r}, {e}")
 
 
 def word(p: Pending, runtime: Runtime, feed: FeedName, domain: str,

@@ -36,10 +36,11 @@ from typing import Any, cast
 
 from sqlalchemy import bindparam, select
 
+from ..model import PlannedTask
 from ..runtime import Runtime
 from ..store import Store, insert_ignore_many, schema
 from .entries import Carried, Copy, Logical
-from .items import FeedItem, Stamped, task_fingerprint
+from .items import FeedItem, Stamped
 from .names import FeedName, parse_feed_name, with_layout
 
 CANCELLED_DAYS = 30
@@ -181,7 +182,9 @@ class Collector:
         self._tasks: dict[str, int] = {}
         self._ways: dict[tuple[object, ...], int] = {}
         self._mix: dict[str, tuple[int, int]] = {}
-        self._memo: dict[object, str] = {}  # reprs of rules, events and dates (task_fingerprint)
+        self._parts: dict[int, int] = {}  # id(rule or event) → the hash of what it gives a task's words
+        cfg = runtime.config
+        self._words = _h64(repr((cfg.language, cfg.sections.get("reminders", {}).get("send_at"))).encode())
 
     def _item_hash(self, it: FeedItem) -> int:
         got = self._items.get(id(it))
@@ -190,6 +193,23 @@ class Collector:
             self._items[id(it)] = (h, it)
             return h
         return got[0]
+
+    def _task_hash(self, task: PlannedTask, key: str) -> int:
+        """What every entry of a task is worded from: its own fields, its rule's (lead, note, the
+        departments' names) and its event's (tags, country), each hashed once."""
+        cfg, parts = self.runtime.config, self._parts
+        rule, occ = task.rule, task.occurrence
+        event = occ.event
+        r = parts.get(id(rule))
+        if r is None:
+            r = parts[id(rule)] = _h64(repr((rule.lead, rule.note, cfg.department_name(rule.owner),
+                                             [cfg.department_name(x) for x in rule.support])).encode()) | 1
+        e = parts.get(id(event))
+        if e is None:
+            e = parts[id(event)] = _h64(repr((event.tags, event.country)).encode())
+        own = _h64(f"{key}\x1f{task.action}\x1f{occ.title}\x1f{task.window_start.toordinal()}\x1f"
+                   f"{task.due.toordinal()}\x1f{task.provisional:d}{occ.provisional:d}".encode())
+        return (own * r + e * 0x9E3779B97F4A7C15 + self._words) & _MASK
 
     def add_entries(self, entries: Iterable[Logical]) -> None:
         """Every logical entry of the layout, folded or not (``feeds.logical_entries``). A task's
@@ -207,7 +227,7 @@ class Collector:
             else:
                 base = tasks.get(e.key)
                 if base is None:
-                    base = tasks[e.key] = _h64(task_fingerprint(task, e.key, self.runtime, self._memo).encode())
+                    base = tasks[e.key] = self._task_hash(task, e.key)
                 way = (e.kind, layout, done.get(e.ack), today is None or e.start >= today, task.action in shared)
                 code = ways.get(way)
                 if code is None:
