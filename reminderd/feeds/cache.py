@@ -9,9 +9,9 @@ ones, never a mix; a failed rebuild keeps the old feeds and records the error in
 ``ctx.health["feeds"]``.
 
 **Only what changed is made again.** A feed is kept as gzip segments, one per month
-(``feed_body``), and ``feed_state`` keeps one row per entry whose hash sums the entry's copies
-in every feed: so the entries of one month, made for every feed, are all that a change in that
-month needs. An acknowledgement (added or undone, through this process or — noticed by the
+(``body``), and ``state`` keeps one row per entry whose hash covers the entry and its published
+copies in every feed: so the entries of one month, made for every feed, are all that a change in
+that month needs. An acknowledgement (added or undone, through this process or — noticed by the
 daemon's ``acks`` job within ``[daemon] dispatch_interval`` — by the other daemon of a pair or
 the CLI) re-makes the months of the task's entries; an ad-hoc item added, edited or deleted
 re-plans that event alone and re-makes the months its old and new entries fall in. Anything
@@ -45,6 +45,7 @@ from . import body as feed_body
 from . import state as feed_state
 from .body import Segment
 from .entries import (
+    Carried,
     Copy,
     Month,
     carried,
@@ -375,23 +376,9 @@ class FeedCache:
         missing = [f for f in every if str(f) not in built.owners]
         if missing:  # (over the whole plan: what it carries is known already when that is built)
             built.owners.update(shared_owners_all(built.plan, runtime, missing, carry if months is None else None))
-        shared: dict[tuple[object, ...], object] = {}
-        everyone = next(f for f in every if f.kind == "all")
-        collector = feed_state.Collector(runtime, layout=layout, done=built.done, today=built.today,
-                                         shared=built.owners[str(everyone)], carry=dict(carry))
-        copies: dict[str, list[Copy]] = {}
         clock.lap("owners")
-        for f in every:
-            cs = feed_copies(plan, runtime, f, done=built.done, today=built.today, domain=domain, shared=shared,
-                             months=months, owners=built.owners[str(f)], carry=carry.pop(str(f)),
-                             folded=False)  # (the folded ones: ``logical_entries`` below)
-            clock.lap("entries")
-            collector.add(str(f), cs)
-            clock.lap("hashes")
-            if str(f) in built.names:
-                copies[str(f)] = cs
-        collector.add_entries(logical_entries(plan, runtime, layout, domain=domain, months=months, shared=shared))
-        clock.lap("hashes")
+        collector, copies = _collect(plan, runtime, every, carry, built.owners, done=built.done, today=built.today,
+                                     domain=domain, months=months, keep=set(built.names), clock=clock)
         gone: set[str] = set()
         if old is not None:
             # What the edit may have taken away: the edited events' own entries (every one is in
@@ -400,6 +387,7 @@ class FeedCache:
             before_plan = Plan(old.plan.start, old.plan.end,
                                tuple(o for o in old.plan.occurrences if o.event.id in ev),
                                tuple(t for t in old.plan.tasks if t.event.id in ev))
+            everyone = next(f for f in every if f.kind == "all")
             gone.update(c.logical for c in feed_copies(before_plan, runtime, everyone, done=old.done,
                                                        today=built.today, domain=domain, months=months,
                                                        owners=old.owners.get(str(everyone))))
@@ -590,6 +578,37 @@ class FeedCache:
             return self._feeds.get(key)
 
 
+def _collect(plan: Plan, runtime: Runtime, every: Sequence[FeedName], carry: Mapping[str, Carried],
+             owners: Mapping[str, frozenset[str]], *, done: Mapping[tuple[str, str, int], Done], today: dt.date,
+             domain: str, months: set[Month] | None = None, keep: set[str], folded: bool = False,
+             shared: dict[tuple[object, ...], object] | None = None,
+             clock: _Stopwatch | None = None) -> tuple[feed_state.Collector, dict[str, list[Copy]]]:
+    """The entries of every feed of a layout (``every``; ``months``: only those) summed into their
+    rows' hashes, and the copies of the feeds in ``keep`` (with their folded copies if
+    ``folded``; a build needs the published ones only: ``logical_entries`` stands for the rest)."""
+    shared = {} if shared is None else shared
+    everyone = next(f for f in every if f.kind == "all")
+    collector = feed_state.Collector(runtime, layout=everyone.layout, done=done, today=today,
+                                     shared=owners[str(everyone)], carry=carry)
+    copies: dict[str, list[Copy]] = {}
+    for f in every:
+        k = str(f)
+        cs = feed_copies(plan, runtime, f, done=done, today=today, domain=domain, shared=shared, months=months,
+                         owners=owners[k], carry=carry[k], folded=folded and k in keep)
+        if clock is not None:
+            clock.lap("entries")
+        collector.add(k, cs)
+        if clock is not None:
+            clock.lap("hashes")
+        if k in keep:
+            copies[k] = cs
+    collector.add_entries(logical_entries(plan, runtime, everyone.layout, domain=domain, months=months,
+                                          shared=shared))
+    if clock is not None:
+        clock.lap("hashes")
+    return collector, copies
+
+
 def _owners_after(plan: Plan, runtime: Runtime, before: Mapping[str, frozenset[str]], old_plan: Plan, fresh: Plan,
                   ids: set[str]) -> dict[str, frozenset[str]]:
     """``shared_owners`` of every feed after an edit of the events ``ids``: only the actions of
@@ -701,17 +720,9 @@ def stamped_feed(store: Store | None, runtime: Runtime, plan: Plan, feed: FeedNa
     shared: dict[tuple[object, ...], object] = {}
     carry = carried(plan, runtime, every)
     owners = shared_owners_all(plan, runtime, every, carry)
-    everyone = with_layout(FeedName("all"), feed.layout)
-    collector = feed_state.Collector(runtime, layout=feed.layout, done=done, today=today,
-                                     shared=owners[str(everyone)], carry=carry)
-    mine: list[Copy] = []
-    for f in every:
-        cs = feed_copies(plan, runtime, f, done=done, today=today, domain=domain, shared=shared,
-                         owners=owners[str(f)], carry=carry[str(f)], folded=f == feed)
-        collector.add(str(f), cs)
-        if f == feed:
-            mine = cs
-    collector.add_entries(logical_entries(plan, runtime, feed.layout, domain=domain, shared=shared))
+    collector, kept = _collect(plan, runtime, every, carry, owners, done=done, today=today, domain=domain,
+                               keep={str(feed)}, folded=True, shared=shared)
+    mine = kept.get(str(feed), [])
     if store is not None:
         rows, removed = feed_state.sync(store, collector.hashes(), collector.snapshot, now, layout=feed.layout,
                                         full=True, write=False)

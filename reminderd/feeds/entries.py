@@ -20,7 +20,6 @@ from .items import (
     FeedItem,
     Pending,
     _categories,
-    _cats,
     _day_uid,
     _short_date,
     alarm_time,
@@ -388,10 +387,9 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
     show_who = feed.kind == "department" and str(feed.base) not in set(cfg.get("feeds", "public"))
     support_alarms = bool(cfg.get("feeds", "support_alarms"))
 
-    def alarmed(role: Role | None) -> bool:
-        return feed.kind == "department" and (role == "owner" or (role == "support" and support_alarms))
-
-    ring_role = {"owner"} | ({"support"} if support_alarms else set()) if feed.kind == "department" else set()
+    # The roles whose entries ring in this feed: a department's own (and those it supports, by config).
+    ring_role: set[Role | None] = (({"owner", "support"} if support_alarms else {"owner"})
+                                   if feed.kind == "department" else set())
 
     def finish(entries: list[_Entry]) -> list[Copy]:
         """Done marks and the alarm: the last, per-item step (an acknowledgement changes only this).
@@ -440,7 +438,7 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
                   tuple([(e.rank, e.ack in done) for e in f.members]) if done else tuple([e.rank for e in f.members]))
             fitem = cast(FeedItem | None, cache.get(fk))
             if fitem is None:
-                fitem = cache[fk] = _fold_item(f, runtime, feed, domain, done, today, alarmed, lines)
+                fitem = cache[fk] = _fold_item(f, runtime, feed, domain, done, today, ring_role, lines)
             uid = _fold_uid(f, feed, domain)
             copies.append(Copy(fitem.start, uid, fitem, False, uid))
         copies.extend(_folded_events(busy, runtime, feed, domain, cache))
@@ -521,7 +519,7 @@ def _fold_uid(fold: _Fold, feed: FeedName, domain: str) -> str:
 
 
 def _fold_item(fold: _Fold, runtime: Runtime, feed: FeedName, domain: str, done: DoneMap,
-               today: dt.date | None, alarmed: Callable[[Role | None], bool],
+               today: dt.date | None, ring_role: Set[Role | None],
                lines_cache: dict[int, str] | None = None) -> FeedItem:
     """The entry that stands for a fold: a title that sums it up, its tasks listed one a line
     (✓ for the done ones), an alarm if the department leads one that is not done."""
@@ -553,11 +551,7 @@ def _fold_item(fold: _Fold, runtime: Runtime, feed: FeedName, domain: str, done:
     if not open_ones:
         summary = t(lang, "done.prefix") + summary
     about = {id(ev): ev for ev in (e.task.occurrence.event for e in members)}
-    if len(about) == 1:
-        ev = next(iter(about.values()))
-        cats = _categories(runtime, ev.tags, ev.country)
-    else:
-        cats = tuple(dict.fromkeys(c for ev in about.values() for c in _cats(lang, ev.tags, ev.country)))
+    cats = tuple(dict.fromkeys(c for ev in about.values() for c in _categories(runtime, ev.tags, ev.country)))
     uid = _fold_uid(fold, feed, domain)
     if fold.event is None:
         key = f"_day@{day.isoformat()}/{fold.kind}"
@@ -565,8 +559,7 @@ def _fold_item(fold: _Fold, runtime: Runtime, feed: FeedName, domain: str, done:
         key = f"_day@{day.isoformat()}/{fold.kind}/{fold.event.key}"
     item = FeedItem(uid=uid, feed=str(feed), key=key, start=day, end=day + dt.timedelta(days=1),
                     summary=clean_text(summary), description=clean_text("\n".join(lines)), categories=cats)
-    if (feed.kind == "department" and (today is None or day >= today)
-            and any(alarmed(e.role) for e in open_ones)):
+    if ring_role and (today is None or day >= today) and any(e.role in ring_role for e in open_ones):
         item = replace(item, alarm=item.summary, alarm_at=alarm_time(runtime, day))
     return item
 
