@@ -250,8 +250,9 @@ def task_item(task: PlannedTask, runtime: Runtime, feed: FeedName, role: Role | 
 class Pending(NamedTuple):
     """A task's entry that is folded into a busy day's: tracked (``state`` keeps its
     SEQUENCE for the mail attachment) but not published, so worded only when someone asks
-    (``word``). Its content is stood for by ``task_fingerprint`` (what the task's wording is
-    made of) and the fields that say how it reads."""
+    (``word``). A build makes none (``feed_copies(..., folded=False)``): its row's hash comes
+    from the task (``state.Collector.add_entries``); the mail attachment and ``feed_items`` make
+    them."""
 
     task: PlannedTask
     role: Role | None

@@ -8,11 +8,13 @@ on both daemons of a pair sharing one PostgreSQL database.
 country's feeds and its departments' feeds, each copy under its own UID (the feed's scope in
 it). The table keeps one row per *logical* entry — the UID without the scope
 (``feeds.Copy.logical``) — and every copy is published with that row's SEQUENCE and
-LAST-MODIFIED. The row's ``content_hash`` sums (modulo 2⁶⁴) a hash of every copy's content,
-each mixed with its feed, over every feed of one layout: a change to any copy moves the sum,
-and the entries of one month in every feed give the sum of each of their rows, so a change
-re-reads and re-writes only the months it touches. A busy day's folded entry belongs to one
-feed; its row is its own UID.
+LAST-MODIFIED. The row's ``content_hash`` sums (modulo 2⁶⁴) a hash of what the entry is worded
+from, once, and a hash of its words in each feed of the layout that publishes it, mixed with
+that feed (``Collector``): a change to the entry or to any published copy moves the sum, while
+the copies folded into busy days (most of a large catalog's) need not be made at all. The
+entries of one month give the sum of each of their rows, so a change re-reads and re-writes
+only the months it touches. A busy day's folded entry belongs to one feed; its row is its own
+UID.
 
 An entry that vanishes (its occurrence removed from the catalog) is marked removed and, if its
 date is today or later, published as a STATUS:CANCELLED copy for ``CANCELLED_DAYS`` in the
