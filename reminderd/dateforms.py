@@ -103,6 +103,8 @@ def parse(text: str) -> DateForm:
                                 'ví dụ "rrule:FREQ=YEARLY;BYMONTH=11;BYDAY=4TH"') from None
         if getattr(rule, "_freq", YEARLY) != YEARLY:
             raise DateFormError(f"{t!r}: chỉ nhận FREQ=YEARLY (mỗi năm lấy một ngày)")
+        if getattr(rule, "_interval", 1) < 1:  # (dateutil would look for the next date forever)
+            raise DateFormError(f"{t!r}: INTERVAL phải là số nguyên dương (1 = mỗi năm, 2 = hai năm một lần)")
         try:
             ever = _rrule_ever_occurs(rest)
         except (ValueError, IndexError, OverflowError):  # e.g. BYMONTH=13 with BYDAY: dateutil fails iterating

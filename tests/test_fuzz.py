@@ -104,6 +104,7 @@ DATE_TEXT = st.one_of(
 @example(text="02-29", years=[2023, 2024])
 @example(text="lunar:12L-30", years=[2033, 2034])
 @example(text="rrule:FREQ=YEARLY;INTERVAL=0", years=[1900, 2100])
+@example(text="rrule:INTERVAL=0;BYMONTH=13;FREQ=YEARLY", years=[2000])  # (once an endless search)
 def test_date_forms_parse_or_say_why(text: str, years: list[int]) -> None:
     try:
         form = dateforms.parse(text)
