@@ -23,13 +23,16 @@ for it, and kept up to date from then on.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import datetime as dt
 import gc
 import logging
+import os
 import threading
 import time
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from email.utils import format_datetime
@@ -42,6 +45,7 @@ from ..plan import Plan, build_plan
 from ..runtime import Runtime
 from ..store import Store, schema
 from . import body as feed_body
+from . import parallel
 from . import state as feed_state
 from .body import Segment
 from .entries import (
@@ -378,7 +382,8 @@ class FeedCache:
             built.owners.update(shared_owners_all(built.plan, runtime, missing, carry if months is None else None))
         clock.lap("owners")
         collector, copies = _collect(plan, runtime, every, carry, built.owners, done=built.done, today=built.today,
-                                     domain=domain, months=months, keep=set(built.names), clock=clock)
+                                     domain=domain, months=months, keep=set(built.names), index=built.by_month,
+                                     clock=clock)
         gone: set[str] = set()
         if old is not None:
             # What the edit may have taken away: the edited events' own entries (every one is in
@@ -395,49 +400,91 @@ class FeedCache:
                 gone.update(feed_state.folds_in(ctx.store, months))
             gone.difference_update(collector.entries)
         clock.lap("entries")
-        rows, removed = feed_state.sync(ctx.store, collector.hashes(), collector.snapshot, now, layout=layout,
-                                        full=months is None, gone=gone, present=collector.present)
-        clock.lap("database")
+        pending = feed_state.begin(ctx.store, collector.hashes(), collector.snapshot, now, layout=layout,
+                                   full=months is None, gone=gone, present=collector.present)
         rendered = {k: built.names[k] for k in copies}
-        fresh: dict[str, list[Stamped]] = {}
-        if removed:
-            keys = {k: {c.item.key for c in cs} for k, cs in copies.items()}
-            fresh = feed_state.cancelled(removed, rendered, keys, built.today, now, runtime.config.language)
+        theirs = _render_share(copies) if months is None and len(plan.tasks) > PARALLEL_TASKS else []
+        if not theirs:
+            rows, removed = pending.result(pending.apply())
+            clock.lap("database")
+            made = self._render(built, rendered, copies, rows, removed, now, months, clock)
+        else:
+            # A large build: the rows as they will be once written; a forked child renders some
+            # feeds with them while this process writes them, then renders the rest.
+            rows, removed = pending.result(True)
+            child = parallel.start(lambda: self._render(built, {k: rendered[k] for k in theirs}, copies, rows,
+                                                        removed, now, months, None))
+            took = pending.apply()
+            clock.lap("database")
+            if not took:  # another daemon wrote some rows first: render with the table's
+                if child is not None:
+                    _discard(child)
+                rows, removed = pending.result(False)
+                made = self._render(built, rendered, copies, rows, removed, now, months, clock)
+            else:
+                mine = {k: n for k, n in rendered.items() if child is None or k not in theirs}
+                made = self._render(built, mine, copies, rows, removed, now, months, clock)
+                if child is not None:
+                    try:
+                        made.update(child.result(patience=parallel.PATIENCE_FLOOR))
+                    except parallel.Failed as e:
+                        log.warning("feeds: the second process failed (%s); rendering its part here", e)
+                        made.update(self._render(built, {k: rendered[k] for k in theirs}, copies, rows, removed,
+                                                 now, months, None))
+                clock.lap("gzip")
+        changed: set[str] = set()
         touched = set(months) if months is not None else None
         for k in rendered:
-            lst = built.cancelled.get(k, []) if months is not None else []
-            # An entry that is back is no longer cancelled; a newly removed one is.
-            lst = [s for s in lst if feed_state.logical_uid(s.item.uid, rendered[k]) not in rows]
-            lst += fresh.get(k, [])
-            lst.sort(key=lambda s: (s.item.start, s.item.uid))
-            built.cancelled[k] = lst
-            if touched is not None:
-                touched.update(month_of(s.item.start) for s in fresh.get(k, []))
-        renderer = _Renderer()
-        changed: set[str] = set()
-        for k, name in rendered.items():
-            meta = feed_meta(runtime, name)
             parts = built.parts.get(k)
             if parts is None or months is None:
-                head, tail = envelope(meta)
+                head, tail = envelope(feed_meta(runtime, built.names[k]))
                 parts = built.parts[k] = _Parts(feed_body.segment(head), feed_body.segment(tail))
-            made = render_months(copies[k], built.cancelled[k], rows, renderer, now, touched)
-            clock.lap("render")
-            for m in (touched if touched is not None else set(made)):
-                got = made.get(m)
+            segs, cancelled_k, months_k = made[k]
+            built.cancelled[k] = cancelled_k
+            for m in (months_k if touched is not None else set(segs)):
+                got = segs.get(m)
                 old_seg = parts.months.get(m)
                 if got is None:
                     if old_seg is not None:
                         del parts.months[m], parts.counts[m]
                         changed.add(k)
                     continue
-                seg = feed_body.segment(got[0])
+                seg, count = got
                 if old_seg is None or old_seg.digest != seg.digest:
                     parts.months[m] = seg
-                    parts.counts[m] = got[1]
+                    parts.counts[m] = count
                     changed.add(k)
-            clock.lap("gzip")
         return changed if months is not None else set(rendered)
+
+    def _render(self, built: _Built, rendered: Mapping[str, FeedName], copies: Mapping[str, list[Copy]],
+                rows: Mapping[str, feed_state.Row], removed: list[feed_state.Row], now: dt.datetime,
+                months: set[Month] | None, clock: _Stopwatch | None
+                ) -> dict[str, tuple[dict[Month, tuple[Segment, int]], list[Stamped], set[Month]]]:
+        """The months of these feeds as gzip segments with their number of entries, each feed's
+        cancelled copies and the months to replace (``months`` and those of newly cancelled
+        copies; every month: a full build). Reads ``built``, changes nothing (a forked child may
+        run it)."""
+        fresh: dict[str, list[Stamped]] = {}
+        if removed:
+            keys = {k: {c.item.key for c in copies[k]} for k in rendered}
+            fresh = feed_state.cancelled(removed, rendered, keys, built.today, now, built.runtime.config.language)
+        renderer = _Renderer()
+        out: dict[str, tuple[dict[Month, tuple[Segment, int]], list[Stamped], set[Month]]] = {}
+        for k in rendered:
+            lst = built.cancelled.get(k, []) if months is not None else []
+            # An entry that is back is no longer cancelled; a newly removed one is.
+            lst = [s for s in lst if feed_state.logical_uid(s.item.uid, rendered[k]) not in rows]
+            lst += fresh.get(k, [])
+            lst.sort(key=lambda s: (s.item.start, s.item.uid))
+            touched = set(months) if months is not None else set()
+            touched.update(month_of(s.item.start) for s in fresh.get(k, []))
+            made = render_months(copies[k], lst, rows, renderer, now, touched if months is not None else None)
+            if clock is not None:
+                clock.lap("render")
+            out[k] = ({m: (feed_body.segment(b), n) for m, (b, n) in made.items()}, lst, touched)
+            if clock is not None:
+                clock.lap("gzip")
+        return out
 
     def _compose(self, ctx: Context, built: _Built, keys: list[str], now: dt.datetime,
                  current: dict[str, RenderedFeed]) -> dict[str, RenderedFeed]:
@@ -578,35 +625,141 @@ class FeedCache:
             return self._feeds.get(key)
 
 
+PARALLEL_TASKS = 20_000  # a plan with more tasks than this is built by two processes (``parallel``)
+
+
 def _collect(plan: Plan, runtime: Runtime, every: Sequence[FeedName], carry: Mapping[str, Carried],
              owners: Mapping[str, frozenset[str]], *, done: Mapping[tuple[str, str, int], Done], today: dt.date,
              domain: str, months: set[Month] | None = None, keep: set[str], folded: bool = False,
              shared: dict[tuple[object, ...], object] | None = None,
+             index: dict[Month, tuple[list[Any], list[Any]]] | None = None,
              clock: _Stopwatch | None = None) -> tuple[feed_state.Collector, dict[str, list[Copy]]]:
     """The entries of every feed of a layout (``every``; ``months``: only those) summed into their
     rows' hashes, and the copies of the feeds in ``keep`` (with their folded copies if
-    ``folded``; a build needs the published ones only: ``logical_entries`` stands for the rest)."""
+    ``folded``; a build needs the published ones only: ``logical_entries`` stands for the rest).
+
+    A large build (more than ``PARALLEL_TASKS`` tasks, published copies only) is made by two
+    processes: a forked child makes every feed's entries of the later months, this process those
+    of the earlier ones (a month's entries are the same made alone: busy days fold within it).
+    Either way the result is the same."""
     shared = {} if shared is None else shared
     everyone = next(f for f in every if f.kind == "all")
     collector = feed_state.Collector(runtime, layout=everyone.layout, done=done, today=today,
                                      shared=owners[str(everyone)], carry=carry)
-    copies: dict[str, list[Copy]] = {}
-    for f in every:
-        k = str(f)
-        cs = feed_copies(plan, runtime, f, done=done, today=today, domain=domain, shared=shared, months=months,
-                         owners=owners[k], carry=carry[k], folded=folded and k in keep)
-        if clock is not None:
-            clock.lap("entries")
-        collector.add(k, cs)
+    halves = _halves(plan, index) if months is None and not folded and len(plan.tasks) > PARALLEL_TASKS else None
+    if halves is None:
+        copies: dict[str, list[Copy]] = {}
+        for f in every:
+            k = str(f)
+            cs = feed_copies(plan, runtime, f, done=done, today=today, domain=domain, shared=shared, months=months,
+                             owners=owners[k], carry=carry[k], folded=folded and k in keep)
+            if clock is not None:
+                clock.lap("entries")
+            collector.add(k, cs)
+            if clock is not None:
+                clock.lap("hashes")
+            if k in keep:
+                copies[k] = cs
+        collector.add_entries(logical_entries(plan, runtime, everyone.layout, domain=domain, months=months,
+                                              shared=shared))
         if clock is not None:
             clock.lap("hashes")
-        if k in keep:
-            copies[k] = cs
-    collector.add_entries(logical_entries(plan, runtime, everyone.layout, domain=domain, months=months,
-                                          shared=shared))
+        return collector, copies
+
+    assert index is not None
+
+    def share(ms: set[Month], into: feed_state.Collector) -> dict[str, list[Copy]]:
+        """Every feed's entries of the months ``ms``, summed into ``into``'s rows (those of other
+        months are other rows: each entry starts in one month)."""
+        shared: dict[tuple[object, ...], object] = {}  # (of this part's plan: its tasks' places)
+        sub = _subplan(plan, ms, index)
+        part = carried(sub, runtime, every)
+        logicals = logical_entries(sub, runtime, everyone.layout, domain=domain, months=ms, shared=shared)
+        made = {}
+        for f in every:
+            k = str(f)
+            made[k] = feed_copies(sub, runtime, f, done=done, today=today, domain=domain, shared=shared, months=ms,
+                                  owners=owners[k], carry=part[k], folded=False)
+            into.add(k, made[k])
+        into.add_hashed(logicals, into.entry_hashes(logicals))
+        return made
+
+    sources: list[Any] = [*plan.tasks, *plan.occurrences]
+
+    def later() -> tuple[dict[str, list[Copy]], list[str], array[int], array[int], list[tuple[int, Copy, list[str]]]]:
+        """The child's part: the later months' copies and rows, in columns (pickled by the
+        hundred thousand, a list per row would cost more than the rows): the logical entries,
+        their hashes, their task's or occurrence's place in ``sources`` (objects do not cross
+        processes), and the published ones' first copy and feeds."""
+        mine = feed_state.Collector(runtime, layout=everyone.layout, done=done, today=today,
+                                    shared=owners[str(everyone)], carry=carry)
+        made = share(late, mine)
+        number = {id(x): i for i, x in enumerate(sources)}
+        recs = mine.entries
+        return (made, list(recs), array("Q", [r[0] for r in recs.values()]),
+                array("q", [number.get(id(r[3]), -1) for r in recs.values()]),
+                [(i, r[1], r[2]) for i, r in enumerate(recs.values()) if r[1] is not None])
+
+    early, late = halves
+    child = parallel.start(later)
+    began = time.perf_counter()
+    made = share(early, collector)
+    theirs: dict[str, list[Copy]] | None = None
+    if child is not None:
+        try:
+            theirs, lgs, hs, at, pubs = child.result(
+                patience=max(parallel.PATIENCE_FLOOR, 3 * (time.perf_counter() - began)))
+            recs: list[list[Any]] = [[h, None, [], sources[i] if i >= 0 else None] for h, i in zip(hs, at, strict=True)]
+            for i, c, feeds in pubs:
+                recs[i][1], recs[i][2] = c, feeds
+            collector.entries.update(zip(lgs, recs, strict=True))
+        except parallel.Failed as e:
+            log.warning("feeds: the second process failed (%s); building its part here", e)
+    if theirs is None:
+        theirs = share(late, collector)
+    if clock is not None:
+        clock.lap("entries")
+    copies = {k: made[k] + theirs[k] for k in map(str, every) if k in keep}  # (the earlier months first)
     if clock is not None:
         clock.lap("hashes")
     return collector, copies
+
+
+def _halves(plan: Plan, index: dict[Month, tuple[list[Any], list[Any]]] | None) -> tuple[set[Month], set[Month]] | None:
+    """The plan's months in two runs, earlier and later, with about as many tasks each (None: one
+    process is enough)."""
+    if index is None or len(index) < 2 or not hasattr(os, "fork"):
+        return None
+    ms = sorted(index)
+    total = sum(len(index[m][1]) for m in ms)
+    run = 0
+    for i, m in enumerate(ms):
+        run += len(index[m][1])
+        if run * 2 >= total:
+            cut = max(1, min(i + 1, len(ms) - 1))
+            return set(ms[:cut]), set(ms[cut:])
+    return None
+
+
+_RENDER_HERE = 0.2  # of the entries, what this process renders: it writes the table first
+
+
+def _render_share(copies: Mapping[str, list[Copy]]) -> list[str]:
+    """The feeds a forked child renders: the largest, until what is left here is about
+    ``_RENDER_HERE`` of the entries."""
+    size = {k: len(cs) for k, cs in copies.items()}
+    left = sum(size.values())
+    theirs: list[str] = []
+    for k in sorted(size, key=lambda k: (-size[k], k)):
+        if left - size[k] >= _RENDER_HERE * sum(size.values()) or not theirs:
+            theirs.append(k)
+            left -= size[k]
+    return theirs
+
+
+def _discard(child: parallel.Forked[Any]) -> None:
+    with contextlib.suppress(parallel.Failed):
+        child.result(patience=parallel.PATIENCE_FLOOR)
 
 
 def _owners_after(plan: Plan, runtime: Runtime, before: Mapping[str, frozenset[str]], old_plan: Plan, fresh: Plan,

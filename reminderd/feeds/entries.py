@@ -110,19 +110,30 @@ class _TaskInfo(NamedTuple):
     rank: int
 
 
-def _task_info(task: PlannedTask, domain: str, ranks: Mapping[int, int]) -> _TaskInfo:
-    ids = f"{task.event.id}.{task.rule.id}.{task.occurrence.date:%Y%m%d}"
-    return _TaskInfo(task.key, task.ack_key, ids, task.window_start == task.due, f"{ids}.open@{domain}",
-                     f"{ids}.due@{domain}", f"{ids}.bars@{domain}", ranks[id(task)])
+def _task_info(task: PlannedTask, domain: str, ranks: Mapping[int, int],
+               days: dict[dt.date, tuple[str, str]]) -> _TaskInfo:
+    occ = task.occurrence
+    d = occ.date
+    got = days.get(d)
+    if got is None:  # (formatting a date is the dearest part: a plan has a few hundred dates a year)
+        got = days[d] = (f"{d:%Y%m%d}", d.isoformat())
+    ev, rule_id = occ.event.id, task.rule.id
+    ids = f"{ev}.{rule_id}.{got[0]}"
+    # ``PlannedTask.key`` and ``ack_key``, from the date's text made once.
+    return _TaskInfo(f"{ev}/{rule_id}@{got[1]}", (ev, rule_id, occ.year), ids, task.window_start == task.due,
+                     f"{ids}.open@{domain}", f"{ids}.due@{domain}", f"{ids}.bars@{domain}", ranks[id(task)])
 
 
-def _task_infos(plan: Plan, cache: dict[tuple[object, ...], object]) -> tuple[dict[int, _TaskInfo], dict[int, int]]:
-    """The build's ``_TaskInfo`` by task (filled as tasks come) and the tasks' places in a fold."""
+def _task_infos(plan: Plan, cache: dict[tuple[object, ...], object]
+                ) -> tuple[dict[int, _TaskInfo], dict[int, int], dict[dt.date, tuple[str, str]]]:
+    """The build's ``_TaskInfo`` by task (filled as tasks come), the tasks' places in a fold and
+    the dates' texts (``_task_info``)."""
     tinfo = cast(dict[int, _TaskInfo], cache.setdefault(("tinfo",), {}))
+    days = cast(dict[dt.date, tuple[str, str]], cache.setdefault(("days",), {}))
     ranks = cast(dict[int, int] | None, cache.get(("ranks",)))
     if ranks is None:
         ranks = cache[("ranks",)] = _ranks(plan)
-    return tinfo, ranks
+    return tinfo, ranks, days
 
 
 _OccInfo = tuple[FeedItem, str, str, Occurrence]  # item, the id its UIDs start with, logical entry (kept alive)
@@ -165,7 +176,7 @@ def logical_entries(plan: Plan, runtime: Runtime, layout: str, *, domain: str | 
     domain = domain or uid_domain(runtime)
     cache: dict[tuple[object, ...], object] = {} if shared is None else shared
     everyone = with_layout(FeedName("all"), layout)
-    tinfo, ranks = _task_infos(plan, cache)
+    tinfo, ranks, days = _task_infos(plan, cache)
     out: list[Logical] = []
     add = out.append
     bars = layout == "bars"
@@ -177,7 +188,7 @@ def logical_entries(plan: Plan, runtime: Runtime, layout: str, *, domain: str | 
     for task in plan.tasks:
         info = tinfo.get(id(task))
         if info is None:
-            info = tinfo[id(task)] = _task_info(task, domain, ranks)
+            info = tinfo[id(task)] = _task_info(task, domain, ranks, days)
         if bars or not info.one_day:
             start = task.window_start
             if months is None or (start.year, start.month) in months:
@@ -354,7 +365,7 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
     if owners is None:
         owners = shared_owners(plan, runtime, feed)
 
-    tinfo, ranks = _task_infos(plan, cache)
+    tinfo, ranks, days = _task_infos(plan, cache)
     entries: list[_Entry] = []
     add = entries.append
     if carry is None:
@@ -363,7 +374,7 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
     for task, role in carry[0]:  # (one loop, no call per task: it runs for every task of every feed)
         info = tinfo.get(id(task))
         if info is None:
-            info = tinfo[id(task)] = _task_info(task, domain, ranks)
+            info = tinfo[id(task)] = _task_info(task, domain, ranks, days)
         tkey, ack, ids, one, l_open, l_due, l_bars, rank = info
         sfx = role != "owner" and task.action in owners
         if role == "support":
@@ -467,8 +478,15 @@ _SUPPORT_RANK = 1 << 40  # a supporting department's part is listed after the le
 def _ranks(plan: Plan) -> dict[int, int]:
     """Where each task is listed in a fold, as a number (sorting numbers is cheaper than tuples
     of strings): by action, lead department and key; a supporting part after the lead ones."""
-    order = sorted(plan.tasks, key=lambda t: (t.action, t.rule.owner, t.key))
-    return {id(t): i for i, t in enumerate(order)}
+    days: dict[dt.date, str] = {}
+
+    def order(t: PlannedTask) -> tuple[str, str, str]:
+        d = t.occurrence.date
+        iso = days.get(d)
+        if iso is None:
+            iso = days[d] = d.isoformat()
+        return (t.action, t.rule.owner, f"{t.occurrence.event.id}/{t.rule.id}@{iso}")  # (PlannedTask.key)
+    return {id(t): i for i, t in enumerate(sorted(plan.tasks, key=order))}
 
 
 def _folds(entries: list[_Entry]) -> list[_Fold]:

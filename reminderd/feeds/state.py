@@ -32,7 +32,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
@@ -213,32 +213,55 @@ class Collector:
                    f"{task.due.toordinal()}\x1f{task.provisional:d}{occ.provisional:d}".encode())
         return (own * r + e * 0x9E3779B97F4A7C15 + self._words) & _MASK
 
-    def add_entries(self, entries: Iterable[Logical]) -> None:
-        """Every logical entry of the layout, folded or not (``feeds.logical_entries``). A task's
-        part: what it is worded from (the task's, hashed once for its entries) and how it reads
-        (the kind of entry, done or not, its alarm day passed or not, whether titles name its
-        lead department)."""
-        rows, tasks, ways, done, today = self.entries, self._tasks, self._ways, self.done, self.today
+    def add_entries(self, entries: Sequence[Logical]) -> None:
+        """Every logical entry of the layout, folded or not (``feeds.logical_entries``)."""
+        self.add_hashed(entries, self.entry_hashes(entries))
+
+    def entry_hashes(self, entries: Iterable[Logical]) -> list[int]:
+        """Each logical entry's own part of its hash. A task's: what it is worded from (the
+        task's, hashed once for its entries) and how it reads (the kind of entry, done or not,
+        its alarm day passed or not, whether titles name its lead department). Nothing is kept:
+        a build may work this out in another process (``parallel``)."""
+        tasks, ways, done, today = self._tasks, self._ways, self.done, self.today
         layout, shared = self.layout, self.shared
+        out: list[int] = []
+        add = out.append
         for e in entries:
             task = e.task
             if task is None:
                 assert e.item is not None
-                h = self._item_hash(e.item)
-                source: object = e.occurrence
-            else:
-                base = tasks.get(e.key)
-                if base is None:
-                    base = tasks[e.key] = self._task_hash(task, e.key)
-                way = (e.kind, layout, done.get(e.ack), today is None or e.start >= today, task.action in shared)
-                code = ways.get(way)
-                if code is None:
-                    code = ways[way] = _h64(repr(way).encode()) | 1
-                h = (base * code) & _MASK
-                source = task
+                add(self._item_hash(e.item))
+                continue
+            base = tasks.get(e.key)
+            if base is None:
+                base = tasks[e.key] = self._task_hash(task, e.key)
+            way = (e.kind, layout, done.get(e.ack), today is None or e.start >= today, task.action in shared)
+            code = ways.get(way)
+            if code is None:
+                code = ways[way] = _h64(repr(way).encode()) | 1
+            add((base * code) & _MASK)
+        return out
+
+    def add_hashed(self, entries: Sequence[Logical], hashes: Sequence[int]) -> None:
+        """The logical entries with their own parts (``entry_hashes``, in the same order)."""
+        rows = self.entries
+        for e, h in zip(entries, hashes, strict=True):
+            source: object = e.occurrence if e.task is None else e.task
             rec = rows.get(e.logical)
             if rec is None:
                 rows[e.logical] = [h, None, [], source]
+            else:
+                rec[0] = (rec[0] + h) & _MASK
+                rec[3] = source
+
+    def add_rows(self, rows: Iterable[tuple[str, int, object]]) -> None:
+        """Logical entries as (logical, own part of the hash, task or occurrence): ``add_hashed``
+        of a build made by two processes."""
+        entries = self.entries
+        for lg, h, source in rows:
+            rec = entries.get(lg)
+            if rec is None:
+                entries[lg] = [h, None, [], source]
             else:
                 rec[0] = (rec[0] + h) & _MASK
                 rec[3] = source
@@ -464,6 +487,57 @@ def _insert_sqlite(conn: Any, new_rows: list[Row]) -> int:
     return int(res.rowcount)
 
 
+@dataclass
+class Sync:
+    """A sync worked out and not yet written (``begin``): the rows it will write, and what the
+    table holds after it."""
+
+    store: Store
+    hashes: Mapping[str, str]
+    rows: dict[str, Row]  # the table's rows as they were read
+    writes: list[Write]
+    drop: list[str]  # rows of an earlier version, to delete
+    full: bool
+    gone: list[str]
+
+    def apply(self) -> bool:
+        """Write; True if every write took (or there was nothing to write)."""
+        return apply(self.store, self.writes, self.drop) if self.writes or self.drop else True
+
+    def result(self, took: bool | None) -> tuple[dict[str, Row], list[Row]]:
+        """The rows of ``hashes`` and the removed ones (``sync``) once the writes took
+        (``took`` True), did not all take (False: the table is read again) or were not made
+        (None: read-only)."""
+        rows = self.rows
+        if took:
+            rows = {**rows, **{w.new.uid: w.new for w in self.writes}}
+        elif took is False:  # another daemon wrote some of these meanwhile: the table is the truth
+            rows = {**rows, **load(self.store, [w.new.uid for w in self.writes])}
+        elif self.writes:
+            # Read-only: new and changed entries get the stamps the daemon would give them, but
+            # nothing counts as removed.
+            rows = {**rows, **{w.new.uid: w.new for w in self.writes if w.new.removed_at is None}}
+        hashes = self.hashes
+        current = {lg: rows[lg] for lg in hashes if lg in rows}
+        gone_set = set(self.gone)
+        removed = [r for lg, r in rows.items() if r.removed_at is not None and lg not in hashes
+                   and (self.full or lg in gone_set)]
+        removed += [r for r in current.values() if r.has_left]
+        return current, removed
+
+
+def begin(store: Store, hashes: Mapping[str, str], snapshot: Any, now: dt.datetime, *, layout: str,
+          full: bool, gone: Iterable[str] = (), present: Callable[[str], Iterable[str]] | None = None) -> Sync:
+    """``sync`` worked out, nothing written yet."""
+    gone = list(gone)
+    rows = load(store, layout=layout) if full else load(store, [*hashes, *gone])
+    if full:
+        gone = [lg for lg in rows if lg not in hashes]
+    writes = diff(hashes, snapshot, rows, now, gone, present)
+    drop = [u for r in rows.values() for u in r.legacy]
+    return Sync(store, hashes, rows, writes, drop, full, gone)
+
+
 def sync(store: Store, hashes: Mapping[str, str], snapshot: Any, now: dt.datetime, *, layout: str,
          full: bool, gone: Iterable[str] = (), write: bool = True,
          present: Callable[[str], Iterable[str]] | None = None) -> tuple[dict[str, Row], list[Row]]:
@@ -475,27 +549,8 @@ def sync(store: Store, hashes: Mapping[str, str], snapshot: Any, now: dt.datetim
     ones, and live ones that left some feeds.
     ``write=False`` (a read-only export): the stamps the daemon would give, nothing written.
     """
-    gone = list(gone)
-    rows = load(store, layout=layout) if full else load(store, [*hashes, *gone])
-    if full:
-        gone = [lg for lg in rows if lg not in hashes]
-    writes = diff(hashes, snapshot, rows, now, gone, present)
-    drop = [u for r in rows.values() for u in r.legacy]
-    if (writes or drop) and write:
-        if apply(store, writes, drop):
-            rows = {**rows, **{w.new.uid: w.new for w in writes}}
-        else:  # another daemon wrote some of these meanwhile: the table is the truth
-            rows = {**rows, **load(store, [w.new.uid for w in writes])}
-    elif writes:
-        # Read-only: new and changed entries get the stamps the daemon would give them, but
-        # nothing counts as removed.
-        rows = {**rows, **{w.new.uid: w.new for w in writes if w.new.removed_at is None}}
-    current = {lg: rows[lg] for lg in hashes if lg in rows}
-    gone_set = set(gone)
-    removed = [r for lg, r in rows.items() if r.removed_at is not None and lg not in hashes
-               and (full or lg in gone_set)]
-    removed += [r for r in current.values() if r.has_left]
-    return current, removed
+    s = begin(store, hashes, snapshot, now, layout=layout, full=full, gone=gone, present=present)
+    return s.result(s.apply() if write else None)
 
 
 def cancelled(removed: Iterable[Row], feeds: Mapping[str, FeedName], keys: Mapping[str, set[str]],
