@@ -66,6 +66,7 @@ from .names import FeedName, available_feeds, public_feeds, uid_domain, with_lay
 log = logging.getLogger(__name__)
 
 INCREMENTAL_EVENTS = 50  # an edit touching more events than this rebuilds everything
+_MEMO_MONTHS = 16  # months of feeds that ``published`` keeps made for the mail
 
 
 @dataclass(frozen=True)
@@ -253,6 +254,7 @@ class FeedCache:
         self.variants: set[str] = set()  # feeds in another layout that someone asked for
         self.timings: dict[str, float] = {}  # seconds per step of the last build or update
         self._store: Store | None = None  # the database of the last build (the mail lookup reads it)
+        self._month_memo: dict[Any, Any] = {}  # ``published``: months of feeds made, and what they were made of
 
     @property
     def built(self) -> bool:
@@ -279,18 +281,33 @@ class FeedCache:
         if feed is None:
             return None
         domain = uid_domain(built.runtime)
-        cache: dict[tuple[object, ...], object] = {}
-        months = {month_of(day)}
-        copies = feed_copies(_subplan(built.plan, months, built.by_month), built.runtime, feed, done=built.done,
-                             today=built.today, domain=domain, shared=cache, months=months,
-                             owners=built.owners.get(str(feed)))
-        for c in copies:
-            if c.uid == uid:
-                r = feed_state.load(self._store, [c.logical]).get(c.logical) if self._store is not None else None
-                it = c.item if isinstance(c.item, FeedItem) else word(c.item, built.runtime, feed, domain, cache)
-                item = replace(it, uid=uid, feed=str(feed), hidden=c.hidden)
-                return Stamped(item, r.sequence, r.last_modified) if r else None
-        return None
+        month = month_of(day)
+        # A day's reminders are mailed together, dozens of a month at once: a month of a feed
+        # is made once for them (until the feeds change).
+        of = (built, built.plan, built.done, self._feeds)
+        memo = self._month_memo
+        if memo.get("of") is None or any(a is not b for a, b in zip(memo["of"], of, strict=True)):
+            memo.clear()
+            memo["of"] = of
+        key = (str(feed), month)
+        got = memo.pop(key, None)
+        if got is None:
+            cache: dict[tuple[object, ...], object] = {}
+            copies = feed_copies(_subplan(built.plan, {month}, built.by_month), built.runtime, feed,
+                                 done=built.done, today=built.today, domain=domain, shared=cache, months={month},
+                                 owners=built.owners.get(str(feed)))
+            got = ({c.uid: c for c in copies}, cache)
+        memo[key] = got  # (the most recently used last)
+        while len(memo) > _MEMO_MONTHS + 1:
+            del memo[next(k for k in memo if k != "of")]
+        by_uid, cache = got
+        c = by_uid.get(uid)
+        if c is None:
+            return None
+        r = feed_state.load(self._store, [c.logical]).get(c.logical) if self._store is not None else None
+        it = c.item if isinstance(c.item, FeedItem) else word(c.item, built.runtime, feed, domain, cache)
+        item = replace(it, uid=uid, feed=str(feed), hidden=c.hidden)
+        return Stamped(item, r.sequence, r.last_modified) if r else None
 
     # ---- full rebuild -------------------------------------------------------------------
     def rebuild(self, ctx: Context) -> None:
