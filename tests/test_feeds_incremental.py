@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from icalendar import Calendar
 from sqlalchemy import func, select
 
 from reminderd import acks, adhoc
@@ -167,6 +168,43 @@ def test_one_row_per_entry(ctx: Context) -> None:
     published = sum(f.items for f in cache.feeds())
     assert 0 < rows < published  # the same entry in several feeds is one row
     assert scoped == []  # rows are named without the feed (busy days' folds keep theirs: _day.…)
+
+
+def table(ctx: Context) -> dict[str, tuple[str, int]]:
+    t = schema.feed_items
+    with ctx.store.engine.connect() as conn:
+        return {r.uid: (r.content_hash, r.sequence) for r in conn.execute(select(t.c.uid, t.c.content_hash,
+                                                                                  t.c.sequence))}
+
+
+def test_an_entry_nobody_has_seen_has_no_row_until_a_message_shows_it(ctx: Context) -> None:
+    """A task entry folded in every feed (a busy day's) gets no row; the reminder that attaches it
+    makes its row, with the hash the next build gives it (no SEQUENCE moves then), and from then
+    on it is kept like a published one's."""
+    from reminderd.feeds import task_ics, task_uid
+
+    rt = ctx.runtime
+    plan = rt.plan(*rt.horizon(ctx.today()))
+    domain = uid_domain(rt)
+    rows = table(ctx)
+    published = {c.logical for f in available_feeds(rt)
+                 for c in feed_copies(plan, rt, f, today=ctx.today(), domain=domain) if not c.hidden}
+    unseen = [e for e in logical_entries(plan, rt, "days", domain=domain)
+              if e.task is not None and e.kind == "due" and e.logical not in published and e.start >= ctx.today()]
+    assert unseen, "the example catalog has busy days whose entries every feed folds"
+    assert not any(e.logical in rows for e in unseen)
+    assert all(lg in rows for lg in published)
+
+    e = unseen[0]
+    assert e.task is not None
+    feed = FeedName("department", e.task.owner)
+    (ev,) = Calendar.from_ical(task_ics(e.task, rt, now=NOW, feed=feed)).walk("VEVENT")
+    assert str(ev["UID"]) == task_uid(e.task, feed, domain) and str(ev["SEQUENCE"]) == "0"
+    made = table(ctx)
+    assert made[e.logical][1] == 0
+    # A build keeps the row and its SEQUENCE (the hash was the build's own).
+    rebuilt(ctx)
+    assert table(ctx)[e.logical] == made[e.logical]
 
 
 def test_a_task_moved_to_another_department_is_cancelled_where_it_was(ctx: Context) -> None:

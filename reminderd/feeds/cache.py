@@ -51,6 +51,7 @@ from .body import Segment
 from .entries import (
     Carried,
     Copy,
+    Logical,
     Month,
     carried,
     carries,
@@ -305,9 +306,28 @@ class FeedCache:
         if c is None:
             return None
         r = feed_state.load(self._store, [c.logical]).get(c.logical) if self._store is not None else None
+        if r is None and self._store is not None and self.built_at is not None:
+            r = self._first_seen(built, c.logical, month, self._store, self.built_at)
         it = c.item if isinstance(c.item, FeedItem) else word(c.item, built.runtime, feed, domain, cache)
         item = replace(it, uid=uid, feed=str(feed), hidden=c.hidden)
         return Stamped(item, r.sequence, r.last_modified) if r else None
+
+    @staticmethod
+    def _first_seen(built: _Built, logical: str, month: Month, store: Store,
+                    at: dt.datetime) -> feed_state.Row | None:
+        """The row of an entry that no feed publishes, made when a message is about to show it
+        (folded in every feed, it had none): from now on its SEQUENCE moves up when it changes,
+        as a published entry's does. Its hash is the one the next build gives it."""
+        sub = _subplan(built.plan, {month}, built.by_month)
+        entry = next((e for e in logical_entries(sub, built.runtime, "days", months={month})
+                      if e.logical == logical), None)
+        if entry is None:
+            return None
+        collector = feed_state.Collector(built.runtime, layout="days", done=built.done, today=built.today,
+                                         shared=built.owners.get("all", frozenset()))
+        row = feed_state.Row(logical, f"{collector.entry_hashes([entry])[0]:016x}", 0, at, None, None)
+        feed_state.apply(store, [feed_state.Write(row, None)])  # (another daemon's, if it was first: kept)
+        return feed_state.load(store, [logical]).get(logical)
 
     # ---- full rebuild -------------------------------------------------------------------
     def rebuild(self, ctx: Context) -> None:
@@ -398,9 +418,12 @@ class FeedCache:
         if missing:  # (over the whole plan: what it carries is known already when that is built)
             built.owners.update(shared_owners_all(built.plan, runtime, missing, carry if months is None else None))
         clock.lap("owners")
+        # A full build reads the rows first: only the entries that have one, or that a feed
+        # publishes now, need their hash.
+        stored = feed_state.load(ctx.store, layout=layout) if months is None else None
         collector, copies = _collect(plan, runtime, every, carry, built.owners, done=built.done, today=built.today,
                                      domain=domain, months=months, keep=set(built.names), index=built.by_month,
-                                     clock=clock)
+                                     stored=stored, clock=clock)
         gone: set[str] = set()
         if old is not None:
             # What the edit may have taken away: the edited events' own entries (every one is in
@@ -418,9 +441,10 @@ class FeedCache:
             gone.difference_update(collector.entries)
         clock.lap("entries")
         pending = feed_state.begin(ctx.store, collector.hashes(), collector.snapshot, now, layout=layout,
-                                   full=months is None, gone=gone, present=collector.present)
+                                   full=months is None, gone=gone, present=collector.present, stored=stored)
         rendered = {k: built.names[k] for k in copies}
-        theirs = _render_share(copies) if months is None and len(plan.tasks) > PARALLEL_TASKS else []
+        large = months is None and len(plan.tasks) > PARALLEL_TASKS
+        theirs = _render_share(copies, len(pending.writes)) if large else []
         if not theirs:
             rows, removed = pending.result(pending.apply())
             clock.lap("database")
@@ -650,6 +674,7 @@ def _collect(plan: Plan, runtime: Runtime, every: Sequence[FeedName], carry: Map
              domain: str, months: set[Month] | None = None, keep: set[str], folded: bool = False,
              shared: dict[tuple[object, ...], object] | None = None,
              index: dict[Month, tuple[list[Any], list[Any]]] | None = None,
+             stored: Mapping[str, Any] | None = None,
              clock: _Stopwatch | None = None) -> tuple[feed_state.Collector, dict[str, list[Copy]]]:
     """The entries of every feed of a layout (``every``; ``months``: only those) summed into their
     rows' hashes, and the copies of the feeds in ``keep`` (with their folded copies if
@@ -677,8 +702,8 @@ def _collect(plan: Plan, runtime: Runtime, every: Sequence[FeedName], carry: Map
                 clock.lap("hashes")
             if k in keep:
                 copies[k] = cs
-        collector.add_entries(logical_entries(plan, runtime, everyone.layout, domain=domain, months=months,
-                                              shared=shared))
+        collector.add_entries(_seen(logical_entries(plan, runtime, everyone.layout, domain=domain, months=months,
+                                                    shared=shared), stored, collector))
         if clock is not None:
             clock.lap("hashes")
         return collector, copies
@@ -698,7 +723,8 @@ def _collect(plan: Plan, runtime: Runtime, every: Sequence[FeedName], carry: Map
             made[k] = feed_copies(sub, runtime, f, done=done, today=today, domain=domain, shared=shared, months=ms,
                                   owners=owners[k], carry=part[k], folded=False)
             into.add(k, made[k])
-        into.add_hashed(logicals, into.entry_hashes(logicals))
+        need = _seen(logicals, stored, into)
+        into.add_hashed(need, into.entry_hashes(need))
         return made
 
     sources: list[Any] = [*plan.tasks, *plan.occurrences]
@@ -742,6 +768,18 @@ def _collect(plan: Plan, runtime: Runtime, every: Sequence[FeedName], carry: Map
     return collector, copies
 
 
+def _seen(logicals: list[Logical], stored: Mapping[str, Any] | None,
+          collector: feed_state.Collector) -> list[Logical]:
+    """The logical entries whose hash is needed: with ``stored`` (a full build's rows), those that
+    have a row or that a feed publishes (added to ``collector`` already); else all. An entry no
+    one has seen gets no row (``state.diff``), so the rest would be hashed for nothing: on a
+    large catalog, most of them, folded into busy days."""
+    if stored is None:
+        return logicals
+    have = collector.entries
+    return [e for e in logicals if e.logical in have or e.logical in stored]
+
+
 def _halves(plan: Plan, index: dict[Month, tuple[list[Any], list[Any]]] | None) -> tuple[set[Month], set[Month]] | None:
     """The plan's months in two runs, earlier and later, with about as many tasks each (None: one
     process is enough)."""
@@ -758,19 +796,26 @@ def _halves(plan: Plan, index: dict[Month, tuple[list[Any], list[Any]]] | None) 
     return None
 
 
-_RENDER_HERE = 0.2  # of the entries, what this process renders: it writes the table first
+# Seconds per published copy rendered and compressed, and per row written (the generated
+# 10,000-event catalog's figures, bench/bench_scale.py): how a large build's rendering is shared.
+_RENDER_COPY, _WRITE_ROW = 45e-6, 4e-6
+_RENDER_HERE = 0.4  # of the rendering, what this process does when it has nothing to write (best measured)
 
 
-def _render_share(copies: Mapping[str, list[Copy]]) -> list[str]:
-    """The feeds a forked child renders: the largest, until what is left here is about
-    ``_RENDER_HERE`` of the entries."""
+def _render_share(copies: Mapping[str, list[Copy]], writes: int) -> list[str]:
+    """The feeds a forked child renders while this process writes ``writes`` rows: the largest
+    first, until what is left here is about ``_RENDER_HERE`` of the work, less the writing (this
+    process renders more slowly while a child shares its memory: each page it writes to is
+    copied first)."""
     size = {k: len(cs) for k, cs in copies.items()}
-    left = sum(size.values())
+    total = sum(size.values()) * _RENDER_COPY
+    here = max(0.0, _RENDER_HERE * total - writes * _WRITE_ROW)  # what this process renders
+    left = total
     theirs: list[str] = []
     for k in sorted(size, key=lambda k: (-size[k], k)):
-        if left - size[k] >= _RENDER_HERE * sum(size.values()) or not theirs:
+        if left - size[k] * _RENDER_COPY >= here or not theirs:
             theirs.append(k)
-            left -= size[k]
+            left -= size[k] * _RENDER_COPY
     return theirs
 
 

@@ -392,7 +392,10 @@ def diff(hashes: Mapping[str, str], snapshot: Any, rows: Mapping[str, Row], now:
     for lg, h in hashes.items():
         r = rows.get(lg)
         if r is None:
-            writes.append(Write(Row(lg, h, 0, now, None, snapshot(lg)), None))
+            snap = snapshot(lg)
+            if snap is None:  # no feed publishes it, none did, no mail showed it: nobody has seen it
+                continue
+            writes.append(Write(Row(lg, h, 0, now, None, snap), None))
         elif r.content_hash != h or r.removed_at is not None:
             snap = snapshot(lg)
             old = r.snapshot if present is not None and r.removed_at is None else None
@@ -527,10 +530,15 @@ class Sync:
 
 
 def begin(store: Store, hashes: Mapping[str, str], snapshot: Any, now: dt.datetime, *, layout: str,
-          full: bool, gone: Iterable[str] = (), present: Callable[[str], Iterable[str]] | None = None) -> Sync:
-    """``sync`` worked out, nothing written yet."""
+          full: bool, gone: Iterable[str] = (), present: Callable[[str], Iterable[str]] | None = None,
+          stored: dict[str, Row] | None = None) -> Sync:
+    """``sync`` worked out, nothing written yet (``stored``: the layout's rows, if a full build
+    read them already)."""
     gone = list(gone)
-    rows = load(store, layout=layout) if full else load(store, [*hashes, *gone])
+    if stored is not None and full:
+        rows = stored
+    else:
+        rows = load(store, layout=layout) if full else load(store, [*hashes, *gone])
     if full:
         gone = [lg for lg in rows if lg not in hashes]
     writes = diff(hashes, snapshot, rows, now, gone, present)
