@@ -80,3 +80,11 @@ def _raw(body: bytes, prefix: bytes) -> str:
     unfolded = body.replace(b"\r\n ", b"")
     line = next(ln for ln in unfolded.split(b"\r\n") if ln.startswith(prefix))
     return line[len(prefix):].decode("utf-8")
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "ệ", " ", "\n", "\r", "\t", "\x00", "\x1f", "\x7f", "\x85", "\u2028",
+                                         "\u2029", "\x0b"]), max_size=40))
+def test_clean_text_skips_only_what_needs_no_change(text: str) -> None:
+    """The fast path (no substitution when nothing needs one) gives what the two always did."""
+    full = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", REPLACEMENT, re.sub(r"\r\n|\r|\n|\u2028|\u2029|\x85", "\n", text))
+    assert clean_text(text) == full

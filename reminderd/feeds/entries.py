@@ -442,6 +442,7 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
         folds = _folds(entries)
         copies.extend(finish(entries))
         lines = cast(dict[int, str], cache.setdefault(("lines",), {}))
+        ev_cats = cast(dict[int, tuple[str, ...]], cache.setdefault(("evcats",), {}))
         dep = feed.kind == "department"
         for f in folds:
             # The same fold in another feed (all and a tag every event has) is worded once.
@@ -449,7 +450,7 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
                   tuple([(e.rank, e.ack in done) for e in f.members]) if done else tuple([e.rank for e in f.members]))
             fitem = cast(FeedItem | None, cache.get(fk))
             if fitem is None:
-                fitem = cache[fk] = _fold_item(f, runtime, feed, domain, done, today, ring_role, lines)
+                fitem = cache[fk] = _fold_item(f, runtime, feed, domain, done, today, ring_role, lines, ev_cats)
             uid = _fold_uid(f, feed, domain)
             copies.append(Copy(fitem.start, uid, fitem, False, uid))
         copies.extend(_folded_events(busy, runtime, feed, domain, cache))
@@ -538,7 +539,8 @@ def _fold_uid(fold: _Fold, feed: FeedName, domain: str) -> str:
 
 def _fold_item(fold: _Fold, runtime: Runtime, feed: FeedName, domain: str, done: DoneMap,
                today: dt.date | None, ring_role: Set[Role | None],
-               lines_cache: dict[int, str] | None = None) -> FeedItem:
+               lines_cache: dict[int, str] | None = None,
+               cats_cache: dict[int, tuple[str, ...]] | None = None) -> FeedItem:
     """The entry that stands for a fold: a title that sums it up, its tasks listed one a line
     (✓ for the done ones), an alarm if the department leads one that is not done."""
     cfg = runtime.config
@@ -568,8 +570,16 @@ def _fold_item(fold: _Fold, runtime: Runtime, feed: FeedName, domain: str, done:
     open_ones = [e for e in members if e.ack not in done] if done else members
     if not open_ones:
         summary = t(lang, "done.prefix") + summary
-    about = {id(ev): ev for ev in (e.task.occurrence.event for e in members)}
-    cats = tuple(dict.fromkeys(c for ev in about.values() for c in _categories(runtime, ev.tags, ev.country)))
+    # The members' events' categories, each event's once (the same tuple for most of them).
+    ev_cats: dict[int, tuple[str, ...]] = {} if cats_cache is None else cats_cache
+    uniq: dict[tuple[str, ...], None] = {}
+    for e in members:
+        ev = e.task.occurrence.event
+        got = ev_cats.get(id(ev))
+        if got is None:
+            got = ev_cats[id(ev)] = _categories(runtime, ev.tags, ev.country)
+        uniq[got] = None
+    cats = tuple(dict.fromkeys(c for cs in uniq for c in cs))
     uid = _fold_uid(fold, feed, domain)
     if fold.event is None:
         key = f"_day@{day.isoformat()}/{fold.kind}"
