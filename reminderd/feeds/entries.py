@@ -24,6 +24,7 @@ from .items import (
     _short_date,
     alarm_time,
     occurrence_item,
+    occurrence_summary,
     short,
     word,
 )
@@ -136,7 +137,27 @@ def _task_infos(plan: Plan, cache: dict[tuple[object, ...], object]
     return tinfo, ranks, days
 
 
-_OccInfo = tuple[FeedItem, str, str, Occurrence]  # item, the id its UIDs start with, logical entry (kept alive)
+class _OccInfo:
+    """What every feed's entry of an occurrence shares, made once per build: the id its UIDs start
+    with, its logical entry, the title and categories a busy day's entry lists it by, and its
+    item, made only for a feed that publishes it (most occurrences of a large catalog are
+    listed in a busy day's entry, never published on their own)."""
+
+    __slots__ = ("_domain", "_feed", "_item", "_runtime", "base", "categories", "logical", "occ", "summary")
+
+    def __init__(self, occ: Occurrence, base: str, logical: str, runtime: Runtime, feed: FeedName,
+                 domain: str) -> None:
+        self.occ, self.base, self.logical = occ, base, logical
+        self.summary = occurrence_summary(occ)
+        self.categories = _categories(runtime, occ.event.tags, occ.event.country)
+        self._item: FeedItem | None = None
+        self._runtime, self._feed, self._domain = runtime, feed, domain
+
+    def item(self) -> FeedItem:
+        it = self._item
+        if it is None:
+            it = self._item = occurrence_item(self.occ, self._runtime, self._feed, self._domain)
+        return it
 
 
 def _occurrence_infos(layout: str, cache: dict[tuple[object, ...], object]) -> dict[int, _OccInfo]:
@@ -144,18 +165,23 @@ def _occurrence_infos(layout: str, cache: dict[tuple[object, ...], object]) -> d
 
 
 def _occurrence_info(o: Occurrence, runtime: Runtime, feed: FeedName, domain: str, layout: str,
-                     infos: dict[int, _OccInfo]) -> _OccInfo:
-    """An occurrence's item (the same in every feed), the id its UIDs start with and its logical
-    entry, made once per build (``infos``: ``_occurrence_infos``)."""
-    base = f"{o.event.id}.{o.date:%Y%m%d}"
+                     infos: dict[int, _OccInfo], days: dict[dt.date, tuple[str, str]]) -> _OccInfo:
+    """An occurrence's ``_OccInfo``, made once per build (``infos``: ``_occurrence_infos``;
+    ``days``: the dates' texts, ``_task_infos``)."""
+    d = o.date
+    got = days.get(d)
+    if got is None:
+        got = days[d] = (f"{d:%Y%m%d}", d.isoformat())
+    base = f"{o.event.id}.{got[0]}"
     lsuffix = ".bars" if layout == "bars" else ""
-    got = infos[id(o)] = (occurrence_item(o, runtime, feed, domain), base, f"{base}{lsuffix}@{domain}", o)
-    return got
+    info = infos[id(o)] = _OccInfo(o, base, f"{base}{lsuffix}@{domain}", runtime, feed, domain)
+    return info
 
 
 class Logical(NamedTuple):
-    """A logical entry of a layout (``state`` keeps one row for each): an occurrence's
-    (``item``) or a task's (``task``, its ``kind`` of entry and acknowledgement key)."""
+    """A logical entry of a layout (``state`` keeps a row for each that someone has seen): an
+    occurrence's (``occurrence``; ``item`` None: it is made when its hash is) or a task's
+    (``task``, its ``kind`` of entry and acknowledgement key)."""
 
     logical: str
     start: dt.date
@@ -183,8 +209,8 @@ def logical_entries(plan: Plan, runtime: Runtime, layout: str, *, domain: str | 
     infos = _occurrence_infos(layout, cache)
     for o in plan.occurrences:
         if months is None or (o.date.year, o.date.month) in months:
-            item, _, logical, _ = infos.get(id(o)) or _occurrence_info(o, runtime, everyone, domain, layout, infos)
-            add(Logical(logical, o.date, "due", None, item, item.key, None, o))
+            oi = infos.get(id(o)) or _occurrence_info(o, runtime, everyone, domain, layout, infos, days)
+            add(Logical(oi.logical, o.date, "due", None, None, o.key, None, o))
     for task in plan.tasks:
         info = tinfo.get(id(task))
         if info is None:
@@ -425,17 +451,17 @@ def feed_copies(plan: Plan, runtime: Runtime, feed: FeedName, *, done: DoneMap |
         for o in occs:
             per_day[o.date] += 1
     copies: list[Copy] = []
-    busy: dict[dt.date, list[tuple[FeedItem, str]]] = defaultdict(list)
+    busy: dict[dt.date, list[_OccInfo]] = defaultdict(list)
     infos = _occurrence_infos(layout, cache)
     uid_sfx = f".{scope}@{domain}"
     for o in occs:
-        item, base, logical, _ = infos.get(id(o)) or _occurrence_info(o, runtime, feed, domain, layout, infos)
+        oi = infos.get(id(o)) or _occurrence_info(o, runtime, feed, domain, layout, infos, days)
         if per_day[o.date] > BUSY_DAY:
-            busy[o.date].append((item, logical))
+            busy[o.date].append(oi)
             if folded:
-                copies.append(Copy(o.date, base + uid_sfx, item, True, logical))
+                copies.append(Copy(o.date, oi.base + uid_sfx, oi.item(), True, oi.logical))
         else:
-            copies.append(Copy(o.date, base + uid_sfx, item, False, logical))
+            copies.append(Copy(o.date, oi.base + uid_sfx, oi.item(), False, oi.logical))
     if bars:
         copies.extend(finish(entries))
     else:
@@ -592,23 +618,23 @@ def _fold_item(fold: _Fold, runtime: Runtime, feed: FeedName, domain: str, done:
     return item
 
 
-def _folded_events(busy: Mapping[dt.date, list[tuple[FeedItem, str]]], runtime: Runtime, feed: FeedName,
+def _folded_events(busy: Mapping[dt.date, list[_OccInfo]], runtime: Runtime, feed: FeedName,
                    domain: str, cache: dict[tuple[object, ...], object] | None = None) -> list[Copy]:
-    """A busy day's events are one entry too (``busy``: each such day's events, their item and
-    logical entry). The same day in another feed is worded once (``cache``)."""
+    """A busy day's events are one entry too (``busy``: each such day's events). The same day in
+    another feed is worded once (``cache``)."""
     lang = runtime.config.language
     cache = {} if cache is None else cache
     out = []
     for day, evs in busy.items():
         uid = _day_uid(day, "event", feed, domain)
-        fk = ("events", day, tuple(sorted(lg for _, lg in evs)))
+        fk = ("events", day, tuple(sorted(oi.logical for oi in evs)))
         item = cast(FeedItem | None, cache.get(fk))
         if item is None:
-            titles = sorted(it.summary for it, _ in evs)
+            titles = sorted(oi.summary for oi in evs)
             what = _what(titles)
             lines = [t(lang, "group.head.events", n=len(evs), date=i18n.fmt_date(lang, day))]
             lines += [t(lang, "group.event.line", title=x) for x in titles]
-            cats = tuple(dict.fromkeys(c for it, _ in evs for c in it.categories))
+            cats = tuple(dict.fromkeys(c for oi in evs for c in oi.categories))
             item = cache[fk] = FeedItem(uid=uid, feed=str(feed), key=f"_day@{day.isoformat()}/event", start=day,
                                         end=day + dt.timedelta(days=1),
                                         summary=clean_text(t(lang, "group.events", n=len(evs), what=what)),

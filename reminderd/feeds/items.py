@@ -156,6 +156,11 @@ def _cats(lang: str, tags: tuple[str, ...], country: str | None) -> tuple[str, .
     return tuple(clean_text(c) for c in cats)
 
 
+def occurrence_summary(occ: Occurrence) -> str:
+    """An occurrence's title as its entry's SUMMARY (and a busy day's entry lists it)."""
+    return clean_text(short(occ.title))
+
+
 def occurrence_item(occ: Occurrence, runtime: Runtime, feed: FeedName, domain: str | None = None) -> FeedItem:
     lang = runtime.config.language
     summary = short(occ.title)

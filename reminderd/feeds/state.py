@@ -42,8 +42,8 @@ from ..model import PlannedTask
 from ..runtime import Runtime
 from ..store import Store, insert_ignore_many, schema
 from .entries import Carried, Copy, Logical
-from .items import FeedItem, Stamped
-from .names import FeedName, parse_feed_name, with_layout
+from .items import FeedItem, Stamped, occurrence_item
+from .names import FeedName, parse_feed_name, uid_domain, with_layout
 
 CANCELLED_DAYS = 30
 # An item replaced by another shape of the same thing (a new UID scheme, a task now shown as
@@ -186,6 +186,7 @@ class Collector:
         self._mix: dict[str, tuple[int, int]] = {}
         self._parts: dict[int, int] = {}  # id(rule or event) → the hash of what it gives a task's words
         cfg = runtime.config
+        self._domain = uid_domain(runtime)
         self._words = _h64(repr((cfg.language, cfg.sections.get("reminders", {}).get("send_at"))).encode())
 
     def _item_hash(self, it: FeedItem) -> int:
@@ -229,8 +230,9 @@ class Collector:
         for e in entries:
             task = e.task
             if task is None:
-                assert e.item is not None
-                add(self._item_hash(e.item))
+                assert e.occurrence is not None
+                it = e.item or occurrence_item(e.occurrence, self.runtime, FeedName("all"), self._domain)
+                add(self._item_hash(it))
                 continue
             base = tasks.get(e.key)
             if base is None:
