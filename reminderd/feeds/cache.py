@@ -299,7 +299,7 @@ class FeedCache:
                                  owners=built.owners.get(str(feed)))
             got = ({c.uid: c for c in copies}, cache)
         memo[key] = got  # (the most recently used last)
-        while len(memo) > _MEMO_MONTHS + 1:
+        while len(memo) > 2 * _MEMO_MONTHS + 1:
             del memo[next(k for k in memo if k != "of")]
         by_uid, cache = got
         c = by_uid.get(uid)
@@ -312,19 +312,23 @@ class FeedCache:
         item = replace(it, uid=uid, feed=str(feed), hidden=c.hidden)
         return Stamped(item, r.sequence, r.last_modified) if r else None
 
-    @staticmethod
-    def _first_seen(built: _Built, logical: str, month: Month, store: Store,
+    def _first_seen(self, built: _Built, logical: str, month: Month, store: Store,
                     at: dt.datetime) -> feed_state.Row | None:
         """The row of an entry that no feed publishes, made when a message is about to show it
         (folded in every feed, it had none): from now on its SEQUENCE moves up when it changes,
         as a published entry's does. Its hash is the one the next build gives it."""
-        sub = _subplan(built.plan, {month}, built.by_month)
-        entry = next((e for e in logical_entries(sub, built.runtime, "days", months={month})
-                      if e.logical == logical), None)
+        memo = self._month_memo  # (``published`` made it for this build)
+        got = memo.get(("logical", month))
+        if got is None:
+            sub = _subplan(built.plan, {month}, built.by_month)
+            got = memo[("logical", month)] = (
+                {e.logical: e for e in logical_entries(sub, built.runtime, "days", months={month})},
+                feed_state.Collector(built.runtime, layout="days", done=built.done, today=built.today,
+                                     shared=built.owners.get("all", frozenset())))
+        entries, collector = got
+        entry = entries.get(logical)
         if entry is None:
             return None
-        collector = feed_state.Collector(built.runtime, layout="days", done=built.done, today=built.today,
-                                         shared=built.owners.get("all", frozenset()))
         row = feed_state.Row(logical, f"{collector.entry_hashes([entry])[0]:016x}", 0, at, None, None)
         feed_state.apply(store, [feed_state.Write(row, None)])  # (another daemon's, if it was first: kept)
         return feed_state.load(store, [logical]).get(logical)
