@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from reminderd.feeds import (
@@ -368,6 +368,9 @@ _texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=200)
        status=st.sampled_from(["CONFIRMED", "CANCELLED", "TENTATIVE"]),
        uid=st.from_regex(r"[a-z0-9_][a-z0-9-]{0,80}\.[0-9]{8}\.[a-z0-9.-]{1,40}@[a-z0-9.-]{1,30}", fullmatch=True),
        stamp=st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2090, 1, 1)))  # noqa: DTZ001 (naive bounds: hypothesis)
+# A category with a backslash-N: icalendar wrapped each category in its own vText and wrote a line break.
+@example(summary="", description="", alarm=None, categories=["\\N"], start=dt.date(2000, 1, 1), days=1, sequence=0,
+         minutes=0, status="CONFIRMED", uid="0.00000000.0@0", stamp=dt.datetime(2000, 1, 1))  # noqa: DTZ001
 def test_fast_vevent_writer_is_byte_identical_to_icalendar(summary: str, description: str, alarm: str | None,
                                                            categories: list[str], start: dt.date, days: int,
                                                            sequence: int, minutes: int, status: str, uid: str,

@@ -72,6 +72,16 @@ class _Text(icalendar.vText):
         return _esc(str(self)).encode("utf-8")
 
 
+class _Categories(icalendar.vCategory):
+    """CATEGORIES whose every category is ``_Text``: icalendar wraps each in its own ``vText``
+    otherwise (a tag titled with a backslash-N read back as a line break; found by the property
+    test against the fast writer)."""
+
+    def __init__(self, categories: tuple[str, ...]) -> None:
+        super().__init__([])
+        self.cats = [_Text(c) for c in categories]
+
+
 _TEXT = {"VALUE": "TEXT"}
 
 
@@ -88,7 +98,7 @@ def _vevent(s: Stamped, dtstamp: dt.datetime) -> icalendar.Event:
     if it.description:  # an empty DESCRIPTION is an error to libical
         ev.add("description", _Text(it.description))
     if it.categories:
-        ev.add("categories", [_Text(c) for c in it.categories])
+        ev.add("categories", _Categories(it.categories))
     ev.add("status", it.status)
     # All-day reminders must not block anyone's free/busy time.
     ev.add("transp", "TRANSPARENT")
