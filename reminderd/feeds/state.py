@@ -16,6 +16,11 @@ entries of one month give the sum of each of their rows, so a change re-reads an
 only the months it touches. A busy day's folded entry belongs to one feed; its row is its own
 UID.
 
+**A row only for an entry someone has seen**: one that a feed publishes (or did), or that a
+reminder attached (``FeedCache.published`` makes its row then). An entry folded in every feed
+and never attached has none (``diff`` passes it over): nobody has a SEQUENCE of it to move past,
+and on a large catalog that is most entries.
+
 An entry that vanishes (its occurrence removed from the catalog) is marked removed and, if its
 date is today or later, published as a STATUS:CANCELLED copy for ``CANCELLED_DAYS`` in the
 feeds that showed it (``Snapshot``), so that clients that cache items drop it; entries that
