@@ -177,12 +177,15 @@ def table(ctx: Context) -> dict[str, tuple[str, int]]:
                                                                                   t.c.sequence))}
 
 
-def test_an_entry_nobody_has_seen_has_no_row_until_a_message_shows_it(ctx: Context) -> None:
+def test_an_entry_nobody_has_seen_has_no_row_until_a_message_shows_it(db_url: str) -> None:
     """A task entry folded in every feed (a busy day's) gets no row; the reminder that attaches it
     makes its row, with the hash the next build gives it (no SEQUENCE moves then), and from then
-    on it is kept like a published one's."""
+    on it is kept like a published one's. On SQLite and PostgreSQL."""
     from reminderd.feeds import task_ics, task_uid
 
+    ctx = make_context(db_url, clock=Clock(NOW))
+    install(ctx)
+    ctx.feeds.rebuild(ctx)
     rt = ctx.runtime
     plan = rt.plan(*rt.horizon(ctx.today()))
     domain = uid_domain(rt)
@@ -205,6 +208,7 @@ def test_an_entry_nobody_has_seen_has_no_row_until_a_message_shows_it(ctx: Conte
     # A build keeps the row and its SEQUENCE (the hash was the build's own).
     rebuilt(ctx)
     assert table(ctx)[e.logical] == made[e.logical]
+    ctx.store.dispose()
 
 
 def test_a_task_moved_to_another_department_is_cancelled_where_it_was(ctx: Context) -> None:
