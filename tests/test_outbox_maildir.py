@@ -149,3 +149,38 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def test_composing_a_batch_leaves_the_event_loop_free(make_env, monkeypatch) -> None:
+    """Messages are composed in a worker thread: the page and the feeds are served while a large
+    catalog's catch-up batch is composed (seconds of work on the event loop before)."""
+    from reminderd.outbox import sending
+
+    cfg = make_env(config=NO_HOST)
+    rt = load_runtime(cfg)
+    ctx = Context(rt, open_store(rt.config.database_url), now=lambda: TZ_NOW)
+    outbox.planning_pass_sync(ctx)
+    real = sending.compose_row
+
+    def slow(*args, **kwargs):  # a message that takes a while to compose
+        time.sleep(0.05)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(sending, "compose_row", slow)
+
+    async def run() -> tuple[dict[str, int], int]:
+        ticks = 0
+        done = False
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while not done:
+                ticks += 1
+                await asyncio.sleep(0.01)
+        task = asyncio.create_task(ticker())
+        result = await outbox.dispatch(ctx)
+        done = True
+        await task
+        return result, ticks
+    result, ticks = asyncio.run(run())
+    assert result["sent"] >= 2
+    assert ticks >= result["sent"] * 2  # the loop ran on while each message was composed

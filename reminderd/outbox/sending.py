@@ -352,7 +352,9 @@ async def dispatch(ctx: Context, *, limit: int | None = None, batch: int = BATCH
         if not rows:
             break
         totals["claimed"] += len(rows)
-        ready, settled = build_messages(ctx, rows, now, signer)
+        # (In a thread: composing a catch-up batch of a large catalog takes seconds, and the
+        # page and the feeds are served meanwhile.)
+        ready, settled = await asyncio.to_thread(build_messages, ctx, rows, now, signer)
         recorder = _Recorder(store, me, ctx.now, totals)
         recorder.pending.extend(settled)
         try:
