@@ -692,44 +692,40 @@ def _collect(plan: Plan, runtime: Runtime, every: Sequence[FeedName], carry: Map
     everyone = next(f for f in every if f.kind == "all")
     collector = feed_state.Collector(runtime, layout=everyone.layout, done=done, today=today,
                                      shared=owners[str(everyone)], carry=carry)
-    halves = _halves(plan, index) if months is None and not folded and len(plan.tasks) > PARALLEL_TASKS else None
-    if halves is None:
-        copies: dict[str, list[Copy]] = {}
+
+    def entries_into(into: feed_state.Collector, p: Plan, part: Mapping[str, Carried], ms: set[Month] | None,
+                     cache: dict[tuple[object, ...], object], lap: _Stopwatch | None) -> dict[str, list[Copy]]:
+        """Every feed's entries of ``p`` (``ms``: of those months), summed into ``into``'s rows
+        (those of other months are other rows: each entry starts in one month)."""
+        # First, as every feed's entries need them: each task's and occurrence's ids and words.
+        logicals = logical_entries(p, runtime, everyone.layout, domain=domain, months=ms, shared=cache)
+        made: dict[str, list[Copy]] = {}
         for f in every:
             k = str(f)
-            cs = feed_copies(plan, runtime, f, done=done, today=today, domain=domain, shared=shared, months=months,
-                             owners=owners[k], carry=carry[k], folded=folded and k in keep)
-            if clock is not None:
-                clock.lap("entries")
-            collector.add(k, cs)
-            if clock is not None:
-                clock.lap("hashes")
-            if k in keep:
-                copies[k] = cs
-        collector.add_entries(_seen(logical_entries(plan, runtime, everyone.layout, domain=domain, months=months,
-                                                    shared=shared), stored, collector))
-        if clock is not None:
-            clock.lap("hashes")
-        return collector, copies
+            made[k] = feed_copies(p, runtime, f, done=done, today=today, domain=domain, shared=cache, months=ms,
+                                  owners=owners[k], carry=part[k], folded=folded and k in keep)
+            if lap is not None:
+                lap.lap("entries")
+            into.add(k, made[k])
+            if lap is not None:
+                lap.lap("hashes")
+        need = _seen(logicals, stored, into)
+        into.add_hashed(need, into.entry_hashes(need))
+        if lap is not None:
+            lap.lap("hashes")
+        return made
+
+    halves = _halves(plan, index) if months is None and not folded and len(plan.tasks) > PARALLEL_TASKS else None
+    if halves is None:
+        made = entries_into(collector, plan, carry, months, shared, clock)
+        return collector, {k: cs for k, cs in made.items() if k in keep}
 
     assert index is not None
 
     def share(ms: set[Month], into: feed_state.Collector) -> dict[str, list[Copy]]:
-        """Every feed's entries of the months ``ms``, summed into ``into``'s rows (those of other
-        months are other rows: each entry starts in one month)."""
-        shared: dict[tuple[object, ...], object] = {}  # (of this part's plan: its tasks' places)
+        """``entries_into`` the part of the plan that the months ``ms`` come from."""
         sub = _subplan(plan, ms, index)
-        part = carried(sub, runtime, every)
-        logicals = logical_entries(sub, runtime, everyone.layout, domain=domain, months=ms, shared=shared)
-        made = {}
-        for f in every:
-            k = str(f)
-            made[k] = feed_copies(sub, runtime, f, done=done, today=today, domain=domain, shared=shared, months=ms,
-                                  owners=owners[k], carry=part[k], folded=False)
-            into.add(k, made[k])
-        need = _seen(logicals, stored, into)
-        into.add_hashed(need, into.entry_hashes(need))
-        return made
+        return entries_into(into, sub, carried(sub, runtime, every), ms, {}, None)  # (a cache of this part's)
 
     sources: list[Any] = [*plan.tasks, *plan.occurrences]
 

@@ -111,29 +111,41 @@ class _TaskInfo(NamedTuple):
     rank: int
 
 
-def _task_info(task: PlannedTask, domain: str, ranks: Mapping[int, int],
-               days: dict[dt.date, tuple[str, str]]) -> _TaskInfo:
-    occ = task.occurrence
-    d = occ.date
+_Days = dict[dt.date, tuple[str, str]]  # a date → its texts in UIDs (YYYYMMDD) and keys (ISO)
+
+
+def _day_texts(d: dt.date, days: _Days) -> tuple[str, str]:
+    """A date's texts, made once per build (formatting a date is the dearest part of an id: a
+    plan has a few hundred dates a year and tens of thousands of tasks)."""
     got = days.get(d)
-    if got is None:  # (formatting a date is the dearest part: a plan has a few hundred dates a year)
+    if got is None:
         got = days[d] = (f"{d:%Y%m%d}", d.isoformat())
+    return got
+
+
+def _task_key(task: PlannedTask, iso: str) -> str:
+    """``PlannedTask.key``, from its occurrence date's ISO text made once."""
+    return f"{task.occurrence.event.id}/{task.rule.id}@{iso}"
+
+
+def _task_info(task: PlannedTask, domain: str, ranks: Mapping[int, int], days: _Days) -> _TaskInfo:
+    occ = task.occurrence
+    ymd, iso = _day_texts(occ.date, days)
     ev, rule_id = occ.event.id, task.rule.id
-    ids = f"{ev}.{rule_id}.{got[0]}"
-    # ``PlannedTask.key`` and ``ack_key``, from the date's text made once.
-    return _TaskInfo(f"{ev}/{rule_id}@{got[1]}", (ev, rule_id, occ.year), ids, task.window_start == task.due,
+    ids = f"{ev}.{rule_id}.{ymd}"
+    return _TaskInfo(_task_key(task, iso), (ev, rule_id, occ.year), ids, task.window_start == task.due,
                      f"{ids}.open@{domain}", f"{ids}.due@{domain}", f"{ids}.bars@{domain}", ranks[id(task)])
 
 
 def _task_infos(plan: Plan, cache: dict[tuple[object, ...], object]
-                ) -> tuple[dict[int, _TaskInfo], dict[int, int], dict[dt.date, tuple[str, str]]]:
+                ) -> tuple[dict[int, _TaskInfo], dict[int, int], _Days]:
     """The build's ``_TaskInfo`` by task (filled as tasks come), the tasks' places in a fold and
-    the dates' texts (``_task_info``)."""
+    the dates' texts (``_day_texts``)."""
     tinfo = cast(dict[int, _TaskInfo], cache.setdefault(("tinfo",), {}))
-    days = cast(dict[dt.date, tuple[str, str]], cache.setdefault(("days",), {}))
+    days = cast(_Days, cache.setdefault(("days",), {}))
     ranks = cast(dict[int, int] | None, cache.get(("ranks",)))
     if ranks is None:
-        ranks = cache[("ranks",)] = _ranks(plan)
+        ranks = cache[("ranks",)] = _ranks(plan, days)
     return tinfo, ranks, days
 
 
@@ -165,14 +177,10 @@ def _occurrence_infos(layout: str, cache: dict[tuple[object, ...], object]) -> d
 
 
 def _occurrence_info(o: Occurrence, runtime: Runtime, feed: FeedName, domain: str, layout: str,
-                     infos: dict[int, _OccInfo], days: dict[dt.date, tuple[str, str]]) -> _OccInfo:
+                     infos: dict[int, _OccInfo], days: _Days) -> _OccInfo:
     """An occurrence's ``_OccInfo``, made once per build (``infos``: ``_occurrence_infos``;
     ``days``: the dates' texts, ``_task_infos``)."""
-    d = o.date
-    got = days.get(d)
-    if got is None:
-        got = days[d] = (f"{d:%Y%m%d}", d.isoformat())
-    base = f"{o.event.id}.{got[0]}"
+    base = f"{o.event.id}.{_day_texts(o.date, days)[0]}"
     lsuffix = ".bars" if layout == "bars" else ""
     info = infos[id(o)] = _OccInfo(o, base, f"{base}{lsuffix}@{domain}", runtime, feed, domain)
     return info
@@ -180,14 +188,13 @@ def _occurrence_info(o: Occurrence, runtime: Runtime, feed: FeedName, domain: st
 
 class Logical(NamedTuple):
     """A logical entry of a layout (``state`` keeps a row for each that someone has seen): an
-    occurrence's (``occurrence``; ``item`` None: it is made when its hash is) or a task's
-    (``task``, its ``kind`` of entry and acknowledgement key)."""
+    occurrence's (``occurrence``; its item is made when its hash is) or a task's (``task``, its
+    ``kind`` of entry and acknowledgement key)."""
 
     logical: str
     start: dt.date
     kind: Entry
     task: PlannedTask | None
-    item: FeedItem | None  # an occurrence's
     key: str  # the task's or occurrence's key
     ack: tuple[str, str, int] | None
     occurrence: Occurrence | None
@@ -210,7 +217,7 @@ def logical_entries(plan: Plan, runtime: Runtime, layout: str, *, domain: str | 
     for o in plan.occurrences:
         if months is None or (o.date.year, o.date.month) in months:
             oi = infos.get(id(o)) or _occurrence_info(o, runtime, everyone, domain, layout, infos, days)
-            add(Logical(oi.logical, o.date, "due", None, None, o.key, None, o))
+            add(Logical(oi.logical, o.date, "due", None, o.key, None, o))
     for task in plan.tasks:
         info = tinfo.get(id(task))
         if info is None:
@@ -218,12 +225,12 @@ def logical_entries(plan: Plan, runtime: Runtime, layout: str, *, domain: str | 
         if bars or not info.one_day:
             start = task.window_start
             if months is None or (start.year, start.month) in months:
-                add(Logical(info.l_bars if bars else info.l_open, start, "due" if bars else "open", task, None,
+                add(Logical(info.l_bars if bars else info.l_open, start, "due" if bars else "open", task,
                             info.key, info.ack, None))
         if not bars:
             start = task.due
             if months is None or (start.year, start.month) in months:
-                add(Logical(info.l_due, start, "due", task, None, info.key, info.ack, None))
+                add(Logical(info.l_due, start, "due", task, info.key, info.ack, None))
     return out
 
 
@@ -502,17 +509,11 @@ class _Fold:
 _SUPPORT_RANK = 1 << 40  # a supporting department's part is listed after the lead ones
 
 
-def _ranks(plan: Plan) -> dict[int, int]:
+def _ranks(plan: Plan, days: _Days) -> dict[int, int]:
     """Where each task is listed in a fold, as a number (sorting numbers is cheaper than tuples
     of strings): by action, lead department and key; a supporting part after the lead ones."""
-    days: dict[dt.date, str] = {}
-
     def order(t: PlannedTask) -> tuple[str, str, str]:
-        d = t.occurrence.date
-        iso = days.get(d)
-        if iso is None:
-            iso = days[d] = d.isoformat()
-        return (t.action, t.rule.owner, f"{t.occurrence.event.id}/{t.rule.id}@{iso}")  # (PlannedTask.key)
+        return (t.action, t.rule.owner, _task_key(t, _day_texts(t.occurrence.date, days)[1]))
     return {id(t): i for i, t in enumerate(sorted(plan.tasks, key=order))}
 
 

@@ -256,7 +256,7 @@ class Pending(NamedTuple):
     """A task's entry that is folded into a busy day's: tracked (``state`` keeps its
     SEQUENCE for the mail attachment) but not published, so worded only when someone asks
     (``word``). A build makes none (``feed_copies(..., folded=False)``): its row's hash comes
-    from the task (``state.Collector.add_entries``); the mail attachment and ``feed_items`` make
+    from the task (``state.Collector.entry_hashes``); the mail attachment and ``feed_items`` make
     them."""
 
     task: PlannedTask

@@ -169,8 +169,8 @@ def item_hash(it: FeedItem) -> int:
 
 class Collector:
     """Sums the hash of each logical entry of one layout: a part for the entry itself, whether it
-    is published or folded (``add_entries``: what it is worded from, once), and a part for each
-    feed that publishes it (``add``: its words there). A folded copy adds nothing of its own:
+    is published or folded (``entry_hashes``, ``add_hashed``: what it is worded from, once), and
+    a part for each feed that publishes it (``add``: its words there). A folded copy adds nothing of its own:
     the folded copies are most of a large catalog's, and are never made one by one."""
 
     def __init__(self, runtime: Runtime, *, layout: str = "days", done: Mapping[Any, Any] | None = None,
@@ -219,14 +219,10 @@ class Collector:
                    f"{task.due.toordinal()}\x1f{task.provisional:d}{occ.provisional:d}".encode())
         return (own * r + e * 0x9E3779B97F4A7C15 + self._words) & _MASK
 
-    def add_entries(self, entries: Sequence[Logical]) -> None:
-        """Every logical entry of the layout, folded or not (``feeds.logical_entries``)."""
-        self.add_hashed(entries, self.entry_hashes(entries))
-
     def entry_hashes(self, entries: Iterable[Logical]) -> list[int]:
         """Each logical entry's own part of its hash. A task's: what it is worded from (the
         task's, hashed once for its entries) and how it reads (the kind of entry, done or not,
-        its alarm day passed or not, whether titles name its lead department). Nothing is kept:
+        its alarm day passed or not, whether titles name its lead department). No row is added:
         a build may work this out in another process (``parallel``)."""
         tasks, ways, done, today = self._tasks, self._ways, self.done, self.today
         layout, shared = self.layout, self.shared
@@ -236,8 +232,7 @@ class Collector:
             task = e.task
             if task is None:
                 assert e.occurrence is not None
-                it = e.item or occurrence_item(e.occurrence, self.runtime, FeedName("all"), self._domain)
-                add(self._item_hash(it))
+                add(self._item_hash(occurrence_item(e.occurrence, self.runtime, FeedName("all"), self._domain)))
                 continue
             base = tasks.get(e.key)
             if base is None:
@@ -257,18 +252,6 @@ class Collector:
             rec = rows.get(e.logical)
             if rec is None:
                 rows[e.logical] = [h, None, [], source]
-            else:
-                rec[0] = (rec[0] + h) & _MASK
-                rec[3] = source
-
-    def add_rows(self, rows: Iterable[tuple[str, int, object]]) -> None:
-        """Logical entries as (logical, own part of the hash, task or occurrence): ``add_hashed``
-        of a build made by two processes."""
-        entries = self.entries
-        for lg, h, source in rows:
-            rec = entries.get(lg)
-            if rec is None:
-                entries[lg] = [h, None, [], source]
             else:
                 rec[0] = (rec[0] + h) & _MASK
                 rec[3] = source
