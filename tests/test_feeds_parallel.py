@@ -129,3 +129,27 @@ def test_a_forked_result_and_its_failures() -> None:
     assert time.monotonic() - began < 10
     with pytest.raises(ChildProcessError):  # the child was killed and reaped: nothing left behind
         os.waitpid(stuck.pid, os.WNOHANG)
+
+
+def test_when_another_daemon_wrote_first_the_table_is_read_and_rendered_here(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch,
+                                                                             generated: Any) -> None:
+    """The child renders with the rows as they will be once written; if the writes do not all
+    take (another daemon of a pair got there first), its work is dropped (the child killed) and
+    this process renders with the table's rows: the same feeds as one process makes."""
+    from reminderd.feeds import state as feed_state
+
+    _, one, one_rows = build(tmp_path, "one", generated)
+    real = feed_state.Sync.apply
+    conflicts: list[int] = []
+
+    def lost(self: feed_state.Sync) -> bool:
+        real(self)
+        conflicts.append(1)
+        return False
+    monkeypatch.setattr(feed_cache, "PARALLEL_TASKS", 0)
+    monkeypatch.setattr(feed_state.Sync, "apply", lost)
+    _, two, two_rows = build(tmp_path, "two", generated)
+    assert conflicts
+    assert two == one
+    assert two_rows == one_rows

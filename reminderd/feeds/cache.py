@@ -820,8 +820,9 @@ def _render_share(copies: Mapping[str, list[Copy]], writes: int) -> list[str]:
 
 
 def _discard(child: parallel.Forked[Any]) -> None:
+    """A child whose result is not wanted: killed now and reaped (not waited for)."""
     with contextlib.suppress(parallel.Failed):
-        child.result(patience=parallel.PATIENCE_FLOOR)
+        child.result(patience=0.0)
 
 
 def _owners_after(plan: Plan, runtime: Runtime, before: Mapping[str, frozenset[str]], old_plan: Plan, fresh: Plan,
