@@ -90,6 +90,15 @@ def settled(port: int) -> bool:
     return bool(body.get("last_planning_pass")) and bool(feeds.get("ok"))
 
 
+def wait_settled(proc: subprocess.Popen[bytes], port: int, limit: float = 600) -> None:
+    """Until ``settled``; raises if the daemon exits or takes longer than ``limit`` seconds."""
+    deadline = time.monotonic() + limit
+    while not settled(port):
+        if time.monotonic() > deadline or proc.poll() is not None:
+            raise RuntimeError("the daemon never finished its start-up planning pass and feed build")
+        time.sleep(0.2)
+
+
 def start_once(t: Path, cfg: Path, settle: float) -> Start:
     sock_path = t / "notify.sock"
     sock_path.unlink(missing_ok=True)
@@ -110,11 +119,7 @@ def start_once(t: Path, cfg: Path, settle: float) -> Start:
                 ready = time.perf_counter() - t0
                 break
         port = port_of(cfg)
-        deadline = time.monotonic() + 600
-        while not settled(port):
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError("the daemon never finished its start-up planning pass and feed build")
-            time.sleep(0.2)
+        wait_settled(proc, port)
         done = time.perf_counter() - t0
         time.sleep(settle)
         rss = rss_mb(proc.pid)
@@ -145,11 +150,7 @@ def catch_up(events: int) -> tuple[int, float, float, int]:
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=t)
         try:
             port = port_of(cfg)
-            deadline = time.monotonic() + 600
-            while not settled(port):
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("the daemon never finished its start-up planning pass and feed build")
-                time.sleep(0.2)
+            wait_settled(proc, port)
             built = time.perf_counter()
             folder = t / "state" / "mail" / "new"
             count, last, slowest, answers = 0, built, 0.0, 0

@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.bench_daemon import example_env, port_of, settled
+from bench.bench_daemon import example_env, port_of, wait_settled
 from bench.common import Section, median, mmm, verdict
 
 # (label, path); {year} is this year (the daemon's today).
@@ -53,11 +53,7 @@ def daemon(t: Path, cfg: Path) -> Iterator[int]:
         while "READY=1" not in ns.recv(4096).decode().splitlines():
             pass
         port = port_of(cfg)
-        deadline = time.monotonic() + 600
-        while not settled(port):
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError("the daemon never finished its start-up planning pass and feed build")
-            time.sleep(0.2)
+        wait_settled(proc, port)
         yield port
     finally:
         if proc.poll() is None:
